@@ -1,0 +1,30 @@
+import { defineConfig, devices } from '@playwright/test';
+
+// System browsers from apt (npx playwright install cannot download here).
+const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+export default defineConfig({
+  testDir: './e2e',
+  timeout: 30_000,
+  workers: 2,
+  reporter: process.env.PW_JSON ? [['line'], ['json', { outputFile: process.env.PW_JSON }]] : process.env.CI ? 'line' : 'list',
+  use: { baseURL: 'http://localhost:4173' },
+  webServer: {
+    // default: production build + `vite preview`; E2E_DEV=1: the vite dev server. Both send COOP/COEP.
+    command: process.env.E2E_DEV
+      ? 'npx vite --port 4173 --strictPort'
+      : 'npx vite build && npx vite preview --port 4173 --strictPort',
+    url: 'http://localhost:4173',
+    reuseExistingServer: !process.env.CI,
+    timeout: 60_000,
+  },
+  projects: [
+    { name: 'chromium', use: { ...devices['Desktop Chrome'],
+      launchOptions: { executablePath: '/usr/bin/chromium', args: chromiumArgs } } },
+    // Stock Firefox over WebDriver BiDi. @playwright/test 1.65.x fails on ESR 153:
+    // "Protocol error (emulation.setMediaFeaturesOverride): unknown command" -> pin 1.64.1.
+    { name: 'firefox', use: { ...devices['Desktop Firefox'], channel: 'moz-firefox',
+      launchOptions: { executablePath: '/usr/bin/firefox-esr' } } },
+  ],
+});

@@ -1,0 +1,583 @@
+/**
+ * The frame arena: a bump allocator whose memory lives for 1 to 4 frames, shared by every worker
+ * through per-thread lanes.
+ * @module
+ */
+import type { ArenaOptions, ArenaStats, Mark, Offset } from '../api.ts';
+import { hex, memoryError } from '../errors.ts';
+import { G_FRAME, MAX_THREADS, REGION_ALIGN, alignUp } from '../memory/layout.ts';
+import type { Memory } from '../memory/memory.ts';
+
+// ---- region header: Int32 word indexes relative to the region's first word ----
+/** Bytes per segment; a positive multiple of 64. Constant. */
+const A_CAPACITY = 0;
+/** Frames kept alive, 0..4 (0 = manual: one segment, not recycled by advance()). Constant. */
+const A_FRAMES = 1;
+/** Lane size in bytes; a power of two >= 64, <= capacity rounded up. Constant. */
+const A_LANE = 2;
+/** Absolute byte offset of segment 0; segment s starts at A_DATA + s * capacity. Constant. */
+const A_DATA = 3;
+/** Count of resets and frame recycles; only grows. */
+const A_RESETS = 4;
+/** Most bytes ever reserved in one segment; 0 <= peak <= capacity. */
+const A_PEAK = 5;
+/** Per segment s: 4 words starting at A_SEG + 4 * s. */
+const A_SEG = 8;
+/** +0: bytes reserved in the segment; 0 <= cursor <= capacity. */
+const S_CURSOR = 0;
+/** +1: the frame the segment holds; EPOCH % frames === s. */
+const S_EPOCH = 1;
+/** +2: lanes leased in the segment; >= 0, or -1 while advance()/reset() recycles it. */
+const S_LEASES = 2;
+/** Per thread id: bytes this thread leased in the current frame (for the inspector). */
+const A_LANE_BYTES = 24;
+/** Header words. */
+const HEADER_WORDS = A_LANE_BYTES + MAX_THREADS;
+/** Header bytes, a multiple of 64. */
+const HEADER_BYTES = alignUp(HEADER_WORDS * 4, REGION_ALIGN);
+/** Most segments. */
+const MAX_FRAMES = 4;
+/** Lanes one instance remembers for rewind(). */
+const LANE_HISTORY = 16;
+/** Default lane size. */
+const DEFAULT_LANE = 1 << 16;
+
+/**
+ * Validates options and returns the region's size in bytes.
+ * @internal
+ */
+export function arenaRegionBytes(name: string, o: ArenaOptions): number {
+  const bad = (what: string, value: unknown, fix: string): never => {
+    throw memoryError('INVALID_OPTION', `createArena option ${what} is invalid`, {
+      allocator: `arena "${name}"`, request: { [what]: value }, state: {}, suggestion: fix,
+    });
+  };
+  if (!Number.isInteger(o.capacity) || o.capacity <= 0 || o.capacity > 1 << 29) bad('capacity', o.capacity, 'use a positive integer number of bytes below 512 MiB.');
+  const frames = o.frames ?? 1;
+  if (!Number.isInteger(frames) || frames < 0 || frames > MAX_FRAMES) bad('frames', frames, 'use 1, 2, 3 or 4 (or 0 for an arena that only reset() frees).');
+  const lane = o.laneBytes ?? DEFAULT_LANE;
+  if (!Number.isInteger(lane) || lane < 64 || (lane & (lane - 1)) !== 0) bad('laneBytes', lane, 'use a power of two of at least 64.');
+  return HEADER_BYTES + alignUp(o.capacity, REGION_ALIGN) * Math.max(1, frames) + REGION_ALIGN;
+}
+
+/**
+ * Writes a fresh arena header at `offset`. Runs under the region-table lock.
+ * @internal
+ */
+export function initArena(i32: Int32Array, offset: number, o: ArenaOptions, frame: number): void {
+  const b = offset >> 2;
+  const cap = alignUp(o.capacity, REGION_ALIGN);
+  const frames = o.frames ?? 1;
+  i32.fill(0, b, b + HEADER_WORDS);
+  i32[b + A_CAPACITY] = cap;
+  i32[b + A_FRAMES] = frames;
+  i32[b + A_LANE] = Math.min(o.laneBytes ?? DEFAULT_LANE, alignUp(cap, 64));
+  i32[b + A_DATA] = offset + HEADER_BYTES;
+  const n = Math.max(1, frames);
+  for (let s = 0; s < n; s++) {
+    // the newest frame <= `frame` that maps to segment s
+    i32[b + A_SEG + 4 * s + S_EPOCH] = frames === 0 ? 0 : frame - ((frame - s) % n + n) % n;
+  }
+}
+
+/**
+ * Recycles the segment that frame `next` maps to, for {@link Memory.advance}. Returns false,
+ * changing nothing, when a lane is still leased there; `commitAdvance` or `abortAdvance` follows.
+ * @internal
+ */
+export function lockForAdvance(i32: Int32Array, offset: number, next: number): boolean {
+  const b = offset >> 2;
+  const frames = i32[b + A_FRAMES];
+  if (frames === 0) return true;
+  const s = b + A_SEG + 4 * (next % frames);
+  return Atomics.compareExchange(i32, s + S_LEASES, 0, -1) === 0;
+}
+
+/** Second phase of advance: empties the locked segment and publishes its new epoch. @internal */
+export function commitAdvance(i32: Int32Array, offset: number, next: number): void {
+  const b = offset >> 2;
+  const frames = i32[b + A_FRAMES];
+  if (frames === 0) return;
+  const s = b + A_SEG + 4 * (next % frames);
+  Atomics.store(i32, s + S_CURSOR, 0);
+  Atomics.store(i32, s + S_EPOCH, next);
+  Atomics.add(i32, b + A_RESETS, 1);
+  i32.fill(0, b + A_LANE_BYTES, b + A_LANE_BYTES + MAX_THREADS);
+  Atomics.store(i32, s + S_LEASES, 0);
+}
+
+/** Undoes `lockForAdvance` when another arena refused. @internal */
+export function abortAdvance(i32: Int32Array, offset: number, next: number): void {
+  const b = offset >> 2;
+  const frames = i32[b + A_FRAMES];
+  if (frames === 0) return;
+  Atomics.store(i32, b + A_SEG + 4 * (next % frames) + S_LEASES, 0);
+}
+
+/** Leases in the segment frame `next` would recycle, for the LANE_LEASED message. @internal */
+export function leasesBlocking(i32: Int32Array, offset: number, next: number): number {
+  const b = offset >> 2;
+  const frames = i32[b + A_FRAMES];
+  return frames === 0 ? 0 : Atomics.load(i32, b + A_SEG + 4 * (next % frames) + S_LEASES);
+}
+
+/**
+ * A bump allocator for per-frame temporaries. Each thread bumps a private *lane*, a chunk
+ * leased from the segment's shared cursor with one atomic operation, so workers never contend
+ * per allocation. With `frames: N`, memory allocated in frame F stays valid until
+ * {@link Memory.advance} reaches frame F + N.
+ *
+ * Get one with {@link Memory.createArena} or {@link Memory.arena}.
+ *
+ * Thread-safety: any worker, each through its own instance (`memory.arena(name)` in that thread).
+ * A worker calls {@link FrameArena.release} when its frame's work is done.
+ * @example
+ * ```ts
+ * const frame = memory.createArena('frame', { capacity: 1 << 20, frames: 2 });
+ * const p = frame.alloc(12, 4);          // a vec3 of f32
+ * memory.f32.set([1, 2, 3], p >> 2);
+ * memory.advance();                      // next frame; p stays valid one more frame
+ * ```
+ */
+export class FrameArena {
+  /** The region's name. */
+  readonly name: string;
+  /** Bytes per frame segment. */
+  readonly capacity: number;
+  /** Frames kept alive (0 = manual). */
+  readonly frames: number;
+  /** Bytes per lane lease. */
+  readonly laneBytes: number;
+
+  private readonly i32: Int32Array;
+  private readonly base: number;
+  private readonly data: number;
+  private readonly tid: number;
+  private readonly memory: Memory;
+  // the lane: [start, end) absolute bytes, bump at cur; seg = -1 when nothing is leased
+  private cur = 0;
+  private end = 0;
+  private start = 0;
+  private seg = -1;
+  private segData = 0;
+  // earlier lanes of this lease, [start, end) pairs, for rewind()
+  private readonly history = new Int32Array(2 * LANE_HISTORY);
+  private historyLen = 0;
+  private allocations = 0;
+  private failures = 0;
+
+  /** @internal */
+  constructor(memory: Memory, name: string, offset: number) {
+    this.memory = memory;
+    this.name = name;
+    this.i32 = memory.i32;
+    this.base = offset >> 2;
+    this.tid = memory.threadId;
+    this.capacity = this.i32[this.base + A_CAPACITY];
+    this.frames = this.i32[this.base + A_FRAMES];
+    this.laneBytes = this.i32[this.base + A_LANE];
+    this.data = this.i32[this.base + A_DATA];
+  }
+
+  /**
+   * Allocates `size` bytes aligned to `align` and returns the block's byte offset.
+   *
+   * Thread-safety: any worker (through its own instance).
+   * @param size - bytes, a positive integer.
+   * @param align - a power of two. @defaultValue 8
+   * @returns the offset of the block, a multiple of `align`.
+   * @throws {@link MemoryError} `ARENA_EXHAUSTED` when the frame's segment is full,
+   * `ALLOC_TOO_LARGE`, `INVALID_SIZE` or `INVALID_ALIGN`.
+   * @example
+   * ```ts
+   * const p = arena.alloc(64, 16);
+   * ```
+   */
+  alloc(size: number, align = 8): Offset {
+    const p = (this.cur + align - 1) & -align;
+    const next = p + size;
+    if (next <= this.end && size > 0 && (size | 0) === size && align > 0 && (align & (align - 1)) === 0) {
+      this.cur = next;
+      this.allocations++;
+      return p;
+    }
+    return this.allocSlow(size, align, true);
+  }
+
+  /**
+   * Like {@link FrameArena.alloc}, but returns 0 instead of throwing when the segment is full.
+   * Invalid sizes and alignments still throw.
+   *
+   * Thread-safety: any worker (through its own instance).
+   * @param size - bytes, a positive integer.
+   * @param align - a power of two. @defaultValue 8
+   * @returns the block's offset, or 0.
+   * @example
+   * ```ts
+   * const p = arena.tryAlloc(4096);
+   * if (p === 0) skipEffect();
+   * ```
+   */
+  tryAlloc(size: number, align = 8): Offset {
+    const p = (this.cur + align - 1) & -align;
+    const next = p + size;
+    if (next <= this.end && size > 0 && (size | 0) === size && align > 0 && (align & (align - 1)) === 0) {
+      this.cur = next;
+      this.allocations++;
+      return p;
+    }
+    return this.allocSlow(size, align, false);
+  }
+
+  private allocSlow(size: number, align: number, throws: boolean): Offset {
+    this.validate(size, align);
+    if (size > this.capacity) {
+      this.failures++;
+      throw memoryError('ALLOC_TOO_LARGE', `alloc(${size}) is larger than the whole arena`, {
+        allocator: `arena "${this.name}"`, request: { size, align }, state: this.describe(),
+        suggestion: `create the arena with capacity >= ${size + align}.`,
+      });
+    }
+    if (this.seg < 0 || !this.leaseIsCurrent()) {
+      if (this.seg >= 0) this.release();
+      this.acquireSegment();
+    }
+    if (!this.lease(size, align)) {
+      this.failures++;
+      if (!throws) return 0;
+      const st = this.describe();
+      throw memoryError('ARENA_EXHAUSTED', `alloc(${size}, ${align}) does not fit in this frame's ${this.capacity} bytes`, {
+        allocator: `arena "${this.name}"`, request: { size, align }, state: st,
+        suggestion: `raise capacity above ${this.capacity} (peak ${st.peak}), reset() the arena more often, or use tryAlloc() to skip work when full.`,
+      });
+    }
+    const p = (this.cur + align - 1) & -align;
+    this.cur = p + size;
+    this.allocations++;
+    return p;
+  }
+
+  private validate(size: number, align: number): void {
+    if (typeof size !== 'number' || !Number.isInteger(size) || size <= 0) {
+      this.failures++;
+      throw memoryError('INVALID_SIZE', `alloc size ${String(size)} is not a positive integer`, {
+        allocator: `arena "${this.name}"`, request: { size, align }, state: this.describe(),
+        suggestion: 'pass a whole number of bytes greater than 0.',
+      });
+    }
+    if (typeof align !== 'number' || !Number.isInteger(align) || align <= 0 || (align & (align - 1)) !== 0 || align > 1 << 16) {
+      this.failures++;
+      throw memoryError('INVALID_ALIGN', `alignment ${String(align)} is not a power of two up to 65536`, {
+        allocator: `arena "${this.name}"`, request: { size, align }, state: this.describe(),
+        suggestion: 'use 1, 2, 4, 8, 16, ... (the element size for typed views: 4 for f32, 8 for f64).',
+      });
+    }
+  }
+
+  /** True while this thread's lease still belongs to the segment of the current frame. */
+  private leaseIsCurrent(): boolean {
+    if (this.frames === 0) return true;
+    return this.seg === Atomics.load(this.i32, G_FRAME) % this.frames;
+  }
+
+  /** Registers this thread as a leaser of the current frame's segment (one CAS, retried on races). */
+  private acquireSegment(): void {
+    const i32 = this.i32;
+    const n = Math.max(1, this.frames);
+    for (;;) {
+      const frame = this.frames === 0 ? 0 : Atomics.load(i32, G_FRAME);
+      const seg = frame % n;
+      const s = this.base + A_SEG + 4 * seg;
+      const l = Atomics.load(i32, s + S_LEASES);
+      if (l < 0) continue; // advance() is recycling this segment right now
+      if (Atomics.compareExchange(i32, s + S_LEASES, l, l + 1) !== l) continue;
+      if (this.frames !== 0 && Atomics.load(i32, s + S_EPOCH) !== frame) {
+        Atomics.sub(i32, s + S_LEASES, 1); // the frame moved on between the two loads
+        continue;
+      }
+      this.seg = seg;
+      this.segData = this.data + seg * this.capacity;
+      this.cur = this.end = this.start = 0;
+      this.historyLen = 0;
+      return;
+    }
+  }
+
+  /** Leases room for `size` at `align` from the shared cursor. False when the segment is full. */
+  private lease(size: number, align: number): boolean {
+    const i32 = this.i32;
+    const ci = this.base + A_SEG + 4 * this.seg + S_CURSOR;
+    const segData = this.segData;
+    for (;;) {
+      const c = Atomics.load(i32, ci);
+      const from = segData + c;
+      const contiguous = this.end !== 0 && from === this.end;
+      const p = ((contiguous ? this.cur : from) + align - 1) & -align;
+      const needEnd = p + size - segData;
+      if (needEnd > this.capacity) return false;
+      let take = Math.max(this.laneBytes, alignUp(needEnd - c, 64));
+      if (c + take > this.capacity) take = this.capacity - c;
+      if (Atomics.compareExchange(i32, ci, c, c + take) !== c) continue;
+      if (contiguous) {
+        this.end += take;
+      } else {
+        if (this.end !== 0) this.pushHistory();
+        this.start = this.cur = from;
+        this.end = from + take;
+      }
+      const used = c + take;
+      let peak = Atomics.load(i32, this.base + A_PEAK);
+      while (used > peak) {
+        const seen = Atomics.compareExchange(i32, this.base + A_PEAK, peak, used);
+        if (seen === peak) break;
+        peak = seen;
+      }
+      i32[this.base + A_LANE_BYTES + this.tid] += take;
+      return true;
+    }
+  }
+
+  private pushHistory(): void {
+    const h = this.history;
+    if (this.historyLen === LANE_HISTORY) {
+      h.copyWithin(0, 2);
+      this.historyLen--;
+    }
+    h[2 * this.historyLen] = this.start;
+    h[2 * this.historyLen + 1] = this.end;
+    this.historyLen++;
+  }
+
+  /**
+   * Gives up this thread's lane. Blocks already allocated stay valid until their frame expires;
+   * the lane's unused tail returns to the arena when no other thread leased after it. A worker
+   * calls this when its work for a frame is done, so `advance()` can recycle the segment.
+   *
+   * Thread-safety: any worker (its own instance).
+   * @example
+   * ```ts
+   * simulate(arena);
+   * arena.release();
+   * postMessage('frame-done');
+   * ```
+   */
+  release(): void {
+    if (this.seg < 0) return;
+    const s = this.base + A_SEG + 4 * this.seg;
+    // give the tail back if the shared cursor still ends at our lane
+    Atomics.compareExchange(this.i32, s + S_CURSOR, this.end - this.segData, alignUp(this.cur, 8) - this.segData);
+    Atomics.sub(this.i32, s + S_LEASES, 1);
+    this.seg = -1;
+    this.cur = this.end = this.start = 0;
+    this.historyLen = 0;
+  }
+
+  /**
+   * Returns a mark of this thread's lane position, for {@link FrameArena.rewind}.
+   *
+   * Thread-safety: any worker; a mark is only valid in the instance that made it.
+   * @example
+   * ```ts
+   * const m = arena.mark();
+   * const tmp = arena.alloc(256);
+   * arena.rewind(m); // tmp is free again
+   * ```
+   */
+  mark(): Mark {
+    return this.cur;
+  }
+
+  /**
+   * Frees everything this thread allocated since `mark` was taken.
+   *
+   * **Safety:** every offset this thread got after the mark becomes invalid, and later
+   * allocations reuse its bytes. Wrong: `const m = a.mark(); const p = a.alloc(16); a.rewind(m);
+   * f32[p >> 2] = 1;` writes into memory the next `alloc` hands out again.
+   *
+   * Thread-safety: any worker (its own instance and its own marks).
+   * @param mark - a value from {@link FrameArena.mark} of this instance, in the same frame.
+   * @throws {@link MemoryError} `INVALID_MARK` for a mark from another lease, frame or instance.
+   * @example
+   * ```ts
+   * const m = arena.mark();
+   * buildTemporaryMesh(arena);
+   * arena.rewind(m);
+   * ```
+   */
+  rewind(mark: Mark): void {
+    if (mark === this.cur) return;
+    if (mark === 0 && this.seg >= 0) {
+      // a mark taken before this lease's first allocation: back to the first lane's start
+      if (this.historyLen > 0) {
+        this.start = this.history[0];
+        this.end = this.history[1];
+        this.historyLen = 0;
+      }
+      this.cur = this.start;
+      return;
+    }
+    if (mark >= this.start && mark < this.cur && this.end !== 0) {
+      this.cur = mark;
+      return;
+    }
+    const h = this.history;
+    for (let k = this.historyLen - 1; k >= 0; k--) {
+      if (mark >= h[2 * k] && mark <= h[2 * k + 1]) {
+        this.start = h[2 * k];
+        this.end = h[2 * k + 1];
+        this.cur = mark;
+        this.historyLen = k;
+        return;
+      }
+    }
+    throw memoryError('INVALID_MARK', `rewind(${hex(mark)}) is not a position of this thread's current lane`, {
+      allocator: `arena "${this.name}"`, request: { mark }, state: { ...this.describe(), laneStart: this.start, laneCursor: this.cur, laneEnd: this.end },
+      suggestion: 'rewind only to marks taken by this instance since its last release(), reset() or frame change.',
+    });
+  }
+
+  /**
+   * Empties the current frame's segment at once (O(1)). This thread's lane is released first.
+   *
+   * **Safety:** every offset allocated in this segment, by any thread, becomes invalid. Wrong:
+   * keeping a particle's offset from a frame arena across `reset()`; keep it in a pool instead.
+   *
+   * Thread-safety: any worker, once no other thread holds a lane in the segment.
+   * @throws {@link MemoryError} `LANE_LEASED` while another thread still holds a lane; nothing changes then.
+   * @example
+   * ```ts
+   * arena.reset();
+   * console.log(arena.used); // 0
+   * ```
+   */
+  reset(): void {
+    this.release();
+    const i32 = this.i32;
+    const seg = this.frames === 0 ? 0 : Atomics.load(i32, G_FRAME) % this.frames;
+    const s = this.base + A_SEG + 4 * seg;
+    const seen = Atomics.compareExchange(i32, s + S_LEASES, 0, -1);
+    if (seen !== 0) {
+      throw memoryError('LANE_LEASED', `reset() while ${seen} other thread(s) still hold a lane`, {
+        allocator: `arena "${this.name}"`, request: { segment: seg }, state: this.describe(),
+        suggestion: 'have each worker call arena.release() when its frame work is done, before the reset.',
+      });
+    }
+    Atomics.store(i32, s + S_CURSOR, 0);
+    Atomics.add(i32, this.base + A_RESETS, 1);
+    i32.fill(0, this.base + A_LANE_BYTES, this.base + A_LANE_BYTES + MAX_THREADS);
+    Atomics.store(i32, s + S_LEASES, 0);
+  }
+
+  /**
+   * Bytes reserved in the current frame's segment. Exact for a single thread; with several
+   * threads it includes the unused tails of their lanes.
+   *
+   * Thread-safety: any worker.
+   * @example
+   * ```ts
+   * hud.text = `${arena.used} B`;
+   * ```
+   */
+  get used(): number {
+    const seg = this.currentSegment();
+    const c = Atomics.load(this.i32, this.base + A_SEG + 4 * seg + S_CURSOR);
+    const segData = this.data + seg * this.capacity;
+    return this.seg === seg && this.end === segData + c ? c - (this.end - this.cur) : c;
+  }
+
+  /**
+   * Most bytes ever reserved in one segment.
+   *
+   * Thread-safety: any worker.
+   * @example
+   * ```ts
+   * if (arena.peak > arena.capacity * 0.9) console.warn('frame arena nearly full');
+   * ```
+   */
+  get peak(): number {
+    return Atomics.load(this.i32, this.base + A_PEAK);
+  }
+
+  private currentSegment(): number {
+    return this.frames === 0 ? 0 : Atomics.load(this.i32, G_FRAME) % this.frames;
+  }
+
+  private describe(): Record<string, number> {
+    const seg = this.currentSegment();
+    const s = this.base + A_SEG + 4 * seg;
+    return {
+      capacity: this.capacity, used: this.used, peak: this.peak, frames: this.frames, segment: seg,
+      frame: this.memory.frame, leases: Atomics.load(this.i32, s + S_LEASES),
+    };
+  }
+
+  /**
+   * A frozen snapshot of the arena.
+   *
+   * Thread-safety: any worker.
+   * @example
+   * ```ts
+   * console.table(arena.stats());
+   * ```
+   */
+  stats(): ArenaStats {
+    const s = this.base + A_SEG + 4 * this.currentSegment();
+    return Object.freeze({
+      kind: 'arena', name: this.name, capacity: this.capacity, used: this.used, peak: this.peak,
+      frames: this.frames, laneBytes: this.laneBytes, leases: Math.max(0, Atomics.load(this.i32, s + S_LEASES)),
+      resets: Atomics.load(this.i32, this.base + A_RESETS), allocations: this.allocations, failures: this.failures,
+    });
+  }
+
+  /**
+   * Bytes each thread leased in the current frame, indexed by thread id (a new array; not for the frame path).
+   *
+   * Thread-safety: any worker.
+   * @example
+   * ```ts
+   * arena.laneUsage().forEach((bytes, tid) => { if (bytes) console.log(tid, bytes); });
+   * ```
+   */
+  laneUsage(): number[] {
+    return Array.from(this.i32.subarray(this.base + A_LANE_BYTES, this.base + A_LANE_BYTES + MAX_THREADS));
+  }
+
+  /**
+   * Checks the arena's invariants and throws `INVARIANT_VIOLATED` with the actual values.
+   *
+   * Thread-safety: any worker; exact when no other thread is allocating.
+   * @example
+   * ```ts
+   * arena.checkInvariants();
+   * ```
+   */
+  checkInvariants(): void {
+    const i32 = this.i32;
+    const fail = (what: string, state: Record<string, number>): never => {
+      throw memoryError('INVARIANT_VIOLATED', what, { allocator: `arena "${this.name}"`, request: {}, state });
+    };
+    const n = Math.max(1, this.frames);
+    const peak = Atomics.load(i32, this.base + A_PEAK);
+    if (peak < 0 || peak > this.capacity) fail(`peak ${peak} outside 0..${this.capacity}`, { peak });
+    for (let seg = 0; seg < n; seg++) {
+      const s = this.base + A_SEG + 4 * seg;
+      const c = Atomics.load(i32, s + S_CURSOR);
+      const l = Atomics.load(i32, s + S_LEASES);
+      const e = Atomics.load(i32, s + S_EPOCH);
+      if (c < 0 || c > this.capacity) fail(`segment ${seg} cursor ${c} outside 0..${this.capacity}`, { segment: seg, cursor: c });
+      if (c > peak) fail(`segment ${seg} cursor ${c} > peak ${peak}`, { segment: seg, cursor: c, peak });
+      if (l < 0) fail(`segment ${seg} is locked (leases ${l}) outside advance()`, { segment: seg, leases: l });
+      if (this.frames > 0 && ((e % n) + n) % n !== seg) fail(`segment ${seg} holds frame ${e}, which maps to another segment`, { segment: seg, epoch: e });
+    }
+    if (this.seg >= 0) {
+      const segData = this.data + this.seg * this.capacity;
+      const c = Atomics.load(i32, this.base + A_SEG + 4 * this.seg + S_CURSOR);
+      if (!(this.start >= segData && this.start <= this.cur && this.cur <= this.end && this.end <= segData + c)) {
+        fail(`lane [${hex(this.start)}, ${hex(this.cur)}, ${hex(this.end)}) is outside segment ${this.seg} [${hex(segData)}, ${hex(segData + c)})`,
+          { laneStart: this.start, laneCursor: this.cur, laneEnd: this.end, segmentStart: segData, cursor: c });
+      }
+    } else if (this.cur !== 0 || this.end !== 0) {
+      fail(`released lane still has cursor ${this.cur}, end ${this.end}`, { laneCursor: this.cur, laneEnd: this.end });
+    }
+  }
+}

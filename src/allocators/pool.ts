@@ -1,0 +1,496 @@
+/**
+ * The pool: fixed-size slots with generational handles, shared by every worker through a
+ * lock-free free list (tagged head, ABA-safe) fronted by per-thread slot caches.
+ * @module
+ */
+import type { Handle, Offset, PoolOptions, PoolStats } from '../api.ts';
+import { hex, memoryError } from '../errors.ts';
+import { MAX_THREADS, REGION_ALIGN, alignUp } from '../memory/layout.ts';
+import type { Memory } from '../memory/memory.ts';
+
+// ---- region header: Int32 word indexes relative to the region's first word ----
+/** Bytes per slot as asked. Constant. */
+const P_SLOT_SIZE = 0;
+/** Bytes between slots: slot size rounded up to the alignment. Constant. */
+const P_STRIDE = 1;
+/** Slot alignment, a power of two. Constant. */
+const P_ALIGN = 2;
+/** Number of slots, 1..MAX_SLOTS. Constant. */
+const P_CAPACITY = 3;
+/** Bits of the slot index in a handle: bitLength(capacity - 1), at least 1. Constant. */
+const P_INDEX_BITS = 4;
+/** Bits of a free-list link (index + 1, 0 = end): bitLength(capacity). Constant. */
+const P_LINK_BITS = 5;
+/** Slots moved per cache refill or flush, >= 1. Constant. */
+const P_BATCH = 6;
+/** Absolute byte offset of slot 0, a multiple of the alignment. Constant. */
+const P_DATA = 7;
+/** Word index of meta[0]; meta[i] = generation << 8 | owner (thread id + 1, 0 = free). Constant. */
+const P_META = 8;
+/** Word index of next[0]; next[i] = link of the slot after i in the free list. Constant. */
+const P_NEXT = 9;
+/** Free-list head: tag << linkBits | link. The tag grows on every successful CAS (ABA guard). */
+const P_HEAD = 10;
+/** Slots in the shared free list; briefly off by one batch while a refill or flush is in flight. */
+const P_FREE = 11;
+/** Per thread id: free slots in that thread's private cache. */
+const P_CACHED = 16;
+const HEADER_WORDS = P_CACHED + MAX_THREADS;
+const HEADER_BYTES = alignUp(HEADER_WORDS * 4, REGION_ALIGN);
+/** Most slots in one pool: the index takes at most 22 of a handle's 30 bits. */
+const MAX_SLOTS = 1 << 22;
+/** Generation bits kept in meta (meta is gen << 8 | owner in 31 bits). */
+const MAX_GEN_BITS = 23;
+
+function bitLength(n: number): number {
+  return 32 - Math.clz32(n);
+}
+
+/** Validates options and returns the region's size in bytes. @internal */
+export function poolRegionBytes(name: string, o: PoolOptions): number {
+  const bad = (what: string, value: unknown, fix: string): never => {
+    throw memoryError('INVALID_OPTION', `createPool option ${what} is invalid`, {
+      allocator: `pool "${name}"`, request: { [what]: value }, state: {}, suggestion: fix,
+    });
+  };
+  if (!Number.isInteger(o.slotSize) || o.slotSize <= 0 || o.slotSize > 1 << 24) bad('slotSize', o.slotSize, 'use a positive integer number of bytes up to 16 MiB.');
+  if (!Number.isInteger(o.capacity) || o.capacity <= 0 || o.capacity > MAX_SLOTS) bad('capacity', o.capacity, `use 1 to ${MAX_SLOTS} slots.`);
+  const align = o.align ?? 8;
+  if (!Number.isInteger(align) || align <= 0 || (align & (align - 1)) !== 0 || align > 4096) bad('align', align, 'use a power of two up to 4096.');
+  if (o.batch !== undefined && (!Number.isInteger(o.batch) || o.batch < 1 || o.batch > 1024)) bad('batch', o.batch, 'use 1 to 1024.');
+  const stride = alignUp(o.slotSize, align);
+  return HEADER_BYTES + alignUp(8 * o.capacity, REGION_ALIGN) + Math.max(align, REGION_ALIGN) + stride * o.capacity;
+}
+
+/** Writes a fresh pool at `offset`: every slot free, linked in index order. @internal */
+export function initPool(i32: Int32Array, offset: number, o: PoolOptions): void {
+  const b = offset >> 2;
+  const cap = o.capacity;
+  const align = o.align ?? 8;
+  i32.fill(0, b, b + HEADER_WORDS);
+  const meta = (offset + HEADER_BYTES) >> 2;
+  const next = meta + cap;
+  const data = alignUp(offset + HEADER_BYTES + alignUp(8 * cap, REGION_ALIGN), Math.max(align, REGION_ALIGN));
+  i32[b + P_SLOT_SIZE] = o.slotSize;
+  i32[b + P_STRIDE] = alignUp(o.slotSize, align);
+  i32[b + P_ALIGN] = align;
+  i32[b + P_CAPACITY] = cap;
+  i32[b + P_INDEX_BITS] = Math.max(1, bitLength(cap - 1));
+  i32[b + P_LINK_BITS] = bitLength(cap);
+  i32[b + P_BATCH] = o.batch ?? Math.min(32, Math.max(1, Math.floor(cap / 16)));
+  i32[b + P_DATA] = data;
+  i32[b + P_META] = meta;
+  i32[b + P_NEXT] = next;
+  i32.fill(1 << 8, meta, meta + cap); // generation 1, free
+  for (let i = 0; i < cap; i++) i32[next + i] = i + 1 < cap ? i + 2 : 0;
+  i32[b + P_HEAD] = 1; // tag 0, link to slot 0
+  i32[b + P_FREE] = cap;
+}
+
+/**
+ * A pool of fixed-size slots. `alloc()` returns a generational {@link Handle}; `offsetOf(h)`
+ * gives the slot's byte offset. Each thread keeps a small private cache of free slots and moves
+ * them to and from the shared lock-free free list in batches, one CAS per batch.
+ *
+ * Get one with {@link Memory.createPool} or {@link Memory.pool}.
+ *
+ * Thread-safety: any worker, each through its own instance (`memory.pool(name)` in that thread).
+ * A slot may be freed by another thread than the one that allocated it.
+ * @example
+ * ```ts
+ * const particles = memory.createPool('particles', { slotSize: 32, align: 16, capacity: 100_000 });
+ * const h = particles.alloc();
+ * const p = particles.offsetOf(h);
+ * memory.f32[p >> 2] = 0; // x
+ * particles.free(h);
+ * ```
+ */
+export class Pool {
+  /** The region's name. */
+  readonly name: string;
+  /** Number of slots. */
+  readonly capacity: number;
+  /** Bytes per slot as asked. */
+  readonly slotSize: number;
+  /** Bytes between two slots. */
+  readonly stride: number;
+  /** Slot alignment. */
+  readonly align: number;
+
+  private readonly i32: Int32Array;
+  private readonly base: number;
+  private readonly data: number;
+  private readonly meta: number;
+  private readonly next: number;
+  private readonly indexBits: number;
+  private readonly indexMask: number;
+  private readonly genMask: number;
+  private readonly linkBits: number;
+  private readonly linkMask: number;
+  private readonly tagMask: number;
+  private readonly batch: number;
+  private readonly ownerTag: number;
+  private readonly cachedWord: number;
+  private readonly cache: Int32Array;
+  private count = 0;
+  private allocations = 0;
+  private frees = 0;
+  private failures = 0;
+
+  /** @internal */
+  constructor(memory: Memory, name: string, offset: number) {
+    const i32 = (this.i32 = memory.i32);
+    const b = (this.base = offset >> 2);
+    this.name = name;
+    this.capacity = i32[b + P_CAPACITY];
+    this.slotSize = i32[b + P_SLOT_SIZE];
+    this.stride = i32[b + P_STRIDE];
+    this.align = i32[b + P_ALIGN];
+    this.data = i32[b + P_DATA];
+    this.meta = i32[b + P_META];
+    this.next = i32[b + P_NEXT];
+    this.indexBits = i32[b + P_INDEX_BITS];
+    this.indexMask = (1 << this.indexBits) - 1;
+    this.genMask = (1 << Math.min(30 - this.indexBits, MAX_GEN_BITS)) - 1;
+    this.linkBits = i32[b + P_LINK_BITS];
+    this.linkMask = (1 << this.linkBits) - 1;
+    this.tagMask = this.linkBits >= 31 ? 1 : (2 ** (32 - this.linkBits)) - 1;
+    this.batch = i32[b + P_BATCH];
+    this.ownerTag = memory.threadId + 1;
+    this.cachedWord = b + P_CACHED + memory.threadId;
+    this.cache = new Int32Array(2 * this.batch);
+  }
+
+  /**
+   * Takes a free slot and returns its handle.
+   *
+   * Thread-safety: any worker (through its own instance).
+   * @returns a handle, never 0.
+   * @throws {@link MemoryError} `POOL_EXHAUSTED` when no slot is free.
+   * @example
+   * ```ts
+   * const h = bullets.alloc();
+   * memory.f32[bullets.offsetOf(h) >> 2] = x;
+   * ```
+   */
+  alloc(): Handle {
+    let n = this.count;
+    if (n === 0) {
+      n = this.refill();
+      if (n === 0) return this.exhausted(true);
+    }
+    const i = this.cache[--n];
+    this.count = n;
+    const i32 = this.i32;
+    i32[this.cachedWord] = n;
+    const m = i32[this.meta + i];
+    i32[this.meta + i] = m | this.ownerTag;
+    this.allocations++;
+    return ((m >>> 8) << this.indexBits) | i;
+  }
+
+  /**
+   * Like {@link Pool.alloc}, but returns 0 when no slot is free.
+   *
+   * Thread-safety: any worker (through its own instance).
+   * @returns a handle, or 0.
+   * @example
+   * ```ts
+   * const h = particles.tryAlloc();
+   * if (h === 0) return; // the fountain is full this frame
+   * ```
+   */
+  tryAlloc(): Handle {
+    let n = this.count;
+    if (n === 0) {
+      n = this.refill();
+      if (n === 0) return this.exhausted(false);
+    }
+    const i = this.cache[--n];
+    this.count = n;
+    const i32 = this.i32;
+    i32[this.cachedWord] = n;
+    const m = i32[this.meta + i];
+    i32[this.meta + i] = m | this.ownerTag;
+    this.allocations++;
+    return ((m >>> 8) << this.indexBits) | i;
+  }
+
+  /**
+   * Returns a slot to the pool. Its generation moves on, so `h` and every copy of it become stale.
+   *
+   * **Safety:** the slot's offset becomes invalid; the next `alloc()` may hand it out again.
+   * Wrong: `pool.free(h); memory.f32[pool.offsetOf(h) >> 2] = 0;` (offsetOf throws STALE_HANDLE),
+   * or keeping `p = pool.offsetOf(h)` and writing through `p` after the free (not detectable).
+   *
+   * Thread-safety: any worker (through its own instance); a slot may be freed by a thread other
+   * than its allocator, but never by two threads at once.
+   * @param h - a live handle from this pool.
+   * @throws {@link MemoryError} `DOUBLE_FREE`, `STALE_HANDLE` or `INVALID_HANDLE`; nothing changes then.
+   * @example
+   * ```ts
+   * if (life <= 0) particles.free(h);
+   * ```
+   */
+  free(h: Handle): void {
+    const i = h & this.indexMask;
+    const g = h >>> this.indexBits;
+    const i32 = this.i32;
+    const m = i32[this.meta + i];
+    if ((m >>> 8) !== g || (m & 0xff) === 0 || i >= this.capacity || (h | 0) !== h || h <= 0) {
+      this.handleError('free', h);
+    }
+    i32[this.meta + i] = (g === this.genMask ? 1 : g + 1) << 8;
+    let n = this.count;
+    if (n === this.cache.length) n = this.flushBatch(this.batch);
+    this.cache[n++] = i;
+    this.count = n;
+    i32[this.cachedWord] = n;
+    this.frees++;
+  }
+
+  /**
+   * The byte offset of a live slot.
+   *
+   * Thread-safety: any worker.
+   * @param h - a live handle from this pool.
+   * @throws {@link MemoryError} `STALE_HANDLE` or `INVALID_HANDLE`.
+   * @example
+   * ```ts
+   * const p = particles.offsetOf(h);
+   * memory.f32[(p >> 2) + 1] += dt * vy;
+   * ```
+   */
+  offsetOf(h: Handle): Offset {
+    const i = h & this.indexMask;
+    const m = this.i32[this.meta + i];
+    if ((m >>> 8) !== h >>> this.indexBits || (m & 0xff) === 0 || i >= this.capacity || (h | 0) !== h || h <= 0) {
+      this.handleError('offsetOf', h);
+    }
+    return this.data + i * this.stride;
+  }
+
+  /**
+   * True when `h` is a live handle of this pool; never throws.
+   *
+   * Thread-safety: any worker.
+   * @example
+   * ```ts
+   * if (!pool.isAlive(target)) target = pickNewTarget();
+   * ```
+   */
+  isAlive(h: Handle): boolean {
+    if ((h | 0) !== h || h <= 0) return false;
+    const i = h & this.indexMask;
+    if (i >= this.capacity) return false;
+    const m = this.i32[this.meta + i];
+    return (m >>> 8) === h >>> this.indexBits && (m & 0xff) !== 0;
+  }
+
+  /**
+   * Slots handed out and not freed, across all threads.
+   *
+   * Thread-safety: any worker; exact when no other thread is mid-operation.
+   * @example
+   * ```ts
+   * hud.text = `${pool.live} / ${pool.capacity}`;
+   * ```
+   */
+  get live(): number {
+    return this.capacity - Atomics.load(this.i32, this.base + P_FREE) - this.cachedTotal();
+  }
+
+  private cachedTotal(): number {
+    let c = 0;
+    const w = this.base + P_CACHED;
+    for (let t = 0; t < MAX_THREADS; t++) c += this.i32[w + t];
+    return c;
+  }
+
+  /**
+   * Returns every slot of this thread's cache to the shared free list, so other workers can take
+   * them. Call it when a worker stops using the pool.
+   *
+   * Thread-safety: any worker (its own instance).
+   * @example
+   * ```ts
+   * pool.flush();
+   * memory.detach();
+   * ```
+   */
+  flush(): void {
+    if (this.count > 0) this.flushBatch(this.count);
+  }
+
+  /** Moves up to `batch` slots from the shared list into the empty cache; returns how many. */
+  private refill(): number {
+    const i32 = this.i32;
+    const head = this.base + P_HEAD;
+    const cache = this.cache;
+    const want = this.batch;
+    const cap = this.capacity;
+    for (;;) {
+      const h = Atomics.load(i32, head);
+      let link = h & this.linkMask;
+      if (link === 0) return 0;
+      let k = 0;
+      while (link !== 0 && k < want && link <= cap) {
+        cache[k++] = link - 1;
+        link = i32[this.next + link - 1];
+      }
+      if (link > cap) continue; // read a link torn by a concurrent pop: the CAS would fail anyway
+      const tag = ((h >>> this.linkBits) + 1) & this.tagMask;
+      if (Atomics.compareExchange(i32, head, h, ((tag << this.linkBits) | link) | 0) !== h) continue;
+      Atomics.sub(i32, this.base + P_FREE, k);
+      // the first slot popped goes on top of the cache, so alloc hands out low indexes first
+      for (let a = 0, z = k - 1; a < z; a++, z--) {
+        const t = cache[a];
+        cache[a] = cache[z];
+        cache[z] = t;
+      }
+      this.count = k;
+      i32[this.cachedWord] = k;
+      return k;
+    }
+  }
+
+  /** Pushes the top `k` cached slots onto the shared list with one CAS; returns the new count. */
+  private flushBatch(k: number): number {
+    const i32 = this.i32;
+    const head = this.base + P_HEAD;
+    const cache = this.cache;
+    const n = this.count;
+    const lo = n - k;
+    // chain cache[n-1] -> cache[n-2] -> ... -> cache[lo] -> old head
+    for (let j = n - 1; j > lo; j--) i32[this.next + cache[j]] = cache[j - 1] + 1;
+    const first = cache[n - 1] + 1;
+    for (;;) {
+      const h = Atomics.load(i32, head);
+      i32[this.next + cache[lo]] = h & this.linkMask;
+      const tag = ((h >>> this.linkBits) + 1) & this.tagMask;
+      if (Atomics.compareExchange(i32, head, h, ((tag << this.linkBits) | first) | 0) === h) break;
+    }
+    Atomics.add(i32, this.base + P_FREE, k);
+    this.count = lo;
+    i32[this.cachedWord] = lo;
+    return lo;
+  }
+
+  private exhausted(throws: boolean): 0 {
+    this.failures++;
+    if (!throws) return 0;
+    const st = this.describe();
+    throw memoryError('POOL_EXHAUSTED', `all ${this.capacity} slots are taken or held in other threads' caches`, {
+      allocator: `pool "${this.name}"`, request: { op: 'alloc' }, state: st,
+      suggestion: `raise capacity above ${this.capacity}, free slots sooner, or call flush() in idle workers (${st.cached} slots sit in caches).`,
+    });
+  }
+
+  private handleError(op: string, h: Handle): never {
+    const state = this.describe();
+    if (typeof h !== 'number' || (h | 0) !== h || h <= 0 || (h & this.indexMask) >= this.capacity) {
+      throw memoryError('INVALID_HANDLE', `${op}(${String(h)}) is not a handle of this pool`, {
+        allocator: `pool "${this.name}"`, request: { op, handle: h }, state,
+        suggestion: 'pass a value returned by alloc() of this same pool; 0 is the "no slot" result of tryAlloc().',
+      });
+    }
+    const i = h & this.indexMask;
+    const g = h >>> this.indexBits;
+    const m = this.i32[this.meta + i];
+    const slot = { ...state, slot: i, offset: hex(this.data + i * this.stride), handleGeneration: g, slotGeneration: m >>> 8, slotLive: (m & 0xff) !== 0 };
+    const nextGen = g === this.genMask ? 1 : g + 1;
+    if (op === 'free' && (m >>> 8) === nextGen && (m & 0xff) === 0) {
+      throw memoryError('DOUBLE_FREE', `free(${h}): slot ${i} was already freed`, {
+        allocator: `pool "${this.name}"`, request: { op, handle: h }, state: slot,
+        suggestion: 'free each handle once; set your copy to 0 after free(), and check isAlive() where ownership is shared.',
+      });
+    }
+    throw memoryError('STALE_HANDLE', `${op}(${h}): slot ${i} is at generation ${m >>> 8}${(m & 0xff) === 0 ? ' and free' : ''}, the handle is from generation ${g}`, {
+      allocator: `pool "${this.name}"`, request: { op, handle: h }, state: slot,
+      suggestion: 'the slot was freed (and maybe reused) since this handle was taken; drop the handle, or check isAlive() first.',
+    });
+  }
+
+  private describe(): Record<string, number> {
+    return {
+      capacity: this.capacity, live: this.live, free: Atomics.load(this.i32, this.base + P_FREE),
+      cached: this.cachedTotal(), cachedHere: this.count, stride: this.stride,
+    };
+  }
+
+  /**
+   * A frozen snapshot of the pool.
+   *
+   * Thread-safety: any worker.
+   * @example
+   * ```ts
+   * const { live, capacity } = pool.stats();
+   * ```
+   */
+  stats(): PoolStats {
+    const free = Atomics.load(this.i32, this.base + P_FREE);
+    const cached = this.cachedTotal();
+    return Object.freeze({
+      kind: 'pool', name: this.name, capacity: this.capacity, slotSize: this.slotSize, stride: this.stride,
+      live: this.capacity - free - cached, free, cached, allocations: this.allocations, frees: this.frees, failures: this.failures,
+    });
+  }
+
+  /**
+   * Checks the pool's invariants and throws `INVARIANT_VIOLATED` with the actual values: the free
+   * list is acyclic and holds only free slots, every slot is live, listed or cached exactly once,
+   * and the counts agree.
+   *
+   * Thread-safety: any worker, while no other thread is using the pool.
+   * @example
+   * ```ts
+   * pool.checkInvariants();
+   * ```
+   */
+  checkInvariants(): void {
+    const i32 = this.i32;
+    const cap = this.capacity;
+    const fail = (what: string, state: Record<string, number>): never => {
+      throw memoryError('INVARIANT_VIOLATED', what, { allocator: `pool "${this.name}"`, request: {}, state });
+    };
+    const seen = new Uint8Array(cap);
+    let listed = 0;
+    let link = Atomics.load(i32, this.base + P_HEAD) & this.linkMask;
+    while (link !== 0) {
+      if (link > cap) fail(`free list link ${link} is beyond capacity ${cap}`, { link, listed });
+      const i = link - 1;
+      if (seen[i] !== 0) fail(`free list visits slot ${i} twice (cycle)`, { slot: i, listed });
+      seen[i] = 1;
+      const m = i32[this.meta + i];
+      if ((m & 0xff) !== 0) fail(`slot ${i} is in the free list but owned by thread ${(m & 0xff) - 1}`, { slot: i, meta: m });
+      listed++;
+      link = i32[this.next + i];
+    }
+    const free = Atomics.load(i32, this.base + P_FREE);
+    if (listed !== free) fail(`free list holds ${listed} slots, counter says ${free}`, { listed, free });
+    for (let k = 0; k < this.count; k++) {
+      const i = this.cache[k];
+      if (i < 0 || i >= cap) fail(`cache entry ${k} is slot ${i}, outside the pool`, { entry: k, slot: i });
+      if (seen[i] !== 0) fail(`slot ${i} is both cached and listed (or cached twice)`, { slot: i });
+      seen[i] = 2;
+      if ((i32[this.meta + i] & 0xff) !== 0) fail(`cached slot ${i} is marked live`, { slot: i, meta: i32[this.meta + i] });
+    }
+    if (i32[this.cachedWord] !== this.count) fail(`published cache count ${i32[this.cachedWord]} != ${this.count}`, { published: i32[this.cachedWord], count: this.count });
+    let live = 0;
+    let unaccounted = 0;
+    for (let i = 0; i < cap; i++) {
+      const m = i32[this.meta + i];
+      const g = m >>> 8;
+      if (g < 1 || g > this.genMask) fail(`slot ${i} has generation ${g} outside 1..${this.genMask}`, { slot: i, generation: g });
+      if ((m & 0xff) !== 0) {
+        live++;
+        if ((m & 0xff) > MAX_THREADS) fail(`slot ${i} has owner tag ${m & 0xff}`, { slot: i, meta: m });
+      } else if (seen[i] === 0) unaccounted++;
+    }
+    const cachedElsewhere = this.cachedTotal() - this.count;
+    if (unaccounted !== cachedElsewhere) {
+      fail(`${unaccounted} free slots are neither listed nor in this cache, but other threads publish ${cachedElsewhere} cached`, { unaccounted, cachedElsewhere, live, listed });
+    }
+    if (live + listed + this.cachedTotal() !== cap) fail(`live ${live} + listed ${listed} + cached ${this.cachedTotal()} != capacity ${cap}`, { live, listed, cap });
+  }
+}

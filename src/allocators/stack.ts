@@ -1,0 +1,412 @@
+/**
+ * The stack: LIFO blocks with marks, owned by one thread. Every block carries an 8-byte record
+ * of the previous top and previous block, so pop() can prove LIFO order.
+ * @module
+ */
+import type { Mark, Offset, StackOptions, StackStats } from '../api.ts';
+import { hex, memoryError } from '../errors.ts';
+import { REGION_ALIGN, alignUp } from '../memory/layout.ts';
+import type { Memory } from '../memory/memory.ts';
+
+// ---- region header: Int32 word indexes relative to the region's first word ----
+/** Bytes of the data area. Constant. */
+const S_CAPACITY = 0;
+/** Absolute byte offset of the data area, 64-aligned. Constant. */
+const S_DATA = 1;
+/** Absolute byte offset of the first free byte; data <= top <= data + capacity. */
+const S_TOP = 2;
+/** Absolute offset of the newest block, 0 when empty; last < top. */
+const S_LAST = 3;
+/** Most bytes ever in use; 0 <= peak <= capacity. */
+const S_PEAK = 4;
+/** Thread id of the owner; only the owner pushes, pops and releases. */
+const S_OWNER = 5;
+/** Blocks pushed and not popped; 0 exactly when last is 0. */
+const S_DEPTH = 6;
+const HEADER_BYTES = 64;
+/** Bookkeeping before every block: [previous top, previous last] as two Int32 words. */
+const BLOCK_HEADER = 8;
+
+/** Validates options and returns the region's size in bytes. @internal */
+export function stackRegionBytes(name: string, o: StackOptions): number {
+  if (!Number.isInteger(o.capacity) || o.capacity <= 0 || o.capacity > 1 << 29) {
+    throw memoryError('INVALID_OPTION', 'createStack option capacity is invalid', {
+      allocator: `stack "${name}"`, request: { capacity: o.capacity }, state: {},
+      suggestion: 'use a positive integer number of bytes below 512 MiB.',
+    });
+  }
+  return HEADER_BYTES + alignUp(o.capacity, REGION_ALIGN);
+}
+
+/** Writes a fresh, empty stack owned by `owner` at `offset`. @internal */
+export function initStack(i32: Int32Array, offset: number, o: StackOptions, owner: number): void {
+  const b = offset >> 2;
+  i32.fill(0, b, b + HEADER_BYTES / 4);
+  i32[b + S_CAPACITY] = alignUp(o.capacity, REGION_ALIGN);
+  i32[b + S_DATA] = offset + HEADER_BYTES;
+  i32[b + S_TOP] = offset + HEADER_BYTES;
+  i32[b + S_OWNER] = owner;
+}
+
+/**
+ * A stack allocator: `push` returns an offset, `pop` frees the newest block and proves LIFO
+ * order, `mark`/`release` free everything pushed since a mark. One thread owns it; another
+ * thread may read its blocks but not push or pop.
+ *
+ * Get one with {@link Memory.createStack} or {@link Memory.stack}.
+ *
+ * Thread-safety: owner thread (the creator, or the thread that called {@link Stack.adopt}).
+ * @example
+ * ```ts
+ * const scratch = memory.createStack('scratch', { capacity: 64 << 10 });
+ * const m = scratch.mark();
+ * const verts = scratch.push(1024, 16);
+ * scratch.release(m);
+ * ```
+ */
+export class Stack {
+  /** The region's name. */
+  readonly name: string;
+  /** Bytes of the stack. */
+  readonly capacity: number;
+
+  private readonly i32: Int32Array;
+  private readonly base: number;
+  private readonly data: number;
+  private readonly limit: number;
+  private readonly tid: number;
+
+  /** @internal */
+  constructor(memory: Memory, name: string, offset: number) {
+    this.name = name;
+    this.i32 = memory.i32;
+    this.base = offset >> 2;
+    this.tid = memory.threadId;
+    this.capacity = this.i32[this.base + S_CAPACITY];
+    this.data = this.i32[this.base + S_DATA];
+    this.limit = this.data + this.capacity;
+  }
+
+  /**
+   * Pushes a block of `size` bytes aligned to `align` (at least 4) and returns its offset.
+   *
+   * Thread-safety: owner thread.
+   * @param size - bytes, a positive integer.
+   * @param align - a power of two. @defaultValue 8
+   * @throws {@link MemoryError} `STACK_OVERFLOW`, `WRONG_THREAD`, `INVALID_SIZE` or `INVALID_ALIGN`.
+   * @example
+   * ```ts
+   * const p = stack.push(48, 16);
+   * ```
+   */
+  push(size: number, align = 8): Offset {
+    const i32 = this.i32;
+    const b = this.base;
+    const top = i32[b + S_TOP];
+    const a = align < 4 ? 4 : align;
+    const p = (top + BLOCK_HEADER + a - 1) & -a;
+    const end = p + size;
+    if (end > this.limit || i32[b + S_OWNER] !== this.tid || !(size > 0) || (size | 0) !== size || (align & (align - 1)) !== 0 || !(align > 0)) {
+      return this.pushError(size, align, end);
+    }
+    const w = (p - BLOCK_HEADER) >> 2;
+    i32[w] = top;
+    i32[w + 1] = i32[b + S_LAST];
+    i32[b + S_TOP] = end;
+    i32[b + S_LAST] = p;
+    i32[b + S_DEPTH]++;
+    if (end - this.data > i32[b + S_PEAK]) i32[b + S_PEAK] = end - this.data;
+    return p;
+  }
+
+  /**
+   * Pushes like {@link Stack.push}, but returns 0 instead of throwing `STACK_OVERFLOW`.
+   *
+   * Thread-safety: owner thread.
+   * @example
+   * ```ts
+   * const p = stack.tryPush(4096);
+   * if (p === 0) fallbackPath();
+   * ```
+   */
+  tryPush(size: number, align = 8): Offset {
+    const a = align < 4 ? 4 : align;
+    const top = this.i32[this.base + S_TOP];
+    if (((top + BLOCK_HEADER + a - 1) & -a) + size > this.limit && size > 0 && (size | 0) === size &&
+        align > 0 && (align & (align - 1)) === 0 && this.i32[this.base + S_OWNER] === this.tid) {
+      return 0;
+    }
+    return this.push(size, align);
+  }
+
+  private pushError(size: number, align: number, end: number): never {
+    this.checkOwner('push');
+    const st = this.describe();
+    if (typeof size !== 'number' || !Number.isInteger(size) || size <= 0) {
+      throw memoryError('INVALID_SIZE', `push size ${String(size)} is not a positive integer`, {
+        allocator: `stack "${this.name}"`, request: { size, align }, state: st, suggestion: 'pass a whole number of bytes greater than 0.',
+      });
+    }
+    if (typeof align !== 'number' || !Number.isInteger(align) || align <= 0 || (align & (align - 1)) !== 0 || align > 1 << 16) {
+      throw memoryError('INVALID_ALIGN', `alignment ${String(align)} is not a power of two up to 65536`, {
+        allocator: `stack "${this.name}"`, request: { size, align }, state: st, suggestion: 'use 1, 2, 4, 8, 16, ...',
+      });
+    }
+    throw memoryError('STACK_OVERFLOW', `push(${size}, ${align}) needs ${end - this.i32[this.base + S_TOP]} bytes, ${this.limit - this.i32[this.base + S_TOP]} are left`, {
+      allocator: `stack "${this.name}"`, request: { size, align }, state: st,
+      suggestion: `create the stack with capacity >= ${end - this.data}, or release marks sooner.`,
+    });
+  }
+
+  /**
+   * Pops the newest block, which must be `offset`.
+   *
+   * **Safety:** `offset` becomes invalid and the next push reuses its bytes.
+   *
+   * Thread-safety: owner thread.
+   * @param offset - the newest block's offset.
+   * @throws {@link MemoryError} `LIFO_VIOLATION` (with both offsets) when `offset` is an older
+   * block, `INVALID_OFFSET` when it is no block, `WRONG_THREAD`. Nothing changes then.
+   * @example
+   * ```ts
+   * const a = stack.push(16), b = stack.push(16);
+   * stack.pop(b);
+   * stack.pop(a);
+   * ```
+   */
+  pop(offset: Offset): void {
+    const i32 = this.i32;
+    const b = this.base;
+    const last = i32[b + S_LAST];
+    if (offset !== last || last === 0 || i32[b + S_OWNER] !== this.tid) this.popError(offset);
+    const w = (last - BLOCK_HEADER) >> 2;
+    i32[b + S_TOP] = i32[w];
+    i32[b + S_LAST] = i32[w + 1];
+    i32[b + S_DEPTH]--;
+  }
+
+  private popError(offset: Offset): never {
+    this.checkOwner('pop');
+    const last = this.i32[this.base + S_LAST];
+    const st = this.describe();
+    for (let blk = last; blk !== 0; blk = this.i32[((blk - BLOCK_HEADER) >> 2) + 1]) {
+      if (blk === offset) {
+        throw memoryError('LIFO_VIOLATION', `pop(${hex(offset)}) but the newest block is ${hex(last)}`, {
+          allocator: `stack "${this.name}"`, request: { offset, top: last }, state: st,
+          suggestion: `pop ${hex(last)} first (blocks come off in reverse order), or use mark()/release() to free several at once.`,
+        });
+      }
+    }
+    throw memoryError('INVALID_OFFSET', `pop(${String(offset)}) is not a live block of this stack`, {
+      allocator: `stack "${this.name}"`, request: { offset }, state: st,
+      suggestion: 'pass an offset returned by push() of this stack that has not been popped or released.',
+    });
+  }
+
+  /**
+   * The current top, to free everything pushed after it with {@link Stack.release}.
+   *
+   * Thread-safety: owner thread.
+   * @example
+   * ```ts
+   * const m = stack.mark();
+   * ```
+   */
+  mark(): Mark {
+    return this.i32[this.base + S_TOP];
+  }
+
+  /**
+   * Frees every block pushed since `mark`.
+   *
+   * **Safety:** those blocks' offsets become invalid. Wrong: releasing an outer mark while an
+   * inner function still uses its block; releasing a mark twice across new pushes is caught as
+   * `INVALID_MARK` only when it no longer falls on a block boundary.
+   *
+   * Thread-safety: owner thread.
+   * @param mark - a value of {@link Stack.mark} on this stack, not released past.
+   * @throws {@link MemoryError} `INVALID_MARK` when the mark is above the top or not a block boundary; `WRONG_THREAD`.
+   * @example
+   * ```ts
+   * const m = stack.mark();
+   * try { work(stack); } finally { stack.release(m); }
+   * ```
+   */
+  release(mark: Mark): void {
+    const i32 = this.i32;
+    const b = this.base;
+    this.checkOwner('release');
+    const top = i32[b + S_TOP];
+    if (mark === top) return;
+    let last = i32[b + S_LAST];
+    let depth = i32[b + S_DEPTH];
+    let found = false;
+    if (mark >= this.data && mark < top) {
+      // walk down to the first block pushed after the mark: its recorded previous top is the mark
+      while (last !== 0 && last > mark) {
+        const w = (last - BLOCK_HEADER) >> 2;
+        depth--;
+        if (i32[w] === mark) {
+          found = true;
+          last = i32[w + 1];
+          break;
+        }
+        last = i32[w + 1];
+      }
+    }
+    if (!found) {
+      throw memoryError('INVALID_MARK', `release(${hex(mark)}) is not a mark of this stack's current blocks`, {
+        allocator: `stack "${this.name}"`, request: { mark }, state: this.describe(),
+        suggestion: 'pass a value from mark() that is still at or below the top; release inner marks before outer ones.',
+      });
+    }
+    i32[b + S_TOP] = mark;
+    i32[b + S_LAST] = last;
+    i32[b + S_DEPTH] = depth;
+  }
+
+  /**
+   * Frees every block.
+   *
+   * **Safety:** every offset of this stack becomes invalid.
+   *
+   * Thread-safety: owner thread.
+   * @example
+   * ```ts
+   * stack.reset();
+   * ```
+   */
+  reset(): void {
+    this.checkOwner('reset');
+    const b = this.base;
+    this.i32[b + S_TOP] = this.data;
+    this.i32[b + S_LAST] = 0;
+    this.i32[b + S_DEPTH] = 0;
+  }
+
+  /**
+   * Makes the calling thread the owner. The stack must be empty.
+   *
+   * Thread-safety: any worker, while the previous owner no longer uses the stack.
+   * @throws {@link MemoryError} `WRONG_THREAD` when the stack still holds blocks.
+   * @example
+   * ```ts
+   * // in a worker that takes over the stack
+   * const s = memory.stack('scratch');
+   * s.adopt();
+   * ```
+   */
+  adopt(): void {
+    const depth = this.i32[this.base + S_DEPTH];
+    if (depth !== 0) {
+      throw memoryError('WRONG_THREAD', `adopt() on a stack that still holds ${depth} block(s)`, {
+        allocator: `stack "${this.name}"`, request: { op: 'adopt', thread: this.tid }, state: this.describe(),
+        suggestion: 'have the owner release or reset the stack before another thread adopts it.',
+      });
+    }
+    Atomics.store(this.i32, this.base + S_OWNER, this.tid);
+  }
+
+  private checkOwner(op: string): void {
+    const owner = this.i32[this.base + S_OWNER];
+    if (owner !== this.tid) {
+      throw memoryError('WRONG_THREAD', `${op}() from thread ${this.tid}, but the stack is owned by thread ${owner}`, {
+        allocator: `stack "${this.name}"`, request: { op, thread: this.tid }, state: this.describe(),
+        suggestion: 'give each worker its own stack (memory.createStack in that worker), or adopt() an empty one.',
+      });
+    }
+  }
+
+  /**
+   * Bytes in use, block headers and padding included.
+   *
+   * Thread-safety: any worker (a plain read).
+   * @example
+   * ```ts
+   * console.log(stack.used);
+   * ```
+   */
+  get used(): number {
+    return this.i32[this.base + S_TOP] - this.data;
+  }
+
+  /**
+   * Blocks pushed and not popped.
+   *
+   * Thread-safety: any worker (a plain read).
+   * @example
+   * ```ts
+   * console.assert(stack.depth === 0, 'leaked stack blocks');
+   * ```
+   */
+  get depth(): number {
+    return this.i32[this.base + S_DEPTH];
+  }
+
+  private describe(): Record<string, number> {
+    const i32 = this.i32;
+    const b = this.base;
+    return {
+      capacity: this.capacity, used: this.used, depth: i32[b + S_DEPTH], top: i32[b + S_TOP],
+      newestBlock: i32[b + S_LAST], owner: i32[b + S_OWNER],
+    };
+  }
+
+  /**
+   * A frozen snapshot of the stack.
+   *
+   * Thread-safety: any worker.
+   * @example
+   * ```ts
+   * console.log(stack.stats().peak);
+   * ```
+   */
+  stats(): StackStats {
+    const i32 = this.i32;
+    const b = this.base;
+    return Object.freeze({
+      kind: 'stack', name: this.name, capacity: this.capacity, used: this.used, peak: i32[b + S_PEAK],
+      depth: i32[b + S_DEPTH], owner: i32[b + S_OWNER],
+    });
+  }
+
+  /**
+   * Checks the stack's invariants and throws `INVARIANT_VIOLATED` with the actual values: the
+   * block chain runs down from the top without gaps, and depth and peak agree with it.
+   *
+   * Thread-safety: owner thread, or any thread while the owner is idle.
+   * @example
+   * ```ts
+   * stack.checkInvariants();
+   * ```
+   */
+  checkInvariants(): void {
+    const i32 = this.i32;
+    const b = this.base;
+    const fail = (what: string, state: Record<string, number>): never => {
+      throw memoryError('INVARIANT_VIOLATED', what, { allocator: `stack "${this.name}"`, request: {}, state });
+    };
+    const top = i32[b + S_TOP];
+    const peak = i32[b + S_PEAK];
+    if (top < this.data || top > this.limit) fail(`top ${hex(top)} outside [${hex(this.data)}, ${hex(this.limit)}]`, { top });
+    if (peak < top - this.data || peak > this.capacity) fail(`peak ${peak} below used ${top - this.data} or above capacity`, { peak, used: top - this.data });
+    let blocks = 0;
+    let above = top;
+    for (let blk = i32[b + S_LAST]; blk !== 0; ) {
+      const w = (blk - BLOCK_HEADER) >> 2;
+      const prevTop = i32[w];
+      if (blk >= above || blk - BLOCK_HEADER < prevTop || prevTop < this.data) {
+        fail(`block ${hex(blk)} breaks the chain: previous top ${hex(prevTop)}, next top ${hex(above)}`, { block: blk, prevTop, above });
+      }
+      above = prevTop;
+      blocks++;
+      blk = i32[w + 1];
+      if (blocks > this.capacity / BLOCK_HEADER) fail('block chain has a cycle', { blocks });
+    }
+    if (i32[b + S_LAST] === 0 && top !== this.data) {
+      // a released mark may leave top above the data start only through blocks
+      fail(`no blocks but top is ${hex(top)}, not ${hex(this.data)}`, { top, data: this.data });
+    }
+    if (blocks !== i32[b + S_DEPTH]) fail(`chain has ${blocks} blocks, depth says ${i32[b + S_DEPTH]}`, { blocks, depth: i32[b + S_DEPTH] });
+  }
+}

@@ -1,0 +1,277 @@
+/**
+ * The contract: the shapes every allocator, the memory and the inspector agree on. Types only.
+ * @module
+ */
+
+/**
+ * A byte offset into the memory's buffer: a plain number, never an object. Offset 0 is never a
+ * valid block (the global header is there), so `0` means "no block" in `try*` methods.
+ * Read through the memory's views: `mem.f32[(p >> 2) + 1]` is the second float of block `p`.
+ *
+ * Thread-safety: a number; valid in every thread attached to the same memory.
+ * @example
+ * ```ts
+ * const p: Offset = arena.alloc(16);
+ * memory.f32[p >> 2] = 1.5;
+ * ```
+ */
+export type Offset = number;
+
+/**
+ * A pool slot's generational handle: `generation << indexBits | index`, always a positive small
+ * integer. A freed handle becomes stale; using it is a `STALE_HANDLE` or `DOUBLE_FREE` error.
+ * `0` means "no slot" in `tryAlloc()`.
+ *
+ * Thread-safety: a number; valid in every thread attached to the same memory.
+ * @example
+ * ```ts
+ * const h: Handle = pool.alloc();
+ * const p = pool.offsetOf(h);
+ * ```
+ */
+export type Handle = number;
+
+/**
+ * A position to rewind or release to, returned by `mark()`. A plain number.
+ *
+ * Thread-safety: a number; only meaningful to the allocator instance (and thread) that made it.
+ * @example
+ * ```ts
+ * const m: Mark = stack.mark();
+ * stack.release(m);
+ * ```
+ */
+export type Mark = number;
+
+/**
+ * Options of {@link Memory.createArena}.
+ *
+ * Thread-safety: a plain data shape; any worker.
+ * @example
+ * ```ts
+ * const opts: ArenaOptions = { capacity: 1 << 20, frames: 2 };
+ * ```
+ */
+export interface ArenaOptions {
+  /** Bytes per frame. MUST be a positive integer; rounded up to 64. */
+  readonly capacity: number;
+  /**
+   * How many frames an allocation stays valid: 1, 2, 3 or 4. With 2, a render worker reads frame
+   * N-1 while the simulation writes frame N. `0` unties the arena from the frame clock: only
+   * `reset()` frees it.
+   * @defaultValue 1
+   */
+  readonly frames?: number;
+  /**
+   * Bytes a thread leases from the shared cursor at once (its lane). MUST be a power of two, at least 64.
+   * @defaultValue 65536 (capped at the capacity)
+   */
+  readonly laneBytes?: number;
+}
+
+/**
+ * Options of {@link Memory.createPool}.
+ *
+ * Thread-safety: a plain data shape; any worker.
+ * @example
+ * ```ts
+ * const opts: PoolOptions = { slotSize: 32, align: 16, capacity: 100_000 };
+ * ```
+ */
+export interface PoolOptions {
+  /** Bytes per slot. MUST be a positive integer. */
+  readonly slotSize: number;
+  /** Slots in the pool, 1 to 4,194,304. */
+  readonly capacity: number;
+  /**
+   * Alignment of every slot. MUST be a power of two, at most 4096.
+   * @defaultValue 8
+   */
+  readonly align?: number;
+  /**
+   * Slots a thread moves between its private cache and the shared free list at once. MUST be at least 1.
+   * @defaultValue capacity / 16, clamped to 1..32
+   */
+  readonly batch?: number;
+}
+
+/**
+ * Options of {@link Memory.createStack}.
+ *
+ * Thread-safety: a plain data shape; any worker.
+ * @example
+ * ```ts
+ * const opts: StackOptions = { capacity: 64 << 10 };
+ * ```
+ */
+export interface StackOptions {
+  /** Bytes of the stack, including 8 bytes of bookkeeping per block. MUST be a positive integer. */
+  readonly capacity: number;
+}
+
+/**
+ * Options of {@link createMemory}.
+ *
+ * Thread-safety: a plain data shape; any worker.
+ * @example
+ * ```ts
+ * const memory = createMemory({ size: 16 << 20 });
+ * ```
+ */
+export interface MemoryOptions {
+  /** Buffer size in bytes, 8 KiB to 1 GiB. */
+  readonly size: number;
+  /**
+   * `'auto'` uses a SharedArrayBuffer when the page is cross-origin isolated and falls back to an
+   * ArrayBuffer with a reason otherwise; `true` requires shared memory (a `NOT_SHARED` error
+   * otherwise); `false` forces single-thread mode.
+   * @defaultValue 'auto'
+   */
+  readonly shared?: boolean | 'auto';
+}
+
+/**
+ * What a worker receives through `postMessage`: the result of {@link Memory.share}.
+ *
+ * Thread-safety: structured-cloneable; post it to any worker.
+ * @example
+ * ```ts
+ * worker.postMessage(memory.share());
+ * ```
+ */
+export interface SharedMemoryInit {
+  /** Marks the object, so attach can tell it from other messages. */
+  readonly kind: 'nebula-memory';
+  /** The shared buffer itself. */
+  readonly buffer: SharedArrayBuffer;
+  /** The layout version of the sender. */
+  readonly version: number;
+}
+
+/**
+ * The three allocator kinds.
+ *
+ * Thread-safety: a type; any worker.
+ * @example
+ * ```ts
+ * const k: RegionKind = 'pool';
+ * ```
+ */
+export type RegionKind = 'arena' | 'pool' | 'stack';
+
+/**
+ * One entry of the region table, as {@link Memory.regions} lists it.
+ *
+ * Thread-safety: a frozen value; any worker.
+ * @example
+ * ```ts
+ * for (const r of memory.regions()) console.log(r.name, r.kind, r.byteLength);
+ * ```
+ */
+export interface RegionInfo {
+  /** The region's name. */
+  readonly name: string;
+  /** Which allocator owns it. */
+  readonly kind: RegionKind;
+  /** Byte offset of the region in the buffer. */
+  readonly offset: number;
+  /** Byte length of the region, header included. */
+  readonly byteLength: number;
+}
+
+/**
+ * A frame arena's frozen snapshot.
+ *
+ * Thread-safety: a frozen value; any worker.
+ * @example
+ * ```ts
+ * const s: ArenaStats = arena.stats();
+ * console.log(`${s.used} / ${s.capacity} bytes, peak ${s.peak}`);
+ * ```
+ */
+export interface ArenaStats {
+  /** Always `'arena'`. */
+  readonly kind: 'arena';
+  /** The region's name. */
+  readonly name: string;
+  /** Bytes per frame segment. */
+  readonly capacity: number;
+  /** Bytes reserved in the current frame's segment (includes other threads' unused lane tails). */
+  readonly used: number;
+  /** Most bytes ever reserved in one segment. */
+  readonly peak: number;
+  /** Frames kept alive (0 = manual). */
+  readonly frames: number;
+  /** Lane size in bytes. */
+  readonly laneBytes: number;
+  /** Lanes leased right now in the current segment. */
+  readonly leases: number;
+  /** Resets and frame recycles of any segment. */
+  readonly resets: number;
+  /** Allocations made by this thread's instance. */
+  readonly allocations: number;
+  /** Failed allocations by this thread's instance. */
+  readonly failures: number;
+}
+
+/**
+ * A pool's frozen snapshot.
+ *
+ * Thread-safety: a frozen value; any worker.
+ * @example
+ * ```ts
+ * const s: PoolStats = pool.stats();
+ * console.log(`${s.live} of ${s.capacity} slots live`);
+ * ```
+ */
+export interface PoolStats {
+  /** Always `'pool'`. */
+  readonly kind: 'pool';
+  /** The region's name. */
+  readonly name: string;
+  /** Slots in the pool. */
+  readonly capacity: number;
+  /** Bytes per slot as asked. */
+  readonly slotSize: number;
+  /** Bytes between two slots (slot size rounded up to the alignment). */
+  readonly stride: number;
+  /** Slots handed out and not freed. */
+  readonly live: number;
+  /** Slots in the shared free list. */
+  readonly free: number;
+  /** Free slots held in threads' private caches. */
+  readonly cached: number;
+  /** Allocations made by this thread's instance. */
+  readonly allocations: number;
+  /** Frees made by this thread's instance. */
+  readonly frees: number;
+  /** Failed allocations by this thread's instance. */
+  readonly failures: number;
+}
+
+/**
+ * A stack's frozen snapshot.
+ *
+ * Thread-safety: a frozen value; any worker.
+ * @example
+ * ```ts
+ * const s: StackStats = stack.stats();
+ * console.log(`depth ${s.depth}, ${s.used} bytes`);
+ * ```
+ */
+export interface StackStats {
+  /** Always `'stack'`. */
+  readonly kind: 'stack';
+  /** The region's name. */
+  readonly name: string;
+  /** Bytes of the stack. */
+  readonly capacity: number;
+  /** Bytes in use, block headers included. */
+  readonly used: number;
+  /** Most bytes ever in use. */
+  readonly peak: number;
+  /** Blocks pushed and not popped. */
+  readonly depth: number;
+  /** Thread id of the owner. */
+  readonly owner: number;
+}

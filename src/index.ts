@@ -1,0 +1,23 @@
+/**
+ * nebula-memory: per-frame arenas, object pools and stack allocators in one SharedArrayBuffer,
+ * shared by workers, with no garbage on the frame path.
+ *
+ * ```ts
+ * import { createMemory } from 'nebula-memory';
+ * const memory = createMemory({ size: 16 << 20 });
+ * const frame = memory.createArena('frame', { capacity: 1 << 20, frames: 2 });
+ * ```
+ * @module nebula-memory
+ */
+export { createMemory, attachMemory, Memory } from './memory/memory.ts';
+export { isolationReport, diagnoseIsolation, ISOLATION_HEADERS, ISOLATION_FIX } from './memory/isolation.ts';
+export type { IsolationReport, IsolationDiagnosis } from './memory/isolation.ts';
+export { FrameArena } from './allocators/frame-arena.ts';
+export { Pool } from './allocators/pool.ts';
+export { Stack } from './allocators/stack.ts';
+export { MemoryError, InternalError, ERRORS_DOC } from './errors.ts';
+export type { MemoryErrorCode, MemoryErrorDetails } from './errors.ts';
+export type {
+  Offset, Handle, Mark, ArenaOptions, PoolOptions, StackOptions, MemoryOptions, SharedMemoryInit,
+  RegionKind, RegionInfo, ArenaStats, PoolStats, StackStats,
+} from './api.ts';

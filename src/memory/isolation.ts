@@ -1,0 +1,139 @@
+/**
+ * Cross-origin isolation: whether this context can have a SharedArrayBuffer, and if not, why and
+ * what to set. The runtime degrades to single-thread mode with this report instead of failing.
+ * @module
+ */
+
+/**
+ * Why the memory is, or is not, shared. Returned by {@link isolationReport} and kept on
+ * {@link Memory.isolation}.
+ *
+ * Thread-safety: a frozen value; any worker.
+ * @example
+ * ```ts
+ * const r = isolationReport();
+ * if (!r.shared) console.warn(r.reason, r.fix);
+ * ```
+ */
+export interface IsolationReport {
+  /** True when a SharedArrayBuffer can be made and shared with workers here. */
+  readonly shared: boolean;
+  /** `globalThis.crossOriginIsolated`, or undefined where it does not exist (Node). */
+  readonly crossOriginIsolated: boolean | undefined;
+  /** Where the code runs. */
+  readonly environment: 'node' | 'window' | 'worker' | 'unknown';
+  /** The headers that a page needs; those that are missing are named in `reason` (see also {@link diagnoseIsolation}). */
+  readonly requiredHeaders: readonly string[];
+  /** One sentence: why the memory is or is not shared. */
+  readonly reason: string;
+  /** What to set, for Vite, nginx, Netlify and hosts that cannot send headers. Empty when shared. */
+  readonly fix: string;
+}
+
+/** The two response headers that make a page cross-origin isolated. */
+export const ISOLATION_HEADERS: readonly string[] = Object.freeze([
+  'Cross-Origin-Opener-Policy: same-origin',
+  'Cross-Origin-Embedder-Policy: require-corp',
+]);
+
+/** How to send the headers, for the hosts a game is put on. */
+export const ISOLATION_FIX =
+  'Serve the page with "Cross-Origin-Opener-Policy: same-origin" and "Cross-Origin-Embedder-Policy: require-corp". ' +
+  "Vite: server.headers and preview.headers in vite.config.ts. nginx: add_header Cross-Origin-Opener-Policy same-origin always; " +
+  'add_header Cross-Origin-Embedder-Policy require-corp always;. Netlify: a _headers file with both lines under "/*". ' +
+  'Hosts that cannot send headers (GitHub Pages, itch.io): register a service worker that adds them (see docs/DEPLOY.md).';
+
+function environment(): IsolationReport['environment'] {
+  const g = globalThis as { process?: { versions?: { node?: string } }; window?: unknown; WorkerGlobalScope?: unknown };
+  if (typeof g.window === 'object' && g.window !== null) return 'window';
+  if (typeof g.WorkerGlobalScope === 'function') return 'worker';
+  if (typeof g.process?.versions?.node === 'string') return 'node';
+  return 'unknown';
+}
+
+/**
+ * Says whether this context can share memory with workers, and if not, why and how to fix it.
+ * Synchronous, so {@link createMemory} can use it; {@link diagnoseIsolation} also reads the
+ * page's actual response headers.
+ *
+ * Thread-safety: any worker.
+ * @example
+ * ```ts
+ * if (!isolationReport().shared) showBanner(isolationReport().fix);
+ * ```
+ */
+export function isolationReport(): IsolationReport {
+  const env = environment();
+  const coi = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
+  const hasSab = typeof SharedArrayBuffer === 'function';
+  let shared = hasSab;
+  let reason: string;
+  if (env === 'node') {
+    reason = hasSab ? 'Node.js: SharedArrayBuffer is always available.' : 'this Node.js has no SharedArrayBuffer.';
+  } else if (coi === false) {
+    shared = false;
+    reason = 'the page is not cross-origin isolated (crossOriginIsolated is false): the response lacks ' +
+      'Cross-Origin-Opener-Policy: same-origin, Cross-Origin-Embedder-Policy: require-corp, or both, ' +
+      'or a resource on the page is not CORP/CORS-enabled. Call diagnoseIsolation() to see which.';
+  } else if (!hasSab) {
+    reason = 'this browser exposes no SharedArrayBuffer even though the page is isolated ' +
+      '(WebKitGTK needs JSC_useSharedArrayBuffer=1).';
+  } else {
+    reason = 'the page is cross-origin isolated: SharedArrayBuffer is available.';
+  }
+  return Object.freeze({
+    shared, crossOriginIsolated: coi, environment: env, requiredHeaders: ISOLATION_HEADERS,
+    reason, fix: shared ? '' : ISOLATION_FIX,
+  });
+}
+
+/**
+ * The result of {@link diagnoseIsolation}: the headers the page was actually served with.
+ *
+ * Thread-safety: a frozen value; any worker.
+ * @example
+ * ```ts
+ * const d = await diagnoseIsolation();
+ * console.log(d.missing);
+ * ```
+ */
+export interface IsolationDiagnosis extends IsolationReport {
+  /** The value of Cross-Origin-Opener-Policy on the page's response, or null if absent. */
+  readonly coop: string | null;
+  /** The value of Cross-Origin-Embedder-Policy on the page's response, or null if absent. */
+  readonly coep: string | null;
+  /** The headers that are absent or have a wrong value, as `Name: wanted value`. */
+  readonly missing: readonly string[];
+}
+
+/**
+ * Fetches the page again (HEAD) and names which isolation header is missing or wrong.
+ *
+ * Thread-safety: any thread with `fetch` (window or worker).
+ * @param url - the document to check. @defaultValue `location.href`
+ * @example
+ * ```ts
+ * const d = await diagnoseIsolation();
+ * if (d.missing.length) console.warn('missing headers:', d.missing.join(', '));
+ * ```
+ */
+export async function diagnoseIsolation(url?: string): Promise<IsolationDiagnosis> {
+  const base = isolationReport();
+  const target = url ?? (globalThis as { location?: { href: string } }).location?.href;
+  let coop: string | null = null;
+  let coep: string | null = null;
+  if (target !== undefined) {
+    const res = await fetch(target, { method: 'HEAD', cache: 'no-store' });
+    coop = res.headers.get('cross-origin-opener-policy');
+    coep = res.headers.get('cross-origin-embedder-policy');
+  }
+  const missing: string[] = [];
+  if (coop?.trim() !== 'same-origin') missing.push('Cross-Origin-Opener-Policy: same-origin');
+  if (coep === null || !/^(require-corp|credentialless)$/.test(coep.trim())) {
+    missing.push('Cross-Origin-Embedder-Policy: require-corp');
+  }
+  const reason = missing.length === 0
+    ? base.shared ? base.reason : 'both headers are present, yet the page is not isolated: a parent frame or a resource without CORP/CORS breaks it.'
+    : `the response is missing ${missing.join(' and ')}.`;
+  return Object.freeze({ ...base, coop, coep, missing: Object.freeze(missing), reason, fix: missing.length ? ISOLATION_FIX : base.fix });
+}

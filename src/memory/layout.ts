@@ -1,0 +1,89 @@
+/**
+ * The byte layout of the global header and the region table. Every slot is a named Int32 word
+ * index with its invariant. Nothing here allocates; other modules import the constants.
+ * @module
+ * @internal
+ */
+
+/** `'NBMM'` little-endian: the first word of every nebula-memory buffer. */
+export const MAGIC = 0x4d4d424e;
+/** Layout version. Bump it whenever a header slot moves. */
+export const LAYOUT_VERSION = 1;
+
+// ---- global header: Int32 word indexes (byte offset = 4 * index) ----
+/** Always MAGIC. */
+export const G_MAGIC = 0;
+/** Always LAYOUT_VERSION. */
+export const G_VERSION = 1;
+/** Total buffer size in bytes; equals buffer.byteLength. */
+export const G_SIZE = 2;
+/** Current frame number; only grows, by `advance()`. */
+export const G_FRAME = 3;
+/** Number of ready regions in the table; 0 <= count <= MAX_REGIONS. */
+export const G_REGION_COUNT = 4;
+/** First free byte after the regions; DATA_START <= brk <= size, a multiple of REGION_ALIGN. */
+export const G_BRK = 5;
+/** 1 when the buffer is a SharedArrayBuffer, 0 in single-thread fallback mode. */
+export const G_SHARED = 6;
+/** Region-table lock: 0 free, otherwise the holder's thread id + 1. Held only while creating a region. */
+export const G_TABLE_LOCK = 7;
+/** Bitmask of thread ids 0..31 in use (bit set = attached). */
+export const G_THREADS_LO = 8;
+/** Bitmask of thread ids 32..63 in use. */
+export const G_THREADS_HI = 9;
+/** Count of attach() calls ever made, for diagnostics. */
+export const G_ATTACHES = 10;
+
+/** Bytes of the global header. */
+export const GLOBAL_HEADER_BYTES = 64;
+
+// ---- region table ----
+/** Most regions one memory holds. */
+export const MAX_REGIONS = 64;
+/** Bytes per table entry. */
+export const ENTRY_BYTES = 64;
+/** Longest region name, in ASCII characters. */
+export const MAX_NAME = 31;
+/** Byte offset of the first table entry. */
+export const TABLE_START = GLOBAL_HEADER_BYTES;
+
+// entry word indexes, relative to the entry's first word
+/** Words 0..7: the name, ASCII, zero-padded (32 bytes, at most MAX_NAME characters). */
+export const E_NAME = 0;
+/** Region kind: one of KIND_*. */
+export const E_KIND = 8;
+/** Byte offset of the region; a multiple of REGION_ALIGN. */
+export const E_OFFSET = 9;
+/** Byte length of the region; a multiple of REGION_ALIGN. */
+export const E_BYTES = 10;
+/** 0 empty, 2 ready. An entry is written fully before it becomes ready. */
+export const E_STATE = 11;
+
+/** Entry state: ready to attach. */
+export const ENTRY_READY = 2;
+
+/** Region kinds stored in E_KIND. */
+export const KIND_ARENA = 1;
+/** Pool region. */
+export const KIND_POOL = 2;
+/** Stack region. */
+export const KIND_STACK = 3;
+
+/** Regions start on a cache line, so two allocators never share one. */
+export const REGION_ALIGN = 64;
+/** First byte after the table: where regions begin. */
+export const DATA_START = TABLE_START + MAX_REGIONS * ENTRY_BYTES;
+/** Most threads (main + workers) attached at once; ids are 0..MAX_THREADS-1. */
+export const MAX_THREADS = 64;
+/** Largest buffer, so every offset and every `offset + size` stays a small integer. */
+export const MAX_MEMORY_BYTES = 1 << 30;
+
+/** Rounds `n` up to a multiple of the power of two `a`. */
+export function alignUp(n: number, a: number): number {
+  return (n + a - 1) & -a;
+}
+
+/** The Int32 word index of region-table entry `i`'s first word. */
+export function entryWordOf(i: number): number {
+  return (TABLE_START + i * ENTRY_BYTES) >> 2;
+}

@@ -1,0 +1,510 @@
+/**
+ * The memory: one buffer with a global header, a region table, typed views over the whole
+ * buffer, frame epochs, and the allocators found by name from any thread.
+ * @module
+ */
+import type {
+  ArenaOptions, MemoryOptions, PoolOptions, RegionInfo, RegionKind, SharedMemoryInit, StackOptions,
+} from '../api.ts';
+import {
+  FrameArena, abortAdvance, arenaRegionBytes, commitAdvance, initArena, leasesBlocking, lockForAdvance,
+} from '../allocators/frame-arena.ts';
+import { Pool, initPool, poolRegionBytes } from '../allocators/pool.ts';
+import { Stack, initStack, stackRegionBytes } from '../allocators/stack.ts';
+import { memoryError } from '../errors.ts';
+import { type IsolationReport, ISOLATION_FIX, isolationReport } from './isolation.ts';
+import {
+  DATA_START, E_KIND, E_OFFSET, G_ATTACHES, G_BRK, G_FRAME, G_MAGIC, G_REGION_COUNT, G_SHARED, G_SIZE,
+  G_THREADS_HI, G_THREADS_LO, G_VERSION, KIND_ARENA, KIND_POOL, KIND_STACK, LAYOUT_VERSION, MAGIC,
+  MAX_MEMORY_BYTES, MAX_THREADS, entryWordOf,
+} from './layout.ts';
+import { createRegion, findRegion, kindName, listRegions, validateName } from './region-table.ts';
+
+/** Smallest memory: the header, the table and a little room. */
+const MIN_MEMORY_BYTES = 8192;
+
+type Allocator = FrameArena | Pool | Stack;
+
+/**
+ * One buffer holding every arena, pool and stack, in this thread. The main thread makes it with
+ * {@link createMemory}; each worker gets its own `Memory` over the same buffer with
+ * {@link attachMemory}. Allocators are created once, by name, and found by name everywhere.
+ *
+ * Thread-safety: any worker, each through its own `Memory` (never post a `Memory` itself; post
+ * {@link Memory.share}).
+ * @example
+ * ```ts
+ * const memory = createMemory({ size: 8 << 20 });
+ * const frame = memory.createArena('frame', { capacity: 1 << 20 });
+ * const p = frame.alloc(16, 16);
+ * memory.f32[p >> 2] = 1;
+ * worker.postMessage(memory.share());
+ * ```
+ */
+export class Memory {
+  /** The buffer: a SharedArrayBuffer, or an ArrayBuffer in single-thread fallback mode. */
+  readonly buffer: SharedArrayBuffer | ArrayBuffer;
+  /** True when the buffer can be shared with workers. */
+  readonly shared: boolean;
+  /** Why the memory is or is not shared, and what to set if not. */
+  readonly isolation: IsolationReport;
+  /** This thread's id, 0..63: 0 for the creator, the lowest free id for each attach. */
+  readonly threadId: number;
+  /** Byte view over the whole buffer, made once. */
+  readonly u8: Uint8Array;
+  /** Int32 view over the whole buffer, made once. Index = offset >> 2. */
+  readonly i32: Int32Array;
+  /** Uint32 view over the whole buffer, made once. Index = offset >> 2. */
+  readonly u32: Uint32Array;
+  /** Float32 view over the whole buffer, made once. Index = offset >> 2. */
+  readonly f32: Float32Array;
+  /** Float64 view over the whole buffer, made once. Index = offset >> 3. */
+  readonly f64: Float64Array;
+
+  private readonly instances = new Map<string, Allocator>();
+  private detached = false;
+
+  /** @internal Use {@link createMemory} or {@link attachMemory}. */
+  constructor(buffer: SharedArrayBuffer | ArrayBuffer, threadId: number, isolation: IsolationReport) {
+    this.buffer = buffer;
+    this.shared = typeof SharedArrayBuffer === 'function' && buffer instanceof SharedArrayBuffer;
+    this.isolation = isolation;
+    this.threadId = threadId;
+    this.u8 = new Uint8Array(buffer);
+    this.i32 = new Int32Array(buffer);
+    this.u32 = new Uint32Array(buffer);
+    this.f32 = new Float32Array(buffer);
+    this.f64 = new Float64Array(buffer);
+  }
+
+  /** Buffer size in bytes. */
+  get byteLength(): number {
+    return this.buffer.byteLength;
+  }
+
+  /**
+   * The current frame number. Starts at 0; {@link Memory.advance} moves it on.
+   *
+   * Thread-safety: any worker (an atomic read).
+   * @example
+   * ```ts
+   * if (memory.frame % 60 === 0) logStats();
+   * ```
+   */
+  get frame(): number {
+    return Atomics.load(this.i32, G_FRAME);
+  }
+
+  /**
+   * Moves to the next frame. Every frame arena recycles the segment of the frame that now
+   * expires (with `frames: N`, the one allocated N frames ago), in O(1). The calling thread's
+   * own arena lanes are released first; workers release theirs with {@link FrameArena.release}.
+   *
+   * **Safety:** offsets allocated N frames ago in frame arenas become invalid.
+   *
+   * Thread-safety: one thread (the one running the frame clock, usually the main thread).
+   * @returns the new frame number.
+   * @throws {@link MemoryError} `LANE_LEASED` when a worker still holds a lane in a segment that
+   * would be recycled; then no arena changes and the frame stays.
+   * @example
+   * ```ts
+   * function tick() { simulate(); memory.advance(); requestAnimationFrame(tick); }
+   * ```
+   */
+  advance(): number {
+    this.assertAttached('advance');
+    // this thread's own lanes end with its frame
+    for (const a of this.instances.values()) if (a instanceof FrameArena) a.release();
+    const next = Atomics.load(this.i32, G_FRAME) + 1;
+    const arenas = this.regionOffsets(KIND_ARENA);
+    for (let k = 0; k < arenas.length; k++) {
+      if (!lockForAdvance(this.i32, arenas[k], next)) {
+        for (let j = 0; j < k; j++) abortAdvance(this.i32, arenas[j], next);
+        const info = listRegions(this.i32, this.u8).find((r) => r.offset === arenas[k]);
+        throw memoryError('LANE_LEASED', `advance() to frame ${next} would recycle memory a worker still leases`, {
+          allocator: `arena "${info?.name ?? '?'}"`, request: { frame: next },
+          state: { frame: next - 1, leases: leasesBlocking(this.i32, arenas[k], next) },
+          suggestion: 'have every worker call arena.release() when its frame work is done, and wait for them before advance(); or keep more frames alive.',
+        });
+      }
+    }
+    for (const off of arenas) commitAdvance(this.i32, off, next);
+    Atomics.store(this.i32, G_FRAME, next);
+    return next;
+  }
+
+  private regionOffsets(kind: number): number[] {
+    const out: number[] = [];
+    const n = Atomics.load(this.i32, G_REGION_COUNT);
+    for (let i = 0; i < n; i++) {
+      const w = entryWordOf(i);
+      if (this.i32[w + E_KIND] === kind) out.push(this.i32[w + E_OFFSET]);
+    }
+    return out;
+  }
+
+  /**
+   * Creates a frame arena named `name`.
+   *
+   * Thread-safety: any worker (the region table is locked briefly).
+   * @throws {@link MemoryError} `REGION_EXISTS`, `INVALID_NAME`, `INVALID_OPTION`, `OUT_OF_MEMORY`, `REGION_TABLE_FULL`.
+   * @example
+   * ```ts
+   * const frame = memory.createArena('frame', { capacity: 1 << 20, frames: 2 });
+   * ```
+   */
+  createArena(name: string, options: ArenaOptions): FrameArena {
+    this.assertAttached('createArena');
+    validateName(name);
+    const bytes = arenaRegionBytes(name, options);
+    const frame = this.frame;
+    const off = createRegion(this.i32, this.u8, this.threadId, name, KIND_ARENA, bytes, (o) => {
+      initArena(this.i32, o, options, frame);
+    });
+    return this.remember(name, new FrameArena(this, name, off));
+  }
+
+  /**
+   * Creates a pool named `name`.
+   *
+   * Thread-safety: any worker (the region table is locked briefly).
+   * @throws {@link MemoryError} `REGION_EXISTS`, `INVALID_NAME`, `INVALID_OPTION`, `OUT_OF_MEMORY`, `REGION_TABLE_FULL`.
+   * @example
+   * ```ts
+   * const bullets = memory.createPool('bullets', { slotSize: 16, capacity: 4096 });
+   * ```
+   */
+  createPool(name: string, options: PoolOptions): Pool {
+    this.assertAttached('createPool');
+    validateName(name);
+    const bytes = poolRegionBytes(name, options);
+    const off = createRegion(this.i32, this.u8, this.threadId, name, KIND_POOL, bytes, (o) => {
+      initPool(this.i32, o, options);
+    });
+    return this.remember(name, new Pool(this, name, off));
+  }
+
+  /**
+   * Creates a stack named `name`, owned by the calling thread.
+   *
+   * Thread-safety: any worker; the creator owns the stack.
+   * @throws {@link MemoryError} `REGION_EXISTS`, `INVALID_NAME`, `INVALID_OPTION`, `OUT_OF_MEMORY`, `REGION_TABLE_FULL`.
+   * @example
+   * ```ts
+   * const scratch = memory.createStack('scratch', { capacity: 64 << 10 });
+   * ```
+   */
+  createStack(name: string, options: StackOptions): Stack {
+    this.assertAttached('createStack');
+    validateName(name);
+    const bytes = stackRegionBytes(name, options);
+    const off = createRegion(this.i32, this.u8, this.threadId, name, KIND_STACK, bytes, (o) => {
+      initStack(this.i32, o, options, this.threadId);
+    });
+    return this.remember(name, new Stack(this, name, off));
+  }
+
+  /**
+   * This thread's instance of the frame arena named `name` (the same object on every call).
+   *
+   * Thread-safety: any worker.
+   * @throws {@link MemoryError} `REGION_NOT_FOUND` or `REGION_KIND_MISMATCH`.
+   * @example
+   * ```ts
+   * const frame = memory.arena('frame'); // in a worker
+   * ```
+   */
+  arena(name: string): FrameArena {
+    return this.lookup(name, KIND_ARENA, (off) => new FrameArena(this, name, off)) as FrameArena;
+  }
+
+  /**
+   * This thread's instance of the pool named `name` (the same object on every call).
+   *
+   * Thread-safety: any worker.
+   * @throws {@link MemoryError} `REGION_NOT_FOUND` or `REGION_KIND_MISMATCH`.
+   * @example
+   * ```ts
+   * const particles = memory.pool('particles');
+   * ```
+   */
+  pool(name: string): Pool {
+    return this.lookup(name, KIND_POOL, (off) => new Pool(this, name, off)) as Pool;
+  }
+
+  /**
+   * This thread's instance of the stack named `name` (the same object on every call).
+   *
+   * Thread-safety: any worker may look it up; only the owner pushes and pops.
+   * @throws {@link MemoryError} `REGION_NOT_FOUND` or `REGION_KIND_MISMATCH`.
+   * @example
+   * ```ts
+   * const scratch = memory.stack('scratch');
+   * ```
+   */
+  stack(name: string): Stack {
+    return this.lookup(name, KIND_STACK, (off) => new Stack(this, name, off)) as Stack;
+  }
+
+  private remember<T extends Allocator>(name: string, a: T): T {
+    this.instances.set(name, a);
+    return a;
+  }
+
+  private lookup(name: string, kind: number, make: (offset: number) => Allocator): Allocator {
+    this.assertAttached(kindName(kind));
+    const known = this.instances.get(name);
+    if (known !== undefined && kindOf(known) === kind) return known;
+    validateName(name);
+    const i = findRegion(this.i32, this.u8, name);
+    if (i < 0) {
+      throw memoryError('REGION_NOT_FOUND', `no region named "${name}"`, {
+        allocator: 'memory', request: { name, kind: kindName(kind) },
+        state: { regions: listRegions(this.i32, this.u8).map((r) => `${r.kind} "${r.name}"`).join(', ') || 'none' },
+        suggestion: `create it first with memory.create${cap(kindName(kind))}("${name}", ...), in any thread, before workers look it up.`,
+      });
+    }
+    const w = entryWordOf(i);
+    const actual = this.i32[w + E_KIND];
+    if (actual !== kind) {
+      throw memoryError('REGION_KIND_MISMATCH', `"${name}" is a ${kindName(actual)}, not a ${kindName(kind)}`, {
+        allocator: 'memory', request: { name, kind: kindName(kind) }, state: { actualKind: kindName(actual) },
+        suggestion: `use memory.${kindName(actual)}("${name}").`,
+      });
+    }
+    return this.remember(name, make(this.i32[w + E_OFFSET]));
+  }
+
+  /**
+   * Every region in the table, in creation order (a new array; not for the frame path).
+   *
+   * Thread-safety: any worker.
+   * @example
+   * ```ts
+   * console.table(memory.regions());
+   * ```
+   */
+  regions(): readonly RegionInfo[] {
+    return Object.freeze(listRegions(this.i32, this.u8));
+  }
+
+  /**
+   * Bytes not yet given to any region.
+   *
+   * Thread-safety: any worker.
+   * @example
+   * ```ts
+   * console.log(`${memory.unusedBytes} bytes left for new regions`);
+   * ```
+   */
+  get unusedBytes(): number {
+    return this.i32[G_SIZE] - Atomics.load(this.i32, G_BRK);
+  }
+
+  /**
+   * What to post to a worker so it can {@link attachMemory}.
+   *
+   * Thread-safety: any worker.
+   * @throws {@link MemoryError} `NOT_SHARED` in single-thread fallback mode, with the reason.
+   * @example
+   * ```ts
+   * worker.postMessage({ type: 'init', memory: memory.share() });
+   * ```
+   */
+  share(): SharedMemoryInit {
+    if (!this.shared) {
+      throw memoryError('NOT_SHARED', 'this memory is an ArrayBuffer: a worker would get a copy, not the same memory', {
+        allocator: 'memory', request: { op: 'share' }, state: { reason: this.isolation.reason },
+        suggestion: ISOLATION_FIX,
+      });
+    }
+    return Object.freeze({ kind: 'nebula-memory', buffer: this.buffer as SharedArrayBuffer, version: LAYOUT_VERSION });
+  }
+
+  /**
+   * Gives this thread's id back, so a later worker can use it. Flushes this thread's pool
+   * caches and releases its arena lanes first. The `Memory` and its allocators are unusable after.
+   *
+   * Thread-safety: the thread that owns this `Memory`.
+   * @example
+   * ```ts
+   * self.onmessage = (e) => { if (e.data === 'stop') { memory.detach(); close(); } };
+   * ```
+   */
+  detach(): void {
+    if (this.detached) return;
+    for (const a of this.instances.values()) {
+      if (a instanceof Pool) a.flush();
+      else if (a instanceof FrameArena) a.release();
+    }
+    this.instances.clear();
+    const word = this.threadId < 32 ? G_THREADS_LO : G_THREADS_HI;
+    Atomics.and(this.i32, word, ~(1 << (this.threadId & 31)));
+    this.detached = true;
+  }
+
+  private assertAttached(op: string): void {
+    if (this.detached) {
+      throw memoryError('DETACHED', `${op}() on a memory this thread detached`, {
+        allocator: 'memory', request: { op }, state: { threadId: this.threadId },
+        suggestion: 'attach again with attachMemory(init) if this thread still needs the memory.',
+      });
+    }
+  }
+
+  /**
+   * Checks the global header and every region's invariants (through this thread's instances).
+   *
+   * Thread-safety: any worker, while no other thread is allocating.
+   * @throws {@link MemoryError} `INVARIANT_VIOLATED` with the actual values.
+   * @example
+   * ```ts
+   * memory.checkInvariants();
+   * ```
+   */
+  checkInvariants(): void {
+    const i32 = this.i32;
+    const brk = Atomics.load(i32, G_BRK);
+    if (i32[G_MAGIC] !== MAGIC || i32[G_VERSION] !== LAYOUT_VERSION || i32[G_SIZE] !== this.buffer.byteLength || brk < DATA_START || brk > i32[G_SIZE]) {
+      throw memoryError('INVARIANT_VIOLATED', 'global header is inconsistent', {
+        allocator: 'memory', request: {}, state: { magic: i32[G_MAGIC], version: i32[G_VERSION], size: i32[G_SIZE], byteLength: this.buffer.byteLength, brk },
+      });
+    }
+    let end = DATA_START;
+    for (const r of listRegions(i32, this.u8)) {
+      if (r.offset < end || r.offset + r.byteLength > brk) {
+        throw memoryError('INVARIANT_VIOLATED', `region "${r.name}" [${r.offset}, ${r.offset + r.byteLength}) overlaps or passes brk ${brk}`, {
+          allocator: 'memory', request: {}, state: { offset: r.offset, byteLength: r.byteLength, previousEnd: end, brk },
+        });
+      }
+      end = r.offset + r.byteLength;
+      this.lookupAny(r.name, r.kind).checkInvariants();
+    }
+  }
+
+  private lookupAny(name: string, kind: RegionKind): Allocator {
+    return kind === 'arena' ? this.arena(name) : kind === 'pool' ? this.pool(name) : this.stack(name);
+  }
+}
+
+function kindOf(a: Allocator): number {
+  return a instanceof FrameArena ? KIND_ARENA : a instanceof Pool ? KIND_POOL : KIND_STACK;
+}
+
+function cap(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+function claimThreadId(i32: Int32Array): number {
+  for (;;) {
+    for (let t = 0; t < MAX_THREADS; t++) {
+      const word = t < 32 ? G_THREADS_LO : G_THREADS_HI;
+      const bit = 1 << (t & 31);
+      const v = Atomics.load(i32, word);
+      if ((v & bit) !== 0) continue;
+      if (Atomics.compareExchange(i32, word, v, v | bit) === v) return t;
+      break; // the word changed: rescan
+    }
+    if ((Atomics.load(i32, G_THREADS_LO) & Atomics.load(i32, G_THREADS_HI)) === -1) return -1;
+  }
+}
+
+/**
+ * Makes a new memory of `options.size` bytes. It is a SharedArrayBuffer when this context is
+ * cross-origin isolated (or Node); otherwise an ArrayBuffer in single-thread mode, and
+ * `memory.isolation` says why and what to set.
+ *
+ * Thread-safety: any thread; the caller becomes thread 0.
+ * @throws {@link MemoryError} `INVALID_OPTION` for a bad size; `NOT_SHARED` when `shared: true`
+ * was asked and this context cannot share memory.
+ * @example
+ * ```ts
+ * const memory = createMemory({ size: 16 << 20 });
+ * if (!memory.shared) console.warn(memory.isolation.reason);
+ * ```
+ */
+export function createMemory(options: MemoryOptions): Memory {
+  const size = options.size;
+  if (!Number.isInteger(size) || size < MIN_MEMORY_BYTES || size > MAX_MEMORY_BYTES || size % 8 !== 0) {
+    throw memoryError('INVALID_OPTION', `memory size ${String(size)} is not allowed`, {
+      allocator: 'memory', request: { size }, state: {},
+      suggestion: `use a multiple of 8 from ${MIN_MEMORY_BYTES} to ${MAX_MEMORY_BYTES} bytes (1 GiB).`,
+    });
+  }
+  const report = isolationReport();
+  const want = options.shared ?? 'auto';
+  if (want === true && !report.shared) {
+    throw memoryError('NOT_SHARED', `shared memory was required, but ${report.reason}`, {
+      allocator: 'memory', request: { size, shared: true }, state: { environment: report.environment, crossOriginIsolated: String(report.crossOriginIsolated) },
+      suggestion: report.fix,
+    });
+  }
+  const useShared = want === false ? false : report.shared;
+  const buffer = useShared ? new SharedArrayBuffer(size) : new ArrayBuffer(size);
+  const isolation = useShared || want !== false ? report : Object.freeze({
+    ...report, shared: false, reason: 'single-thread mode was asked for (shared: false).', fix: '',
+  });
+  const i32 = new Int32Array(buffer);
+  i32[G_MAGIC] = MAGIC;
+  i32[G_VERSION] = LAYOUT_VERSION;
+  i32[G_SIZE] = size;
+  i32[G_BRK] = DATA_START;
+  i32[G_SHARED] = useShared ? 1 : 0;
+  i32[G_THREADS_LO] = 1; // thread 0 is the creator
+  return new Memory(buffer, 0, isolation);
+}
+
+/**
+ * Attaches a worker to a memory made elsewhere, from what {@link Memory.share} returned. The
+ * allocators are then found by name: `memory.arena('frame')`.
+ *
+ * Thread-safety: call once per thread; the thread gets its own id.
+ * @throws {@link MemoryError} `NOT_SHARED` for an ArrayBuffer, `BAD_BUFFER`, `BAD_MAGIC`,
+ * `BAD_VERSION`, `TOO_MANY_THREADS`.
+ * @example
+ * ```ts
+ * self.onmessage = (e) => {
+ *   const memory = attachMemory(e.data);
+ *   const frame = memory.arena('frame');
+ * };
+ * ```
+ */
+export function attachMemory(init: SharedMemoryInit): Memory {
+  const buffer = (init as Partial<SharedMemoryInit> | null)?.buffer as unknown;
+  const fail = (code: 'BAD_BUFFER' | 'NOT_SHARED' | 'BAD_MAGIC' | 'BAD_VERSION' | 'TOO_MANY_THREADS', what: string, state: Record<string, unknown>, fix: string): never => {
+    throw memoryError(code, what, { allocator: 'memory', request: { op: 'attachMemory' }, state, suggestion: fix });
+  };
+  if (typeof ArrayBuffer === 'function' && buffer instanceof ArrayBuffer) {
+    fail('NOT_SHARED', 'attachMemory() got an ArrayBuffer: the worker would have a copy, not shared memory', {},
+      'the creating page is not cross-origin isolated; ' + ISOLATION_FIX);
+  }
+  if (typeof SharedArrayBuffer !== 'function' || !(buffer instanceof SharedArrayBuffer)) {
+    fail('BAD_BUFFER', 'attachMemory() needs the object returned by memory.share()', { got: typeof buffer },
+      'post memory.share() to the worker and pass the received object to attachMemory().');
+  }
+  const sab = buffer as SharedArrayBuffer;
+  if (sab.byteLength < MIN_MEMORY_BYTES || sab.byteLength % 8 !== 0) {
+    fail('BAD_BUFFER', `a buffer of ${sab.byteLength} bytes cannot hold a nebula-memory header`, { byteLength: sab.byteLength },
+      'pass the buffer of memory.share(), not another SharedArrayBuffer.');
+  }
+  const i32 = new Int32Array(sab);
+  if (i32[G_MAGIC] !== MAGIC) {
+    fail('BAD_MAGIC', `the buffer starts with 0x${(i32[G_MAGIC] >>> 0).toString(16)}, not the nebula-memory magic 0x${MAGIC.toString(16)}`,
+      { magic: i32[G_MAGIC] }, 'pass the buffer of memory.share(); this one was not made by createMemory() or was overwritten.');
+  }
+  if (i32[G_VERSION] !== LAYOUT_VERSION || init.version !== LAYOUT_VERSION) {
+    fail('BAD_VERSION', `layout version ${i32[G_VERSION]} (message says ${String(init.version)}), this build reads ${LAYOUT_VERSION}`,
+      { version: i32[G_VERSION] }, 'load the same nebula-memory build in the page and in its workers.');
+  }
+  if (i32[G_SIZE] !== sab.byteLength || i32[G_BRK] < DATA_START || i32[G_BRK] > sab.byteLength) {
+    fail('BAD_BUFFER', 'the header contradicts the buffer (size or region end)', { size: i32[G_SIZE], byteLength: sab.byteLength, brk: i32[G_BRK] },
+      'the buffer is corrupt; create a new memory.');
+  }
+  const tid = claimThreadId(i32);
+  if (tid < 0) {
+    fail('TOO_MANY_THREADS', `all ${MAX_THREADS} thread ids are attached`, { threads: MAX_THREADS },
+      'call memory.detach() in workers that stop, or use fewer workers.');
+  }
+  Atomics.add(i32, G_ATTACHES, 1);
+  return new Memory(sab, tid, isolationReport());
+}

@@ -1,0 +1,19 @@
+import { defineConfig } from 'vite';
+
+/** SharedArrayBuffer needs cross-origin isolation: both headers on every response. */
+export const crossOriginIsolation = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+export default defineConfig({
+  root: '.',
+  server: { port: 5173, strictPort: true, headers: crossOriginIsolation },
+  preview: { port: 4173, strictPort: true, headers: crossOriginIsolation },
+  worker: { format: 'es' },
+  build: {
+    target: 'es2022',
+    outDir: 'dist/demo',
+    rollupOptions: { input: { index: 'index.html' } },
+  },
+});

@@ -1,0 +1,45 @@
+import { defineConfig, mergeConfig } from 'vitest/config';
+import { playwright } from '@vitest/browser-playwright';
+import { webdriverio } from '@vitest/browser-webdriverio';
+import viteConfig from './vite.config.ts'; // brings server.headers COOP/COEP (needed for SharedArrayBuffer)
+
+const include: string[] = ['test/**/*.test.ts'];
+const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run'];
+const webkitPort = process.env.WEBKIT_WEBDRIVER_PORT; // set by scripts/with-webkit.sh
+const reporters = process.env.VITEST_JSON ? ['default', ['json', { outputFile: process.env.VITEST_JSON }]] : ['default'];
+
+export default mergeConfig(viteConfig, defineConfig({
+  test: {
+    reporters: reporters as never,
+    testTimeout: 60_000,
+    projects: [
+      { extends: true, test: { name: 'node', environment: 'node', include } },
+      { extends: true, test: { name: 'chromium', include, browser: {
+        enabled: true, headless: true, screenshotFailures: false,
+        provider: playwright({ launchOptions: { executablePath: '/usr/bin/chromium', args: chromiumArgs } }),
+        instances: [{ browser: 'chromium' }],
+      } } },
+      { extends: true, test: { name: 'firefox', include, browser: {
+        enabled: true, headless: true, screenshotFailures: false,
+        // Debian firefox-esr over WebDriver BiDi: channel 'moz-firefox' (playwright 1.64.x, not 1.65)
+        provider: playwright({ launchOptions: { channel: 'moz-firefox', executablePath: '/usr/bin/firefox-esr' } }),
+        instances: [{ browser: 'firefox' }],
+      } } },
+      ...(webkitPort ? [{ extends: true as const, test: { name: 'webkit', include, browser: {
+        enabled: true, headless: false, screenshotFailures: false, // MiniBrowser: no headless, use Xvfb
+        provider: webdriverio({
+          hostname: '127.0.0.1', port: Number(webkitPort),
+          capabilities: { 'webkitgtk:browserOptions': {
+            binary: '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser', args: ['--automation'],
+          } } as WebdriverIO.Capabilities,
+          // vitest sends browserName 'safari'; WebKitWebDriver only accepts 'MiniBrowser'
+          transformRequest: (req) => typeof req.body === 'string'
+            ? { ...req, body: req.body.replaceAll('"browserName":"safari"', '"browserName":"MiniBrowser"') }
+            : req,
+        }),
+        instances: [{ browser: 'safari' as const }],
+      } } }] : []),
+    ],
+  },
+}));
