@@ -77,7 +77,7 @@ function formatValue(v: unknown): string {
   try {
     return JSON.stringify(v);
   } catch {
-    return String(v);
+    return Object.prototype.toString.call(v);
   }
 }
 

@@ -33,8 +33,9 @@ const S_LEASES = 2;
 const A_LANE_BYTES = 24;
 /** Header words. */
 const HEADER_WORDS = A_LANE_BYTES + MAX_THREADS;
-/** Header bytes, a multiple of 64. */
-const HEADER_BYTES = alignUp(HEADER_WORDS * 4, REGION_ALIGN);
+/** Header bytes, a multiple of 64. @internal */
+export const ARENA_HEADER_BYTES = alignUp(HEADER_WORDS * 4, REGION_ALIGN);
+const HEADER_BYTES = ARENA_HEADER_BYTES;
 /** Most segments. */
 const MAX_FRAMES = 4;
 /** Lanes one instance remembers for rewind(). */
@@ -196,7 +197,7 @@ export class FrameArena {
   alloc(size: number, align = 8): Offset {
     const p = (this.cur + align - 1) & -align;
     const next = p + size;
-    if (next <= this.end && size > 0 && (size | 0) === size && align > 0 && (align & (align - 1)) === 0) {
+    if (next <= this.end && size > 0 && (size | 0) === size && align > 0 && (align & (align - 1)) === 0 && (align | 0) === align) {
       this.cur = next;
       this.allocations++;
       return p;
@@ -221,7 +222,7 @@ export class FrameArena {
   tryAlloc(size: number, align = 8): Offset {
     const p = (this.cur + align - 1) & -align;
     const next = p + size;
-    if (next <= this.end && size > 0 && (size | 0) === size && align > 0 && (align & (align - 1)) === 0) {
+    if (next <= this.end && size > 0 && (size | 0) === size && align > 0 && (align & (align - 1)) === 0 && (align | 0) === align) {
       this.cur = next;
       this.allocations++;
       return p;

@@ -36,7 +36,9 @@ const P_FREE = 11;
 /** Per thread id: free slots in that thread's private cache. */
 const P_CACHED = 16;
 const HEADER_WORDS = P_CACHED + MAX_THREADS;
-const HEADER_BYTES = alignUp(HEADER_WORDS * 4, REGION_ALIGN);
+/** Header bytes, a multiple of 64. @internal */
+export const POOL_HEADER_BYTES = alignUp(HEADER_WORDS * 4, REGION_ALIGN);
+const HEADER_BYTES = POOL_HEADER_BYTES;
 /** Most slots in one pool: the index takes at most 22 of a handle's 30 bits. */
 const MAX_SLOTS = 1 << 22;
 /** Generation bits kept in meta (meta is gen << 8 | owner in 31 bits). */
@@ -388,7 +390,7 @@ export class Pool {
 
   private handleError(op: string, h: Handle): never {
     const state = this.describe();
-    if (typeof h !== 'number' || (h | 0) !== h || h <= 0 || (h & this.indexMask) >= this.capacity) {
+    if (typeof h !== 'number' || (h | 0) !== h || h <= 0 || (h & this.indexMask) >= this.capacity || h >>> this.indexBits === 0) {
       throw memoryError('INVALID_HANDLE', `${op}(${String(h)}) is not a handle of this pool`, {
         allocator: `pool "${this.name}"`, request: { op, handle: h }, state,
         suggestion: 'pass a value returned by alloc() of this same pool; 0 is the "no slot" result of tryAlloc().',

@@ -23,9 +23,11 @@ const S_PEAK = 4;
 const S_OWNER = 5;
 /** Blocks pushed and not popped; 0 exactly when last is 0. */
 const S_DEPTH = 6;
-const HEADER_BYTES = 64;
+/** Header bytes. @internal */
+export const STACK_HEADER_BYTES = 64;
+const HEADER_BYTES = STACK_HEADER_BYTES;
 /** Bookkeeping before every block: [previous top, previous last] as two Int32 words. */
-const BLOCK_HEADER = 8;
+export const BLOCK_HEADER = 8;
 
 /** Validates options and returns the region's size in bytes. @internal */
 export function stackRegionBytes(name: string, o: StackOptions): number {
@@ -106,7 +108,7 @@ export class Stack {
     const a = align < 4 ? 4 : align;
     const p = (top + BLOCK_HEADER + a - 1) & -a;
     const end = p + size;
-    if (end > this.limit || i32[b + S_OWNER] !== this.tid || !(size > 0) || (size | 0) !== size || (align & (align - 1)) !== 0 || !(align > 0)) {
+    if (end > this.limit || i32[b + S_OWNER] !== this.tid || !(size > 0) || (size | 0) !== size || (align & (align - 1)) !== 0 || !(align > 0) || (align | 0) !== align) {
       return this.pushError(size, align, end);
     }
     const w = (p - BLOCK_HEADER) >> 2;
@@ -133,7 +135,7 @@ export class Stack {
     const a = align < 4 ? 4 : align;
     const top = this.i32[this.base + S_TOP];
     if (((top + BLOCK_HEADER + a - 1) & -a) + size > this.limit && size > 0 && (size | 0) === size &&
-        align > 0 && (align & (align - 1)) === 0 && this.i32[this.base + S_OWNER] === this.tid) {
+        align > 0 && (align & (align - 1)) === 0 && (align | 0) === align && this.i32[this.base + S_OWNER] === this.tid) {
       return 0;
     }
     return this.push(size, align);
