@@ -14,6 +14,6 @@ export default defineConfig({
   build: {
     target: 'es2022',
     outDir: 'dist/demo',
-    rollupOptions: { input: { index: 'index.html' } },
+    rolldownOptions: { input: { index: 'index.html' } },
   },
 });

@@ -37,7 +37,7 @@ describe('FrameArena: offsets and alignment', () => {
       offs.push(a.alloc(24, 8));
       a.checkInvariants();
     }
-    offs.forEach((p, i) => expect(p).toBe(DATA + 24 * i));
+    offs.forEach((p, i) => { expect(p).toBe(DATA + 24 * i); });
     expect(a.used).toBe(480);
     expect(a.peak).toBe(512); // 8 lanes of 64 bytes reserved
   });
@@ -124,9 +124,9 @@ describe('FrameArena: mark, rewind and reset', () => {
   it('refuses a foreign mark with INVALID_MARK', () => {
     const { a } = setup({ capacity: 1024 });
     a.alloc(16);
-    expectCode(() => a.rewind(DATA + 5000), 'INVALID_MARK');
+    expectCode(() => { a.rewind(DATA + 5000); }, 'INVALID_MARK');
     a.release();
-    expectCode(() => a.rewind(DATA + 8), 'INVALID_MARK');
+    expectCode(() => { a.rewind(DATA + 8); }, 'INVALID_MARK');
     a.checkInvariants();
   });
 
@@ -146,7 +146,7 @@ describe('FrameArena: mark, rewind and reset', () => {
     const b = attachMemory(m.share()).arena('a');
     b.alloc(8);
     a.alloc(8);
-    const err = expectCode(() => a.reset(), 'LANE_LEASED');
+    const err = expectCode(() => { a.reset(); }, 'LANE_LEASED');
     expect(err.state.leases).toBe(1);
     expect(b.alloc(8)).toBe(DATA + 8); // b's lane is untouched
     a.checkInvariants();

@@ -151,7 +151,7 @@ describe('model: pool', () => {
           if (dead.length === 0) continue;
           const h = dead[o.pick % dead.length];
           if (!live.has(h)) {
-            expect(() => pools[0].free(h)).toThrow(MemoryError);
+            expect(() => { pools[0].free(h); }).toThrow(MemoryError);
             expect(pools[1].isAlive(h)).toBe(false);
           }
         } else {

@@ -43,19 +43,19 @@ describe('Pool: slots and handles', () => {
     const a = p.alloc();
     const b = p.alloc();
     p.free(a);
-    const err = expectCode(() => p.free(a), 'DOUBLE_FREE');
+    const err = expectCode(() => { p.free(a); }, 'DOUBLE_FREE');
     expect(err.state.slot).toBe(0);
     expect(err.request).toEqual({ op: 'free', handle: a });
     p.checkInvariants();
     const a2 = p.alloc(); // reuses slot 0
     expect(a2).not.toBe(a);
-    expect(expectCode(() => p.free(a), 'STALE_HANDLE').state.slotLive).toBe(true);
+    expect(expectCode(() => { p.free(a); }, 'STALE_HANDLE').state.slotLive).toBe(true);
     for (const bad of [0, -1, 1.5, 2 ** 31, Number.NaN, 3, '8' as unknown as number]) {
-      expectCode(() => p.free(bad), 'INVALID_HANDLE');
+      expectCode(() => { p.free(bad); }, 'INVALID_HANDLE');
       expect(p.isAlive(bad)).toBe(false);
     }
     // a never-allocated slot with a made-up generation
-    expectCode(() => p.free((1 << 2) | 3), 'STALE_HANDLE');
+    expectCode(() => { p.free((1 << 2) | 3); }, 'STALE_HANDLE');
     expect(p.live).toBe(2);
     p.checkInvariants();
     p.free(b);
@@ -133,7 +133,7 @@ describe('Pool: caches and batches', () => {
     expect(m.f64[w.offsetOf(h) >> 3]).toBe(3.25);
     w.free(h);
     expect(p.isAlive(h)).toBe(false);
-    expectCode(() => p.free(h), 'DOUBLE_FREE');
+    expectCode(() => { p.free(h); }, 'DOUBLE_FREE');
     expect(p.live).toBe(0);
     w.checkInvariants();
   });

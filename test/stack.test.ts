@@ -38,17 +38,17 @@ describe('Stack: push and pop', () => {
     const { s } = setup();
     const a = s.push(8);
     const b = s.push(8);
-    const err = expectCode(() => s.pop(a), 'LIFO_VIOLATION');
+    const err = expectCode(() => { s.pop(a); }, 'LIFO_VIOLATION');
     expect(err.message).toContain(`0x${a.toString(16)}`);
     expect(err.message).toContain(`0x${b.toString(16)}`);
     expect(err.request).toEqual({ offset: a, top: b });
-    expectCode(() => s.pop(b + 4), 'INVALID_OFFSET');
-    expectCode(() => s.pop(0), 'INVALID_OFFSET');
+    expectCode(() => { s.pop(b + 4); }, 'INVALID_OFFSET');
+    expectCode(() => { s.pop(0); }, 'INVALID_OFFSET');
     expect(s.depth).toBe(2);
     s.checkInvariants();
     s.pop(b);
     s.pop(a);
-    expectCode(() => s.pop(a), 'INVALID_OFFSET');
+    expectCode(() => { s.pop(a); }, 'INVALID_OFFSET');
     s.checkInvariants();
   });
 
@@ -108,11 +108,11 @@ describe('Stack: marks', () => {
     const { s } = setup();
     const a = s.push(16);
     const m = s.mark();
-    expectCode(() => s.release(m + 64), 'INVALID_MARK');
-    expectCode(() => s.release(a + 4), 'INVALID_MARK');
+    expectCode(() => { s.release(m + 64); }, 'INVALID_MARK');
+    expectCode(() => { s.release(a + 4); }, 'INVALID_MARK');
     s.pop(a);
     s.push(4); // the old mark now falls inside a block... or above the top
-    expectCode(() => s.release(m), 'INVALID_MARK');
+    expectCode(() => { s.release(m); }, 'INVALID_MARK');
     expect(s.depth).toBe(1);
     s.checkInvariants();
   });
@@ -135,9 +135,9 @@ describe('Stack: ownership', () => {
     const a = s.push(8);
     const err = expectCode(() => other.push(8), 'WRONG_THREAD');
     expect(err.message).toContain('owned by thread 0');
-    expectCode(() => other.pop(a), 'WRONG_THREAD');
-    expectCode(() => other.release(0), 'WRONG_THREAD');
-    expectCode(() => other.adopt(), 'WRONG_THREAD');
+    expectCode(() => { other.pop(a); }, 'WRONG_THREAD');
+    expectCode(() => { other.release(0); }, 'WRONG_THREAD');
+    expectCode(() => { other.adopt(); }, 'WRONG_THREAD');
     expect(other.depth).toBe(1); // reading is fine
     s.pop(a);
     other.adopt();

@@ -18,7 +18,7 @@ describe('workers share one memory', () => {
     const control = new SharedArrayBuffer(8);
     const ctl = new Int32Array(control);
     const runs = Array.from({ length: WORKERS }, (_, worker) =>
-      runStampWorker<StampInit, StampResult>({ memory: memory.share(), worker, rounds: 3000, control }));
+      runStampWorker<StampResult>({ memory: memory.share(), worker, rounds: 3000, control } satisfies StampInit));
     const start = Date.now();
     while (Atomics.load(ctl, 0) < WORKERS && Date.now() - start < 30_000) {
       await new Promise((r) => setTimeout(r, 5));

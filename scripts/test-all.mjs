@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+// `npm test`: every check in order: lint, typecheck, unit tests in node + chromium + firefox +
+// webkit, e2e (Playwright), docs, and a quick bench smoke run. Prints one summary and the line `N passed, N failed`.
+// Counts: each unit/e2e test is one; lint, typecheck and docs count one each.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const only = process.argv.slice(2);
+const out = join(tmpdir(), `nebula-test-${process.pid}`);
+mkdirSync(out, { recursive: true });
+const results = [];
+
+function run(name, cmd, args, env = {}) {
+  if (only.length && !only.includes(name)) return null;
+  console.log(`\n=== ${name}: ${cmd} ${args.join(' ')}`);
+  const t0 = Date.now();
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+  const secs = ((Date.now() - t0) / 1000).toFixed(1);
+  return { ok: r.status === 0, secs, status: r.status ?? r.signal };
+}
+
+function step(name, cmd, args) {
+  const r = run(name, cmd, args);
+  if (r) results.push({ name, passed: r.ok ? 1 : 0, failed: r.ok ? 0 : 1, secs: r.secs });
+}
+
+function readJson(file) {
+  try { return JSON.parse(readFileSync(file, 'utf8')); } catch { return null; }
+}
+
+step('lint', 'npx', ['eslint', '.']);
+step('typecheck', 'npx', ['tsc', '--noEmit']);
+
+// Unit tests: all four projects in one vitest run; WebKit needs Xvfb and WebKitWebDriver.
+{
+  const json = join(out, 'vitest.json');
+  const haveWebkit = existsSync('/usr/bin/WebKitWebDriver') && spawnSync('which', ['xvfb-run']).status === 0;
+  const r = haveWebkit
+    ? run('unit', 'xvfb-run', ['-a', 'scripts/with-webkit.sh', 'npx', 'vitest', 'run'], { VITEST_JSON: json })
+    : run('unit', 'npx', ['vitest', 'run'], { VITEST_JSON: json });
+  if (r) {
+    const j = readJson(json);
+    const passed = j?.numPassedTests ?? 0;
+    const failed = (j?.numFailedTests ?? 0) + (r.ok ? 0 : (j?.numFailedTests ? 0 : 1));
+    results.push({ name: 'unit (node, chromium, firefox' + (haveWebkit ? ', webkit)' : ')'), passed, failed: failed + (haveWebkit ? 0 : 1), secs: r.secs });
+    if (!haveWebkit) console.error('webkit project not run: install webkit2gtk-driver and xvfb (see .ci/run)');
+  }
+}
+
+{
+  const json = join(out, 'playwright.json');
+  const r = run('e2e', 'npx', ['playwright', 'test'], { PW_JSON: json });
+  if (r) {
+    const s = readJson(json)?.stats;
+    const passed = (s?.expected ?? 0) + (s?.flaky ?? 0);
+    const failed = (s?.unexpected ?? 0) + (r.ok || s?.unexpected ? 0 : 1);
+    results.push({ name: 'e2e (chromium, firefox)', passed, failed, secs: r.secs });
+  }
+}
+
+step('docs', 'npx', ['typedoc', '--logLevel', 'Warn']);
+// the benches must keep running: a short smoke run (no timing targets here)
+step('bench-smoke', 'node', ['--expose-gc', '--import', 'tsx', 'bench/run.ts', '--quick']);
+rmSync(out, { recursive: true, force: true });
+
+console.log('\n=== summary');
+for (const r of results) console.log(`${r.failed ? 'FAIL' : 'ok  '} ${r.name}: ${r.passed} passed, ${r.failed} failed (${r.secs} s)`);
+const passed = results.reduce((n, r) => n + r.passed, 0);
+const failed = results.reduce((n, r) => n + r.failed, 0);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
