@@ -7,7 +7,47 @@
  */
 
 /**
- * Every misuse and failure the runtime reports. Each code has an entry in docs/ERRORS.md.
+ * Every code a {@link MemoryError} can carry, in catalog order. Each has an entry in docs/ERRORS.md.
+ *
+ * Thread-safety: a frozen constant; any worker.
+ * @example
+ * ```ts
+ * console.log(MEMORY_ERROR_CODES.includes('DOUBLE_FREE')); // true
+ * ```
+ */
+export const MEMORY_ERROR_CODES = Object.freeze([
+  'INVALID_SIZE',
+  'INVALID_ALIGN',
+  'INVALID_OPTION',
+  'INVALID_NAME',
+  'ALLOC_TOO_LARGE',
+  'ARENA_EXHAUSTED',
+  'POOL_EXHAUSTED',
+  'STACK_OVERFLOW',
+  'OUT_OF_MEMORY',
+  'INVALID_HANDLE',
+  'STALE_HANDLE',
+  'DOUBLE_FREE',
+  'INVALID_OFFSET',
+  'LIFO_VIOLATION',
+  'INVALID_MARK',
+  'LANE_LEASED',
+  'WRONG_THREAD',
+  'TOO_MANY_THREADS',
+  'DETACHED',
+  'REGION_EXISTS',
+  'REGION_NOT_FOUND',
+  'REGION_KIND_MISMATCH',
+  'REGION_TABLE_FULL',
+  'NOT_SHARED',
+  'BAD_BUFFER',
+  'BAD_MAGIC',
+  'BAD_VERSION',
+  'INVARIANT_VIOLATED',
+] as const);
+
+/**
+ * Every misuse and failure the runtime reports: one of {@link MEMORY_ERROR_CODES}.
  *
  * Thread-safety: a type; any worker.
  * @example
@@ -17,35 +57,7 @@
  * }
  * ```
  */
-export type MemoryErrorCode =
-  | 'INVALID_SIZE'
-  | 'INVALID_ALIGN'
-  | 'INVALID_OPTION'
-  | 'INVALID_NAME'
-  | 'ALLOC_TOO_LARGE'
-  | 'ARENA_EXHAUSTED'
-  | 'POOL_EXHAUSTED'
-  | 'STACK_OVERFLOW'
-  | 'OUT_OF_MEMORY'
-  | 'INVALID_HANDLE'
-  | 'STALE_HANDLE'
-  | 'DOUBLE_FREE'
-  | 'INVALID_OFFSET'
-  | 'LIFO_VIOLATION'
-  | 'INVALID_MARK'
-  | 'LANE_LEASED'
-  | 'WRONG_THREAD'
-  | 'REGION_EXISTS'
-  | 'REGION_NOT_FOUND'
-  | 'REGION_KIND_MISMATCH'
-  | 'REGION_TABLE_FULL'
-  | 'BAD_MAGIC'
-  | 'BAD_VERSION'
-  | 'BAD_BUFFER'
-  | 'NOT_SHARED'
-  | 'TOO_MANY_THREADS'
-  | 'DETACHED'
-  | 'INVARIANT_VIOLATED';
+export type MemoryErrorCode = (typeof MEMORY_ERROR_CODES)[number];
 
 /** Where the catalog lives; every message ends with a link into it. */
 export const ERRORS_DOC = 'https://github.com/nebula-memory/nebula-memory/blob/main/docs/ERRORS.md';

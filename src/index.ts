@@ -15,7 +15,7 @@ export type { IsolationReport, IsolationDiagnosis } from './memory/isolation.ts'
 export { FrameArena } from './allocators/frame-arena.ts';
 export { Pool } from './allocators/pool.ts';
 export { Stack } from './allocators/stack.ts';
-export { MemoryError, InternalError, ERRORS_DOC } from './errors.ts';
+export { MemoryError, InternalError, ERRORS_DOC, MEMORY_ERROR_CODES } from './errors.ts';
 export type { MemoryErrorCode, MemoryErrorDetails } from './errors.ts';
 export type {
   Offset, Handle, Mark, ArenaOptions, PoolOptions, StackOptions, MemoryOptions, SharedMemoryInit,
