@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 /** SharedArrayBuffer needs cross-origin isolation: both headers on every response. */
@@ -8,6 +9,8 @@ export const crossOriginIsolation = {
 
 export default defineConfig({
   root: '.',
+  // the demo and the README example import the package by name, as users do
+  resolve: { alias: { 'nebula-memory': fileURLToPath(new URL('./src/index.ts', import.meta.url)) } },
   server: { port: 5173, strictPort: true, headers: crossOriginIsolation },
   preview: { port: 4173, strictPort: true, headers: crossOriginIsolation },
   worker: { format: 'es' },
