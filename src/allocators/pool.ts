@@ -133,6 +133,7 @@ export class Pool {
   private readonly batch: number;
   private readonly ownerTag: number;
   private readonly cachedWord: number;
+  /** Free slots of this thread, as the handles they will have when allocated. */
   private readonly cache: Int32Array;
   private count = 0;
   private allocations = 0;
@@ -181,14 +182,14 @@ export class Pool {
       n = this.refill();
       if (n === 0) return this.exhausted(true);
     }
-    const i = this.cache[--n];
+    // the cache holds ready handles: no read of the slot's meta on this path
+    const h = this.cache[--n];
     this.count = n;
     const i32 = this.i32;
     i32[this.cachedWord] = n;
-    const m = i32[this.meta + i];
-    i32[this.meta + i] = m | this.ownerTag;
+    i32[this.meta + (h & this.indexMask)] = ((h >>> this.indexBits) << 8) | this.ownerTag;
     this.allocations++;
-    return ((m >>> 8) << this.indexBits) | i;
+    return h;
   }
 
   /**
@@ -208,14 +209,14 @@ export class Pool {
       n = this.refill();
       if (n === 0) return this.exhausted(false);
     }
-    const i = this.cache[--n];
+    // the cache holds ready handles: no read of the slot's meta on this path
+    const h = this.cache[--n];
     this.count = n;
     const i32 = this.i32;
     i32[this.cachedWord] = n;
-    const m = i32[this.meta + i];
-    i32[this.meta + i] = m | this.ownerTag;
+    i32[this.meta + (h & this.indexMask)] = ((h >>> this.indexBits) << 8) | this.ownerTag;
     this.allocations++;
-    return ((m >>> 8) << this.indexBits) | i;
+    return h;
   }
 
   /**
@@ -242,10 +243,11 @@ export class Pool {
     if ((m >>> 8) !== g || (m & 0xff) === 0 || i >= this.capacity || (h | 0) !== h || h <= 0) {
       this.handleError('free', h);
     }
-    i32[this.meta + i] = (g === this.genMask ? 1 : g + 1) << 8;
+    const g2 = g === this.genMask ? 1 : g + 1;
+    i32[this.meta + i] = g2 << 8;
     let n = this.count;
     if (n === this.cache.length) n = this.flushBatch(this.batch);
-    this.cache[n++] = i;
+    this.cache[n++] = (g2 << this.indexBits) | i;
     this.count = n;
     i32[this.cachedWord] = n;
     this.frees++;
@@ -344,12 +346,14 @@ export class Pool {
       const tag = ((h >>> this.linkBits) + 1) & this.tagMask;
       if (Atomics.compareExchange(i32, head, h, ((tag << this.linkBits) | link) | 0) !== h) continue;
       Atomics.sub(i32, this.base + P_FREE, k);
-      // the first slot popped goes on top of the cache, so alloc hands out low indexes first
+      // the first slot popped goes on top of the cache, so alloc hands out low indexes first;
+      // the cache holds each slot's next handle, built from its generation
       for (let a = 0, z = k - 1; a < z; a++, z--) {
         const t = cache[a];
         cache[a] = cache[z];
         cache[z] = t;
       }
+      for (let j = 0; j < k; j++) cache[j] = ((i32[this.meta + cache[j]] >>> 8) << this.indexBits) | cache[j];
       this.count = k;
       i32[this.cachedWord] = k;
       return k;
@@ -364,11 +368,13 @@ export class Pool {
     const n = this.count;
     const lo = n - k;
     // chain cache[n-1] -> cache[n-2] -> ... -> cache[lo] -> old head
-    for (let j = n - 1; j > lo; j--) i32[this.next + cache[j]] = cache[j - 1] + 1;
-    const first = cache[n - 1] + 1;
+    const mask = this.indexMask;
+    for (let j = n - 1; j > lo; j--) i32[this.next + (cache[j] & mask)] = (cache[j - 1] & mask) + 1;
+    const first = (cache[n - 1] & mask) + 1;
+    const last = this.next + (cache[lo] & mask);
     for (;;) {
       const h = Atomics.load(i32, head);
-      i32[this.next + cache[lo]] = h & this.linkMask;
+      i32[last] = h & this.linkMask;
       const tag = ((h >>> this.linkBits) + 1) & this.tagMask;
       if (Atomics.compareExchange(i32, head, h, ((tag << this.linkBits) | first) | 0) === h) break;
     }
@@ -471,11 +477,14 @@ export class Pool {
     const free = Atomics.load(i32, this.base + P_FREE);
     if (listed !== free) fail(`free list holds ${listed} slots, counter says ${free}`, { listed, free });
     for (let k = 0; k < this.count; k++) {
-      const i = this.cache[k];
-      if (i < 0 || i >= cap) fail(`cache entry ${k} is slot ${i}, outside the pool`, { entry: k, slot: i });
+      const h = this.cache[k];
+      const i = h & this.indexMask;
+      if (i >= cap) fail(`cache entry ${k} is slot ${i}, outside the pool`, { entry: k, slot: i });
       if (seen[i] !== 0) fail(`slot ${i} is both cached and listed (or cached twice)`, { slot: i });
       seen[i] = 2;
-      if ((i32[this.meta + i] & 0xff) !== 0) fail(`cached slot ${i} is marked live`, { slot: i, meta: i32[this.meta + i] });
+      const m = i32[this.meta + i];
+      if ((m & 0xff) !== 0) fail(`cached slot ${i} is marked live`, { slot: i, meta: m });
+      if (m >>> 8 !== h >>> this.indexBits) fail(`cached handle ${h} has generation ${h >>> this.indexBits}, slot ${i} has ${m >>> 8}`, { slot: i, handle: h, meta: m });
     }
     if (i32[this.cachedWord] !== this.count) fail(`published cache count ${i32[this.cachedWord]} != ${this.count}`, { published: i32[this.cachedWord], count: this.count });
     let live = 0;

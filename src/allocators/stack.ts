@@ -77,6 +77,12 @@ export class Stack {
   private readonly data: number;
   private readonly limit: number;
   private readonly tid: number;
+  // the owner's copy of top, newest block, depth and peak; written through to the header on
+  // every change, so other threads read the header, and only the owner mutates either
+  private top = 0;
+  private last = 0;
+  private count = 0;
+  private peak = 0;
 
   /** @internal */
   constructor(memory: Memory, name: string, offset: number) {
@@ -87,6 +93,17 @@ export class Stack {
     this.capacity = this.i32[this.base + S_CAPACITY];
     this.data = this.i32[this.base + S_DATA];
     this.limit = this.data + this.capacity;
+    this.load();
+  }
+
+  /** Reloads the owner's copy from the header (on creation and adopt). */
+  private load(): void {
+    const i32 = this.i32;
+    const b = this.base;
+    this.top = i32[b + S_TOP];
+    this.last = i32[b + S_LAST];
+    this.count = i32[b + S_DEPTH];
+    this.peak = i32[b + S_PEAK];
   }
 
   /**
@@ -104,7 +121,7 @@ export class Stack {
   push(size: number, align = 8): Offset {
     const i32 = this.i32;
     const b = this.base;
-    const top = i32[b + S_TOP];
+    const top = this.top;
     const a = align < 4 ? 4 : align;
     const p = (top + BLOCK_HEADER + a - 1) & -a;
     const end = p + size;
@@ -113,11 +130,11 @@ export class Stack {
     }
     const w = (p - BLOCK_HEADER) >> 2;
     i32[w] = top;
-    i32[w + 1] = i32[b + S_LAST];
-    i32[b + S_TOP] = end;
-    i32[b + S_LAST] = p;
-    i32[b + S_DEPTH]++;
-    if (end - this.data > i32[b + S_PEAK]) i32[b + S_PEAK] = end - this.data;
+    i32[w + 1] = this.last;
+    this.top = i32[b + S_TOP] = end;
+    this.last = i32[b + S_LAST] = p;
+    i32[b + S_DEPTH] = ++this.count;
+    if (end - this.data > this.peak) this.peak = i32[b + S_PEAK] = end - this.data;
     return p;
   }
 
@@ -133,7 +150,7 @@ export class Stack {
    */
   tryPush(size: number, align = 8): Offset {
     const a = align < 4 ? 4 : align;
-    const top = this.i32[this.base + S_TOP];
+    const top = this.top;
     if (((top + BLOCK_HEADER + a - 1) & -a) + size > this.limit && size > 0 && (size | 0) === size &&
         align > 0 && (align & (align - 1)) === 0 && (align | 0) === align && this.i32[this.base + S_OWNER] === this.tid) {
       return 0;
@@ -154,7 +171,7 @@ export class Stack {
         allocator: `stack "${this.name}"`, request: { size, align }, state: st, suggestion: 'use 1, 2, 4, 8, 16, ...',
       });
     }
-    throw memoryError('STACK_OVERFLOW', `push(${size}, ${align}) needs ${end - this.i32[this.base + S_TOP]} bytes, ${this.limit - this.i32[this.base + S_TOP]} are left`, {
+    throw memoryError('STACK_OVERFLOW', `push(${size}, ${align}) needs ${end - this.top} bytes, ${this.limit - this.top} are left`, {
       allocator: `stack "${this.name}"`, request: { size, align }, state: st,
       suggestion: `create the stack with capacity >= ${end - this.data}, or release marks sooner.`,
     });
@@ -179,17 +196,17 @@ export class Stack {
   pop(offset: Offset): void {
     const i32 = this.i32;
     const b = this.base;
-    const last = i32[b + S_LAST];
+    const last = this.last;
     if (offset !== last || last === 0 || i32[b + S_OWNER] !== this.tid) this.popError(offset);
     const w = (last - BLOCK_HEADER) >> 2;
-    i32[b + S_TOP] = i32[w];
-    i32[b + S_LAST] = i32[w + 1];
-    i32[b + S_DEPTH]--;
+    this.top = i32[b + S_TOP] = i32[w];
+    this.last = i32[b + S_LAST] = i32[w + 1];
+    i32[b + S_DEPTH] = --this.count;
   }
 
   private popError(offset: Offset): never {
     this.checkOwner('pop');
-    const last = this.i32[this.base + S_LAST];
+    const last = this.last;
     const st = this.describe();
     for (let blk = last; blk !== 0; blk = this.i32[((blk - BLOCK_HEADER) >> 2) + 1]) {
       if (blk === offset) {
@@ -215,7 +232,7 @@ export class Stack {
    * ```
    */
   mark(): Mark {
-    return this.i32[this.base + S_TOP];
+    return this.top;
   }
 
   /**
@@ -238,10 +255,10 @@ export class Stack {
     const i32 = this.i32;
     const b = this.base;
     this.checkOwner('release');
-    const top = i32[b + S_TOP];
+    const top = this.top;
     if (mark === top) return;
-    let last = i32[b + S_LAST];
-    let depth = i32[b + S_DEPTH];
+    let last = this.last;
+    let depth = this.count;
     let found = false;
     if (mark >= this.data && mark < top) {
       // walk down to the first block pushed after the mark: its recorded previous top is the mark
@@ -262,9 +279,9 @@ export class Stack {
         suggestion: 'pass a value from mark() that is still at or below the top; release inner marks before outer ones.',
       });
     }
-    i32[b + S_TOP] = mark;
-    i32[b + S_LAST] = last;
-    i32[b + S_DEPTH] = depth;
+    this.top = i32[b + S_TOP] = mark;
+    this.last = i32[b + S_LAST] = last;
+    this.count = i32[b + S_DEPTH] = depth;
   }
 
   /**
@@ -281,9 +298,9 @@ export class Stack {
   reset(): void {
     this.checkOwner('reset');
     const b = this.base;
-    this.i32[b + S_TOP] = this.data;
-    this.i32[b + S_LAST] = 0;
-    this.i32[b + S_DEPTH] = 0;
+    this.top = this.i32[b + S_TOP] = this.data;
+    this.last = this.i32[b + S_LAST] = 0;
+    this.count = this.i32[b + S_DEPTH] = 0;
   }
 
   /**
@@ -307,6 +324,7 @@ export class Stack {
       });
     }
     Atomics.store(this.i32, this.base + S_OWNER, this.tid);
+    this.load();
   }
 
   private checkOwner(op: string): void {
@@ -408,6 +426,9 @@ export class Stack {
     if (i32[b + S_LAST] === 0 && top !== this.data) {
       // a released mark may leave top above the data start only through blocks
       fail(`no blocks but top is ${hex(top)}, not ${hex(this.data)}`, { top, data: this.data });
+    }
+    if (i32[b + S_OWNER] === this.tid && (this.top !== top || this.last !== i32[b + S_LAST] || this.count !== i32[b + S_DEPTH] || this.peak !== peak)) {
+      fail('the owner\'s copy of the stack state differs from the header', { top: this.top, headerTop: top, last: this.last, headerLast: i32[b + S_LAST], depth: this.count, headerDepth: i32[b + S_DEPTH] });
     }
     if (blocks !== i32[b + S_DEPTH]) fail(`chain has ${blocks} blocks, depth says ${i32[b + S_DEPTH]}`, { blocks, depth: i32[b + S_DEPTH] });
   }
