@@ -7,6 +7,9 @@ import type { ArenaOptions, ArenaStats, Mark, Offset } from '../api.ts';
 import { hex, memoryError } from '../errors.ts';
 import { G_FRAME, MAX_THREADS, REGION_ALIGN, alignUp } from '../memory/layout.ts';
 import type { Memory } from '../memory/memory.ts';
+import {
+  AtomicOps, type SegmentWords, acquireSegment, leaseChunk, lockSegment, recycleSegment, releaseSegment,
+} from './lockfree.ts';
 
 // ---- region header: Int32 word indexes relative to the region's first word ----
 /** Bytes per segment; a positive multiple of 64. Constant. */
@@ -81,17 +84,22 @@ export function initArena(i32: Int32Array, offset: number, o: ArenaOptions, fram
   }
 }
 
+function segmentWords(base: number, seg: number): SegmentWords {
+  const s = base + A_SEG + 4 * seg;
+  return { cursor: s + S_CURSOR, epoch: s + S_EPOCH, leases: s + S_LEASES };
+}
+
 /**
- * Recycles the segment that frame `next` maps to, for {@link Memory.advance}. Returns false,
- * changing nothing, when a lane is still leased there; `commitAdvance` or `abortAdvance` follows.
+ * First phase of {@link Memory.advance}: locks the segment that frame `next` maps to. Returns
+ * false, changing nothing, when a lane is still leased there; `commitAdvance` or
+ * `abortAdvance` follows.
  * @internal
  */
 export function lockForAdvance(i32: Int32Array, offset: number, next: number): boolean {
   const b = offset >> 2;
   const frames = i32[b + A_FRAMES];
   if (frames === 0) return true;
-  const s = b + A_SEG + 4 * (next % frames);
-  return Atomics.compareExchange(i32, s + S_LEASES, 0, -1) === 0;
+  return lockSegment(new AtomicOps(i32), segmentWords(b, next % frames)) === 0;
 }
 
 /** Second phase of advance: empties the locked segment and publishes its new epoch. @internal */
@@ -99,12 +107,9 @@ export function commitAdvance(i32: Int32Array, offset: number, next: number): vo
   const b = offset >> 2;
   const frames = i32[b + A_FRAMES];
   if (frames === 0) return;
-  const s = b + A_SEG + 4 * (next % frames);
-  Atomics.store(i32, s + S_CURSOR, 0);
-  Atomics.store(i32, s + S_EPOCH, next);
   Atomics.add(i32, b + A_RESETS, 1);
   i32.fill(0, b + A_LANE_BYTES, b + A_LANE_BYTES + MAX_THREADS);
-  Atomics.store(i32, s + S_LEASES, 0);
+  recycleSegment(new AtomicOps(i32), segmentWords(b, next % frames), next);
 }
 
 /** Undoes `lockForAdvance` when another arena refused. @internal */
@@ -112,14 +117,14 @@ export function abortAdvance(i32: Int32Array, offset: number, next: number): voi
   const b = offset >> 2;
   const frames = i32[b + A_FRAMES];
   if (frames === 0) return;
-  Atomics.store(i32, b + A_SEG + 4 * (next % frames) + S_LEASES, 0);
+  Atomics.store(i32, segmentWords(b, next % frames).leases, 0);
 }
 
 /** Leases in the segment frame `next` would recycle, for the LANE_LEASED message. @internal */
 export function leasesBlocking(i32: Int32Array, offset: number, next: number): number {
   const b = offset >> 2;
   const frames = i32[b + A_FRAMES];
-  return frames === 0 ? 0 : Atomics.load(i32, b + A_SEG + 4 * (next % frames) + S_LEASES);
+  return frames === 0 ? 0 : Atomics.load(i32, segmentWords(b, next % frames).leases);
 }
 
 /**
@@ -166,6 +171,13 @@ export class FrameArena {
   private historyLen = 0;
   private allocations = 0;
   private failures = 0;
+  private readonly ops: AtomicOps;
+  private readonly segs: readonly SegmentWords[];
+  private readonly out = new Int32Array(1);
+  // the request being leased for, read by needAt (built once: no closure per lease)
+  private pendingSize = 0;
+  private pendingAlign = 1;
+  private readonly needAt: (c: number) => number;
 
   /** @internal */
   constructor(memory: Memory, name: string, offset: number) {
@@ -178,6 +190,14 @@ export class FrameArena {
     this.frames = this.i32[this.base + A_FRAMES];
     this.laneBytes = this.i32[this.base + A_LANE];
     this.data = this.i32[this.base + A_DATA];
+    this.ops = new AtomicOps(this.i32);
+    this.segs = Array.from({ length: Math.max(1, this.frames) }, (_, seg) => Object.freeze(segmentWords(this.base, seg)));
+    this.needAt = (c: number): number => {
+      const from = this.segData + c;
+      const contiguous = this.end !== 0 && from === this.end;
+      const p = ((contiguous ? this.cur : from) + this.pendingAlign - 1) & -this.pendingAlign;
+      return p + this.pendingSize - from;
+    };
   }
 
   /**
@@ -283,19 +303,11 @@ export class FrameArena {
 
   /** Registers this thread as a leaser of the current frame's segment (one CAS, retried on races). */
   private acquireSegment(): void {
-    const i32 = this.i32;
     const n = Math.max(1, this.frames);
     for (;;) {
-      const frame = this.frames === 0 ? 0 : Atomics.load(i32, G_FRAME);
+      const frame = this.frames === 0 ? 0 : Atomics.load(this.i32, G_FRAME);
       const seg = frame % n;
-      const s = this.base + A_SEG + 4 * seg;
-      const l = Atomics.load(i32, s + S_LEASES);
-      if (l < 0) continue; // advance() is recycling this segment right now
-      if (Atomics.compareExchange(i32, s + S_LEASES, l, l + 1) !== l) continue;
-      if (this.frames !== 0 && Atomics.load(i32, s + S_EPOCH) !== frame) {
-        Atomics.sub(i32, s + S_LEASES, 1); // the frame moved on between the two loads
-        continue;
-      }
+      if (!acquireSegment(this.ops, this.segs[seg], frame, this.frames !== 0)) continue;
       this.seg = seg;
       this.segData = this.data + seg * this.capacity;
       this.cur = this.end = this.start = 0;
@@ -306,36 +318,29 @@ export class FrameArena {
 
   /** Leases room for `size` at `align` from the shared cursor. False when the segment is full. */
   private lease(size: number, align: number): boolean {
-    const i32 = this.i32;
-    const ci = this.base + A_SEG + 4 * this.seg + S_CURSOR;
-    const segData = this.segData;
-    for (;;) {
-      const c = Atomics.load(i32, ci);
-      const from = segData + c;
-      const contiguous = this.end !== 0 && from === this.end;
-      const p = ((contiguous ? this.cur : from) + align - 1) & -align;
-      const needEnd = p + size - segData;
-      if (needEnd > this.capacity) return false;
-      let take = Math.max(this.laneBytes, alignUp(needEnd - c, 64));
-      if (c + take > this.capacity) take = this.capacity - c;
-      if (Atomics.compareExchange(i32, ci, c, c + take) !== c) continue;
-      if (contiguous) {
-        this.end += take;
-      } else {
-        if (this.end !== 0) this.pushHistory();
-        this.start = this.cur = from;
-        this.end = from + take;
-      }
-      const used = c + take;
-      let peak = Atomics.load(i32, this.base + A_PEAK);
-      while (used > peak) {
-        const seen = Atomics.compareExchange(i32, this.base + A_PEAK, peak, used);
-        if (seen === peak) break;
-        peak = seen;
-      }
-      i32[this.base + A_LANE_BYTES + this.tid] += take;
-      return true;
+    this.pendingSize = size;
+    this.pendingAlign = align;
+    const c = leaseChunk(this.ops, this.segs[this.seg], this.capacity, this.laneBytes, this.needAt, this.out);
+    if (c < 0) return false;
+    const take = this.out[0];
+    const from = this.segData + c;
+    if (this.end !== 0 && from === this.end) {
+      this.end += take; // nobody leased since our last lane: extend it
+    } else {
+      if (this.end !== 0) this.pushHistory();
+      this.start = this.cur = from;
+      this.end = from + take;
     }
+    const i32 = this.i32;
+    const used = c + take;
+    let peak = Atomics.load(i32, this.base + A_PEAK);
+    while (used > peak) {
+      const seen = Atomics.compareExchange(i32, this.base + A_PEAK, peak, used);
+      if (seen === peak) break;
+      peak = seen;
+    }
+    i32[this.base + A_LANE_BYTES + this.tid] += take;
+    return true;
   }
 
   private pushHistory(): void {
@@ -364,10 +369,8 @@ export class FrameArena {
    */
   release(): void {
     if (this.seg < 0) return;
-    const s = this.base + A_SEG + 4 * this.seg;
-    // give the tail back if the shared cursor still ends at our lane
-    Atomics.compareExchange(this.i32, s + S_CURSOR, this.end - this.segData, alignUp(this.cur, 8) - this.segData);
-    Atomics.sub(this.i32, s + S_LEASES, 1);
+    // gives the tail back if the shared cursor still ends at our lane
+    releaseSegment(this.ops, this.segs[this.seg], this.end - this.segData, alignUp(this.cur, 8) - this.segData);
     this.seg = -1;
     this.cur = this.end = this.start = 0;
     this.historyLen = 0;
@@ -455,18 +458,17 @@ export class FrameArena {
     this.release();
     const i32 = this.i32;
     const seg = this.frames === 0 ? 0 : Atomics.load(i32, G_FRAME) % this.frames;
-    const s = this.base + A_SEG + 4 * seg;
-    const seen = Atomics.compareExchange(i32, s + S_LEASES, 0, -1);
+    const w = this.segs[seg];
+    const seen = lockSegment(this.ops, w);
     if (seen !== 0) {
       throw memoryError('LANE_LEASED', `reset() while ${seen} other thread(s) still hold a lane`, {
         allocator: `arena "${this.name}"`, request: { segment: seg }, state: this.describe(),
         suggestion: 'have each worker call arena.release() when its frame work is done, before the reset.',
       });
     }
-    Atomics.store(i32, s + S_CURSOR, 0);
     Atomics.add(i32, this.base + A_RESETS, 1);
     i32.fill(0, this.base + A_LANE_BYTES, this.base + A_LANE_BYTES + MAX_THREADS);
-    Atomics.store(i32, s + S_LEASES, 0);
+    recycleSegment(this.ops, w, Atomics.load(i32, w.epoch));
   }
 
   /**

@@ -7,6 +7,7 @@ import type { Handle, Offset, PoolOptions, PoolStats } from '../api.ts';
 import { hex, memoryError } from '../errors.ts';
 import { MAX_THREADS, REGION_ALIGN, alignUp } from '../memory/layout.ts';
 import type { Memory } from '../memory/memory.ts';
+import { AtomicOps, type FreeListShape, popBatch, pushChain } from './lockfree.ts';
 
 // ---- region header: Int32 word indexes relative to the region's first word ----
 /** Bytes per slot as asked. Constant. */
@@ -135,6 +136,8 @@ export class Pool {
   private readonly cachedWord: number;
   /** Free slots of this thread, as the handles they will have when allocated. */
   private readonly cache: Int32Array;
+  private readonly ops: AtomicOps;
+  private readonly shape: FreeListShape;
   private count = 0;
   private allocations = 0;
   private frees = 0;
@@ -162,6 +165,8 @@ export class Pool {
     this.ownerTag = memory.threadId + 1;
     this.cachedWord = b + P_CACHED + memory.threadId;
     this.cache = new Int32Array(2 * this.batch);
+    this.ops = new AtomicOps(i32);
+    this.shape = Object.freeze({ head: b + P_HEAD, next: this.next, capacity: this.capacity, linkBits: this.linkBits, tagMask: this.tagMask });
   }
 
   /**
@@ -329,55 +334,33 @@ export class Pool {
   /** Moves up to `batch` slots from the shared list into the empty cache; returns how many. */
   private refill(): number {
     const i32 = this.i32;
-    const head = this.base + P_HEAD;
     const cache = this.cache;
-    const want = this.batch;
-    const cap = this.capacity;
-    for (;;) {
-      const h = Atomics.load(i32, head);
-      let link = h & this.linkMask;
-      if (link === 0) return 0;
-      let k = 0;
-      while (link !== 0 && k < want && link <= cap) {
-        cache[k++] = link - 1;
-        link = i32[this.next + link - 1];
-      }
-      if (link > cap) continue; // read a link torn by a concurrent pop: the CAS would fail anyway
-      const tag = ((h >>> this.linkBits) + 1) & this.tagMask;
-      if (Atomics.compareExchange(i32, head, h, ((tag << this.linkBits) | link) | 0) !== h) continue;
-      Atomics.sub(i32, this.base + P_FREE, k);
-      // the first slot popped goes on top of the cache, so alloc hands out low indexes first;
-      // the cache holds each slot's next handle, built from its generation
-      for (let a = 0, z = k - 1; a < z; a++, z--) {
-        const t = cache[a];
-        cache[a] = cache[z];
-        cache[z] = t;
-      }
-      for (let j = 0; j < k; j++) cache[j] = ((i32[this.meta + cache[j]] >>> 8) << this.indexBits) | cache[j];
-      this.count = k;
-      i32[this.cachedWord] = k;
-      return k;
+    const k = popBatch(this.ops, this.shape, this.batch, cache);
+    if (k === 0) return 0;
+    Atomics.sub(i32, this.base + P_FREE, k);
+    // the first slot popped goes on top of the cache, so alloc hands out low indexes first;
+    // the cache holds each slot's next handle, built from its generation
+    for (let a = 0, z = k - 1; a < z; a++, z--) {
+      const t = cache[a];
+      cache[a] = cache[z];
+      cache[z] = t;
     }
+    for (let j = 0; j < k; j++) cache[j] = ((i32[this.meta + cache[j]] >>> 8) << this.indexBits) | cache[j];
+    this.count = k;
+    i32[this.cachedWord] = k;
+    return k;
   }
 
   /** Pushes the top `k` cached slots onto the shared list with one CAS; returns the new count. */
   private flushBatch(k: number): number {
     const i32 = this.i32;
-    const head = this.base + P_HEAD;
     const cache = this.cache;
     const n = this.count;
     const lo = n - k;
-    // chain cache[n-1] -> cache[n-2] -> ... -> cache[lo] -> old head
     const mask = this.indexMask;
+    // chain cache[n-1] -> cache[n-2] -> ... -> cache[lo] -> old head
     for (let j = n - 1; j > lo; j--) i32[this.next + (cache[j] & mask)] = (cache[j - 1] & mask) + 1;
-    const first = (cache[n - 1] & mask) + 1;
-    const last = this.next + (cache[lo] & mask);
-    for (;;) {
-      const h = Atomics.load(i32, head);
-      i32[last] = h & this.linkMask;
-      const tag = ((h >>> this.linkBits) + 1) & this.tagMask;
-      if (Atomics.compareExchange(i32, head, h, ((tag << this.linkBits) | first) | 0) === h) break;
-    }
+    pushChain(this.ops, this.shape, cache[n - 1] & mask, cache[lo] & mask);
     Atomics.add(i32, this.base + P_FREE, k);
     this.count = lo;
     i32[this.cachedWord] = lo;

@@ -1,0 +1,204 @@
+/**
+ * The lock-free cores of the allocators, written once against a small atomics interface so the
+ * interleaving explorer (test/interleaving/) can run them step by step, and production runs them
+ * on `Atomics`. Only slow paths come here: a pool refill or flush (one CAS per batch), an arena
+ * lane lease (one CAS per lane), a segment lease or recycle.
+ * @module
+ * @internal
+ */
+
+/**
+ * Shared-memory operations on Int32 words. Production: {@link AtomicOps}. The explorer runs
+ * each call as one step of a logical thread.
+ * @internal
+ */
+export interface SharedOps {
+  /** Atomic load. */
+  load(i: number): number;
+  /** Atomic store. */
+  store(i: number, v: number): void;
+  /** Compare-and-swap; returns the value seen. */
+  cas(i: number, expected: number, value: number): number;
+  /** Atomic add; returns the previous value. */
+  add(i: number, v: number): number;
+  /** Plain (racy) read: only meaningful when a later CAS validates it. */
+  read(i: number): number;
+  /** Plain write to a word no other thread reads until a later CAS publishes it. */
+  write(i: number, v: number): void;
+  /** A spin-wait hint: another thread must move before this one can. */
+  spin(): void;
+}
+
+/** The production operations: `Atomics` on one Int32Array. @internal */
+export class AtomicOps implements SharedOps {
+  constructor(private readonly i32: Int32Array) {}
+  load(i: number): number {
+    return Atomics.load(this.i32, i);
+  }
+  store(i: number, v: number): void {
+    Atomics.store(this.i32, i, v);
+  }
+  cas(i: number, expected: number, value: number): number {
+    return Atomics.compareExchange(this.i32, i, expected, value);
+  }
+  add(i: number, v: number): number {
+    return Atomics.add(this.i32, i, v);
+  }
+  read(i: number): number {
+    return this.i32[i];
+  }
+  write(i: number, v: number): void {
+    this.i32[i] = v;
+  }
+  spin(): void {
+    /* nothing to yield to: the other thread runs on its own core */
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pool free list: a Treiber stack of slot links (index + 1; 0 ends the list) whose head word is
+// `tag << linkBits | link`. Every successful CAS moves the tag on, so a head that was popped and
+// pushed back between a thread's read and its CAS no longer compares equal (the ABA guard).
+// ---------------------------------------------------------------------------------------------
+
+/** Where a free list lives and how its head is encoded. @internal */
+export interface FreeListShape {
+  /** Word index of the head. */
+  readonly head: number;
+  /** Word index of next[0]. */
+  readonly next: number;
+  /** Number of slots. */
+  readonly capacity: number;
+  /** Bits of the link in the head word. */
+  readonly linkBits: number;
+  /** Mask of the tag after shifting (0 = untagged, which is ABA-unsafe: tests only). */
+  readonly tagMask: number;
+}
+
+/**
+ * Pops up to `want` slots with one successful CAS: walks `want` links from the head, then swings
+ * the head past them. Writes their indexes to `out[0..k)` in list order and returns k (0 when
+ * the list is empty).
+ * @internal
+ */
+export function popBatch(ops: SharedOps, s: FreeListShape, want: number, out: Int32Array): number {
+  const linkMask = (1 << s.linkBits) - 1;
+  for (;;) {
+    const h = ops.load(s.head);
+    let link = h & linkMask;
+    if (link === 0) return 0;
+    let k = 0;
+    while (link !== 0 && k < want && link <= s.capacity) {
+      out[k++] = link - 1;
+      link = ops.read(s.next + link - 1);
+    }
+    if (link > s.capacity) continue; // a link torn by a concurrent pop: the CAS would fail anyway
+    const tag = ((h >>> s.linkBits) + 1) & s.tagMask;
+    if (ops.cas(s.head, h, ((tag << s.linkBits) | link) | 0) === h) return k;
+  }
+}
+
+/**
+ * Pushes a chain of slots with one successful CAS. The caller has linked `first` ... `last`
+ * already (next[] of every slot but the last); this links `last` to the old head and swings the
+ * head to `first`.
+ * @internal
+ */
+export function pushChain(ops: SharedOps, s: FreeListShape, first: number, last: number): void {
+  const linkMask = (1 << s.linkBits) - 1;
+  for (;;) {
+    const h = ops.load(s.head);
+    ops.write(s.next + last, h & linkMask);
+    const tag = ((h >>> s.linkBits) + 1) & s.tagMask;
+    if (ops.cas(s.head, h, ((tag << s.linkBits) | (first + 1)) | 0) === h) return;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Arena segments. Each segment has a cursor (bytes reserved), an epoch (the frame it holds) and a
+// lease count (threads holding a lane in it; -1 while a recycle empties it).
+// ---------------------------------------------------------------------------------------------
+
+/** Word indexes of one arena segment's shared state. @internal */
+export interface SegmentWords {
+  /** Bytes reserved in the segment, 0..capacity. */
+  readonly cursor: number;
+  /** The frame the segment holds. */
+  readonly epoch: number;
+  /** Lanes leased in it, or -1 during a recycle. */
+  readonly leases: number;
+}
+
+/**
+ * Registers the caller as a leaser of the segment of `frame`, unless a recycle moved the
+ * segment to another frame meanwhile. Returns false when the epoch no longer matches (the caller
+ * re-reads the frame and tries again). Spins while a recycle holds the segment.
+ * @internal
+ */
+export function acquireSegment(ops: SharedOps, w: SegmentWords, frame: number, checkEpoch: boolean): boolean {
+  for (;;) {
+    const l = ops.load(w.leases);
+    if (l < 0) {
+      ops.spin(); // a recycle is emptying this segment right now
+      continue;
+    }
+    if (ops.cas(w.leases, l, l + 1) !== l) continue;
+    if (!checkEpoch || ops.load(w.epoch) === frame) return true;
+    ops.add(w.leases, -1); // the frame moved on between the caller's read and our lease
+    ops.spin(); // the frame clock is publishing the new frame: let it finish
+    return false;
+  }
+}
+
+/**
+ * Reserves a chunk for a lane: `take` bytes from the segment cursor, at least `need` past the
+ * current cursor value, normally `laneBytes`, never past `capacity`. `needAt(c)` gives the
+ * bytes needed when the cursor is `c` (alignment depends on where the chunk starts). Returns the
+ * cursor value the chunk starts at, or -1 when it does not fit; `out[0]` receives `take`.
+ * @internal
+ */
+export function leaseChunk(
+  ops: SharedOps, w: SegmentWords, capacity: number, laneBytes: number,
+  needAt: (c: number) => number, out: Int32Array,
+): number {
+  for (;;) {
+    const c = ops.load(w.cursor);
+    const need = needAt(c);
+    if (c + need > capacity) return -1;
+    let take = Math.max(laneBytes, (need + 63) & -64);
+    if (c + take > capacity) take = capacity - c;
+    if (ops.cas(w.cursor, c, c + take) === c) {
+      out[0] = take;
+      return c;
+    }
+  }
+}
+
+/**
+ * Ends a lease: gives the lane's unused tail back when the cursor still ends at the lane (no
+ * other thread leased after it), then drops the lease count.
+ * @internal
+ */
+export function releaseSegment(ops: SharedOps, w: SegmentWords, laneEnd: number, laneCur: number): void {
+  ops.cas(w.cursor, laneEnd, laneCur);
+  ops.add(w.leases, -1);
+}
+
+/**
+ * Takes a segment for a recycle (reset or advance): lease count 0 -> -1. Returns the count seen;
+ * anything but 0 means a lane is leased and nothing changed.
+ * @internal
+ */
+export function lockSegment(ops: SharedOps, w: SegmentWords): number {
+  return ops.cas(w.leases, 0, -1);
+}
+
+/**
+ * Empties a locked segment, publishes its new epoch, and unlocks it.
+ * @internal
+ */
+export function recycleSegment(ops: SharedOps, w: SegmentWords, epoch: number): void {
+  ops.store(w.cursor, 0);
+  ops.store(w.epoch, epoch);
+  ops.store(w.leases, 0);
+}
