@@ -43,6 +43,11 @@ export const MEMORY_ERROR_CODES = Object.freeze([
   'BAD_BUFFER',
   'BAD_MAGIC',
   'BAD_VERSION',
+  'INVALID_KEY',
+  'CACHE_BUDGET',
+  'CACHE_TIMEOUT',
+  'CACHE_ABORTED',
+  'CIRCUIT_OPEN',
   'INVARIANT_VIOLATED',
 ] as const);
 

@@ -21,3 +21,11 @@ export type {
   Offset, Handle, Mark, ArenaOptions, PoolOptions, StackOptions, MemoryOptions, SharedMemoryInit,
   RegionKind, RegionInfo, ArenaStats, PoolStats, StackStats,
 } from './api.ts';
+export {
+  AsyncCache, LruCache, DedupLoader, withDedup, CircuitBreakerLoader, withCircuitBreaker,
+  hashKey, hashNumber, hashString, sameKey, SHORT_KEY_LENGTH, performanceClock,
+} from './cache/index.ts';
+export type {
+  CacheKey, Clock, AsyncLoader, CacheValue, Compute, GetOptions, AsyncCacheOptions, CacheStats, EvictReason,
+  DedupStats, CircuitBreakerOptions, CircuitBreakerStats, CircuitState,
+} from './cache/index.ts';

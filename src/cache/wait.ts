@@ -1,0 +1,59 @@
+/**
+ * One caller's wait for a value: it ends with the value, with the computation's error, or early
+ * when the caller's signal aborts or its timeout passes. Used by every layer that waits.
+ * @module
+ */
+import type { MemoryError } from '../errors.ts';
+import { abortedError, isPositiveFinite, invalidOption, timeoutError } from './errors.ts';
+
+/**
+ * Checks a per-call `timeoutMs`: returns the error to reject with, or null. @internal
+ */
+export function checkTimeout(name: string, timeoutMs: number | undefined): MemoryError | null {
+  if (timeoutMs === undefined || isPositiveFinite(timeoutMs)) return null;
+  return invalidOption(name, 'get', 'timeoutMs', timeoutMs, 'a positive finite number of milliseconds, or omit it');
+}
+
+/**
+ * Waits for `work` on behalf of one caller. When the caller's `signal` aborts or `timeoutMs`
+ * passes first, the returned promise rejects (`CACHE_ABORTED` / `CACHE_TIMEOUT`) and
+ * `leave(error)` runs once; `work` goes on, and its outcome is observed (never unhandled).
+ * Without a signal or a timeout it returns `work` itself. @internal
+ */
+export function waitFor<T>(
+  work: Promise<T>,
+  name: string,
+  key: unknown,
+  signal: AbortSignal | undefined,
+  timeoutMs: number | undefined,
+  leave: (error: MemoryError) => void,
+): Promise<T> {
+  if (signal === undefined && timeoutMs === undefined) return work;
+  return new Promise<T>((resolve, reject) => {
+    let done = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const finish = (): void => {
+      done = true;
+      if (timer !== undefined) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    const quit = (error: MemoryError): void => {
+      if (done) return;
+      finish();
+      leave(error);
+      reject(error);
+    };
+    function onAbort(): void {
+      quit(abortedError(name, key, signal?.reason));
+    }
+    work.then(
+      (v) => { if (!done) { finish(); resolve(v); } },
+      (e: unknown) => { if (!done) { finish(); reject(e); } }, // eslint-disable-line @typescript-eslint/prefer-promise-reject-errors -- the compute's own error, passed on as is
+    );
+    if (signal !== undefined) {
+      if (signal.aborted) { onAbort(); return; }
+      signal.addEventListener('abort', onAbort, { once: true });
+    }
+    if (timeoutMs !== undefined) timer = setTimeout(() => { quit(timeoutError(name, key, timeoutMs)); }, timeoutMs);
+  });
+}
