@@ -15,6 +15,8 @@ export default mergeConfig(viteConfig, defineConfig({
     testTimeout: 60_000,
     projects: [
       { extends: true, test: { name: 'node', environment: 'node', include } },
+      // the fast build: every `if (CHECKS)` compiled away; tests of those checks skip themselves
+      { extends: true, define: { __NEBULA_CHECKS__: 'false' }, test: { name: 'node-fast', environment: 'node', include } },
       { extends: true, test: { name: 'chromium', include, browser: {
         enabled: true, headless: true, screenshotFailures: false,
         provider: playwright({ launchOptions: { executablePath: '/usr/bin/chromium', args: chromiumArgs } }),

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { attachMemory, createMemory, type FrameArena, type Memory } from '../src/index.ts';
 import { ARENA_HEADER_BYTES } from '../src/allocators/frame-arena.ts';
 import { DATA_START } from '../src/memory/layout.ts';
-import { expectCode } from './helpers.ts';
+import { expectCode, itChecked } from './helpers.ts';
 
 /** The first region's data starts right after its header. */
 const DATA = DATA_START + ARENA_HEADER_BYTES;
@@ -42,7 +42,7 @@ describe('FrameArena: offsets and alignment', () => {
     expect(a.peak).toBe(512); // 8 lanes of 64 bytes reserved
   });
 
-  it('rejects invalid sizes and alignments without changing state', () => {
+  itChecked('rejects invalid sizes and alignments without changing state', () => {
     const { a } = setup({ capacity: 1024 });
     a.alloc(8);
     for (const size of [0, -1, 1.5, Number.NaN, '8' as unknown as number]) {

@@ -1,4 +1,5 @@
-import { expect } from 'vitest';
+import { expect, it } from 'vitest';
+import { CHECKS } from '../src/build.ts';
 import { MemoryError, type MemoryErrorCode } from '../src/index.ts';
 
 /** Runs `fn`, expects a MemoryError with `code`, and returns it for further checks. */
@@ -19,3 +20,8 @@ export function expectCode(fn: () => unknown, code: MemoryErrorCode): MemoryErro
 
 /** True in a browser project. */
 export const inBrowser = typeof window !== 'undefined';
+
+/** A test of a check that the fast build compiles away: runs only in the checked build. */
+export const itChecked = CHECKS ? it : it.skip;
+
+export { CHECKS };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { attachMemory, createMemory, type Memory, type Pool } from '../src/index.ts';
 import { POOL_HEADER_BYTES } from '../src/allocators/pool.ts';
 import { DATA_START, alignUp } from '../src/memory/layout.ts';
-import { expectCode } from './helpers.ts';
+import { expectCode, itChecked } from './helpers.ts';
 
 function setup(opts: { slotSize: number; capacity: number; align?: number; batch?: number }): { m: Memory; p: Pool; data: number } {
   const m = createMemory({ size: 1 << 20 });
@@ -24,7 +24,7 @@ describe('Pool: slots and handles', () => {
     p.checkInvariants();
   });
 
-  it('bumps the generation on free, so old handles go stale', () => {
+  itChecked('bumps the generation on free, so old handles go stale', () => {
     const { p } = setup({ slotSize: 8, capacity: 4, batch: 1 });
     const a = p.alloc();
     expect(p.isAlive(a)).toBe(true);
@@ -38,7 +38,7 @@ describe('Pool: slots and handles', () => {
     p.checkInvariants();
   });
 
-  it('reports DOUBLE_FREE, STALE_HANDLE and INVALID_HANDLE, and stays intact', () => {
+  itChecked('reports DOUBLE_FREE, STALE_HANDLE and INVALID_HANDLE, and stays intact', () => {
     const { p } = setup({ slotSize: 8, capacity: 4, batch: 1 });
     const a = p.alloc();
     const b = p.alloc();
@@ -125,7 +125,7 @@ describe('Pool: caches and batches', () => {
     p.checkInvariants();
   });
 
-  it('lets one thread free what another allocated', () => {
+  itChecked('lets one thread free what another allocated', () => {
     const { m, p } = setup({ slotSize: 8, capacity: 16, batch: 2 });
     const w = attachMemory(m.share()).pool('p');
     const h = p.alloc();

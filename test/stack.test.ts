@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { attachMemory, createMemory, type Memory, type Stack } from '../src/index.ts';
 import { BLOCK_HEADER, STACK_HEADER_BYTES } from '../src/allocators/stack.ts';
 import { DATA_START } from '../src/memory/layout.ts';
-import { expectCode } from './helpers.ts';
+import { expectCode, itChecked } from './helpers.ts';
 
 const DATA = DATA_START + STACK_HEADER_BYTES;
 
@@ -34,7 +34,7 @@ describe('Stack: push and pop', () => {
     s.checkInvariants();
   });
 
-  it('reports LIFO_VIOLATION with both offsets, INVALID_OFFSET, and stays intact', () => {
+  itChecked('reports LIFO_VIOLATION with both offsets, INVALID_OFFSET, and stays intact', () => {
     const { s } = setup();
     const a = s.push(8);
     const b = s.push(8);
@@ -63,7 +63,7 @@ describe('Stack: push and pop', () => {
     s.checkInvariants();
   });
 
-  it('validates size and alignment', () => {
+  itChecked('validates size and alignment', () => {
     const { s } = setup();
     for (const size of [0, -4, 2.5, Number.NaN]) expectCode(() => s.push(size), 'INVALID_SIZE');
     for (const align of [0, 6, -4, 2.5, 1 << 17]) expectCode(() => s.push(8, align), 'INVALID_ALIGN');
@@ -129,7 +129,7 @@ describe('Stack: marks', () => {
 });
 
 describe('Stack: ownership', () => {
-  it('refuses other threads with WRONG_THREAD until they adopt an empty stack', () => {
+  itChecked('refuses other threads with WRONG_THREAD until they adopt an empty stack', () => {
     const { m, s } = setup();
     const other = attachMemory(m.share()).stack('s');
     const a = s.push(8);

@@ -4,6 +4,7 @@
  * @module
  */
 import type { ArenaOptions, ArenaStats, Mark, Offset } from '../api.ts';
+import { CHECKS } from '../build.ts';
 import { hex, memoryError } from '../errors.ts';
 import { G_FRAME, MAX_THREADS, REGION_ALIGN, alignUp } from '../memory/layout.ts';
 import type { Memory } from '../memory/memory.ts';
@@ -217,7 +218,7 @@ export class FrameArena {
   alloc(size: number, align = 8): Offset {
     const p = (this.cur + align - 1) & -align;
     const next = p + size;
-    if (next <= this.end && size > 0 && (size | 0) === size && align > 0 && (align & (align - 1)) === 0 && (align | 0) === align) {
+    if (next <= this.end && (!CHECKS || (size > 0 && (size | 0) === size && align > 0 && (align & (align - 1)) === 0 && (align | 0) === align))) {
       this.cur = next;
       this.allocations++;
       return p;
@@ -242,7 +243,7 @@ export class FrameArena {
   tryAlloc(size: number, align = 8): Offset {
     const p = (this.cur + align - 1) & -align;
     const next = p + size;
-    if (next <= this.end && size > 0 && (size | 0) === size && align > 0 && (align & (align - 1)) === 0 && (align | 0) === align) {
+    if (next <= this.end && (!CHECKS || (size > 0 && (size | 0) === size && align > 0 && (align & (align - 1)) === 0 && (align | 0) === align))) {
       this.cur = next;
       this.allocations++;
       return p;

@@ -4,6 +4,7 @@
  * @module
  */
 import type { Handle, Offset, PoolOptions, PoolStats } from '../api.ts';
+import { CHECKS } from '../build.ts';
 import { hex, memoryError } from '../errors.ts';
 import { MAX_THREADS, REGION_ALIGN, alignUp } from '../memory/layout.ts';
 import type { Memory } from '../memory/memory.ts';
@@ -244,9 +245,9 @@ export class Pool {
     const i = h & this.indexMask;
     const g = h >>> this.indexBits;
     const i32 = this.i32;
-    const m = i32[this.meta + i];
-    if ((m >>> 8) !== g || (m & 0xff) === 0 || i >= this.capacity || (h | 0) !== h || h <= 0) {
-      this.handleError('free', h);
+    if (CHECKS) {
+      const m = i32[this.meta + i];
+      if ((m >>> 8) !== g || (m & 0xff) === 0 || i >= this.capacity || (h | 0) !== h || h <= 0) this.handleError('free', h);
     }
     const g2 = g === this.genMask ? 1 : g + 1;
     i32[this.meta + i] = g2 << 8;
@@ -272,9 +273,9 @@ export class Pool {
    */
   offsetOf(h: Handle): Offset {
     const i = h & this.indexMask;
-    const m = this.i32[this.meta + i];
-    if ((m >>> 8) !== h >>> this.indexBits || (m & 0xff) === 0 || i >= this.capacity || (h | 0) !== h || h <= 0) {
-      this.handleError('offsetOf', h);
+    if (CHECKS) {
+      const m = this.i32[this.meta + i];
+      if ((m >>> 8) !== h >>> this.indexBits || (m & 0xff) === 0 || i >= this.capacity || (h | 0) !== h || h <= 0) this.handleError('offsetOf', h);
     }
     return this.data + i * this.stride;
   }

@@ -4,6 +4,7 @@
  * @module
  */
 import type { Mark, Offset, StackOptions, StackStats } from '../api.ts';
+import { CHECKS } from '../build.ts';
 import { hex, memoryError } from '../errors.ts';
 import { REGION_ALIGN, alignUp } from '../memory/layout.ts';
 import type { Memory } from '../memory/memory.ts';
@@ -125,7 +126,7 @@ export class Stack {
     const a = align < 4 ? 4 : align;
     const p = (top + BLOCK_HEADER + a - 1) & -a;
     const end = p + size;
-    if (end > this.limit || i32[b + S_OWNER] !== this.tid || !(size > 0) || (size | 0) !== size || (align & (align - 1)) !== 0 || !(align > 0) || (align | 0) !== align) {
+    if (end > this.limit || (CHECKS && (i32[b + S_OWNER] !== this.tid || !(size > 0) || (size | 0) !== size || (align & (align - 1)) !== 0 || !(align > 0) || (align | 0) !== align))) {
       return this.pushError(size, align, end);
     }
     const w = (p - BLOCK_HEADER) >> 2;
@@ -197,7 +198,7 @@ export class Stack {
     const i32 = this.i32;
     const b = this.base;
     const last = this.last;
-    if (offset !== last || last === 0 || i32[b + S_OWNER] !== this.tid) this.popError(offset);
+    if (CHECKS && (offset !== last || last === 0 || i32[b + S_OWNER] !== this.tid)) this.popError(offset);
     const w = (last - BLOCK_HEADER) >> 2;
     this.top = i32[b + S_TOP] = i32[w];
     this.last = i32[b + S_LAST] = i32[w + 1];
