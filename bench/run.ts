@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
+import { CHECKS } from '../src/build.ts';
 import { BATCH, checkTally, type AllocCase } from './cases/case.ts';
 import { float32ArrayCase, glMatrixCase } from './cases/gc-objects.ts';
 import { bumpCase, freeListCase } from './cases/handwritten.ts';
@@ -15,6 +16,8 @@ import { cpuSnapshot, foreignLoad, machineInfo, machineLine } from './machine.ts
 
 interface Options {
   readonly quick: boolean;
+  /** Which build of the library runs: the checked default, or fast (checks compiled out). */
+  readonly build: 'checked' | 'fast';
   /** Where to write the JSON; null = nowhere. */
   readonly json: string | null;
 }
@@ -40,23 +43,29 @@ interface Round {
 }
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
-const USAGE = 'usage: npm run bench -- [--quick] [--json [path]]';
+const USAGE = 'usage: npm run bench -- [--quick] [--json [path]] [--build checked|fast]';
 
 function parseOptions(argv: readonly string[]): Options {
   let quick = false;
   let json: string | null = null;
   let wantJson = false;
+  let build: Options['build'] = 'checked';
   for (let k = 0; k < argv.length; k++) {
     const a = argv[k];
     if (a === '--quick') quick = true;
+    else if (a === '--build' && (argv[k + 1] === 'checked' || argv[k + 1] === 'fast')) build = argv[++k] as Options['build'];
     else if (a === '--json') {
       wantJson = true;
       if (k + 1 < argv.length && !argv[k + 1].startsWith('--')) json = argv[++k];
     } else throw new Error(`unknown argument ${a}\n${USAGE}`);
   }
   const date = new Date().toISOString().slice(0, 10);
-  if (json === null && (wantJson || !quick)) json = join(BENCH_DIR, 'results', `alloc-${date}.json`);
-  return { quick, json };
+  if (json === null && (wantJson || !quick)) json = join(BENCH_DIR, 'results', `alloc-${date}-${build}.json`);
+  if ((build === 'fast') === CHECKS) {
+    throw new Error(`--build ${build} but the library was loaded as the ${CHECKS ? 'checked' : 'fast'} build; ` +
+      'the fast build needs --import ./bench/fast-build.mjs before tsx (npm run bench does both)');
+  }
+  return { quick, json, build };
 }
 
 function median(xs: readonly number[]): number {
@@ -125,6 +134,7 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   if (globalThis.gc === undefined) console.warn('warning: run with --expose-gc (npm run bench does) for a clean GC count');
   console.log(machineLine(machine));
+  console.log(`library build: ${opts.build}${opts.build === 'fast' ? ' (checks compiled out)' : ' (the default: every check on)'}`);
   console.log(`${opts.quick ? 'quick' : 'full'}: ${cfg.rounds} round(s), ${cfg.timeMs} ms per task (+${cfg.warmupMs} ms warm-up), ${BATCH} ops per iteration`);
 
   const cases: AllocCase[] = [float32ArrayCase(), bumpCase(), freeListCase(), ...libraryCases(), glMatrixCase()];
@@ -184,7 +194,7 @@ async function main(): Promise<void> {
   if (opts.json !== null) {
     mkdirSync(dirname(opts.json), { recursive: true });
     const doc = {
-      date: new Date().toISOString(), machine, quick: opts.quick, config: { ...cfg, batch: BATCH },
+      date: new Date().toISOString(), machine, quick: opts.quick, build: opts.build, config: { ...cfg, batch: BATCH },
       rounds: rounds.map((r) => ({ order: r.order, load: r.load })), results, sink, seconds,
     };
     const round3 = (_key: string, v: unknown): unknown => (typeof v === 'number' ? Math.round(v * 1000) / 1000 : v);
