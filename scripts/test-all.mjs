@@ -63,6 +63,7 @@ step('typecheck', 'npx', ['tsc', '--noEmit']);
 step('docs', 'npx', ['typedoc', '--logLevel', 'Warn']);
 // the benches must keep running: a short smoke run (no timing targets here)
 step('bench-smoke', 'node', ['--expose-gc', '--import', 'tsx', 'bench/run.ts', '--quick']);
+step('bench-smoke-fast', 'node', ['--expose-gc', '--import', './bench/fast-build.mjs', '--import', 'tsx', 'bench/run.ts', '--quick', '--build', 'fast']);
 rmSync(out, { recursive: true, force: true });
 
 console.log('\n=== summary');
