@@ -7,7 +7,7 @@ import { expectCode, itChecked } from './helpers.ts';
 function setup(opts: { slotSize: number; capacity: number; align?: number; batch?: number }): { m: Memory; p: Pool; data: number } {
   const m = createMemory({ size: 1 << 20 });
   const p = m.createPool('p', opts);
-  const data = alignUp(DATA_START + POOL_HEADER_BYTES + alignUp(8 * opts.capacity, 64), Math.max(opts.align ?? 8, 64));
+  const data = alignUp(DATA_START + POOL_HEADER_BYTES + alignUp(12 * opts.capacity, 64), Math.max(opts.align ?? 8, 64));
   return { m, p, data };
 }
 

@@ -13,6 +13,7 @@
  * TORTURE_SEED (or VITE_TORTURE_SEED) replays the workers' random choices of a reported run
  * (timing still differs).
  */
+import { POISON_I32 } from '../src/allocators/poison.ts';
 import { describe, expect, it } from 'vitest';
 import { createMemory } from '../src/index.ts';
 import { inBrowser } from './helpers.ts';
@@ -211,7 +212,8 @@ describe('torture', () => {
         const [w0, w1, w2] = [i32[o], i32[o + 1], i32[o + 2]];
         const fresh = w0 === 0 && w1 === 0 && w2 === 0;
         const freed = (w0 ^ w1) === FREED && w2 === -1;
-        if (!fresh && !freed) {
+        const poisoned = w0 === POISON_I32 && w1 === POISON_I32 && w2 === POISON_I32; // checked build
+        if (!fresh && !freed && !poisoned) {
           const owner = Array.from({ length: WORKERS }, (_, w) => w).find((w) => (w0 ^ w1) === tagOf(w));
           live.push(`slot of handle ${h} holds [${w0}, ${w1}, ${w2}]${owner === undefined ? '' : ` (a live stamp of worker ${owner})`}`);
         }

@@ -5,6 +5,7 @@
  */
 import type { ArenaOptions, ArenaStats, Mark, Offset } from '../api.ts';
 import { CHECKS } from '../build.ts';
+import { poison } from './poison.ts';
 import { hex, memoryError } from '../errors.ts';
 import { G_FRAME, MAX_THREADS, REGION_ALIGN, alignUp } from '../memory/layout.ts';
 import type { Memory } from '../memory/memory.ts';
@@ -103,11 +104,20 @@ export function lockForAdvance(i32: Int32Array, offset: number, next: number): b
   return lockSegment(new AtomicOps(i32), segmentWords(b, next % frames)) === 0;
 }
 
-/** Second phase of advance: empties the locked segment and publishes its new epoch. @internal */
-export function commitAdvance(i32: Int32Array, offset: number, next: number): void {
+/**
+ * Second phase of advance: empties the locked segment (poisoning it in the checked build) and
+ * publishes its new epoch.
+ * @internal
+ */
+export function commitAdvance(i32: Int32Array, u8: Uint8Array, f64: Float64Array, offset: number, next: number): void {
   const b = offset >> 2;
   const frames = i32[b + A_FRAMES];
   if (frames === 0) return;
+  if (CHECKS) {
+    const seg = next % frames;
+    const start = i32[b + A_DATA] + seg * i32[b + A_CAPACITY];
+    poison(u8, f64, start, start + Atomics.load(i32, segmentWords(b, seg).cursor));
+  }
   Atomics.add(i32, b + A_RESETS, 1);
   i32.fill(0, b + A_LANE_BYTES, b + A_LANE_BYTES + MAX_THREADS);
   recycleSegment(new AtomicOps(i32), segmentWords(b, next % frames), next);
@@ -422,6 +432,7 @@ export class FrameArena {
       return;
     }
     if (mark >= this.start && mark < this.cur && this.end !== 0) {
+      if (CHECKS) poison(this.memory.u8, this.memory.f64, mark, this.cur);
       this.cur = mark;
       return;
     }
@@ -461,6 +472,7 @@ export class FrameArena {
     const seg = this.frames === 0 ? 0 : Atomics.load(i32, G_FRAME) % this.frames;
     const w = this.segs[seg];
     const seen = lockSegment(this.ops, w);
+    if (seen === 0 && CHECKS) poison(this.memory.u8, this.memory.f64, this.data + seg * this.capacity, this.data + seg * this.capacity + Atomics.load(i32, w.cursor));
     if (seen !== 0) {
       throw memoryError('LANE_LEASED', `reset() while ${seen} other thread(s) still hold a lane`, {
         allocator: `arena "${this.name}"`, request: { segment: seg }, state: this.describe(),

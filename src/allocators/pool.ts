@@ -5,6 +5,9 @@
  */
 import type { Handle, Offset, PoolOptions, PoolStats } from '../api.ts';
 import { CHECKS } from '../build.ts';
+import { G_FRAME } from '../memory/layout.ts';
+import { poison } from './poison.ts';
+import { type LeakEntry, type LeakReport, leakReport } from './leaks.ts';
 import { hex, memoryError } from '../errors.ts';
 import { MAX_THREADS, REGION_ALIGN, alignUp } from '../memory/layout.ts';
 import type { Memory } from '../memory/memory.ts';
@@ -35,6 +38,8 @@ const P_NEXT = 9;
 const P_HEAD = 10;
 /** Slots in the shared free list; briefly off by one batch while a refill or flush is in flight. */
 const P_FREE = 11;
+/** Word index of born[0]; born[i] = frame of the slot's last allocation (checked build). Constant. */
+const P_BORN = 12;
 /** Per thread id: free slots in that thread's private cache. */
 const P_CACHED = 16;
 const HEADER_WORDS = P_CACHED + MAX_THREADS;
@@ -45,6 +50,12 @@ const HEADER_BYTES = POOL_HEADER_BYTES;
 const MAX_SLOTS = 1 << 22;
 /** Generation bits kept in meta (meta is gen << 8 | owner in 31 bits). */
 const MAX_GEN_BITS = 23;
+
+/** The caller's stack, less the runtime's own frames. @internal */
+export function callSite(): string {
+  const stack = new Error().stack ?? '';
+  return stack.split('\n').slice(1).filter((l) => !/nebula-memory|src\/allocators|src\/memory/.test(l)).slice(0, 6).join('\n').trim() || 'unknown';
+}
 
 function bitLength(n: number): number {
   return 32 - Math.clz32(n);
@@ -63,7 +74,7 @@ export function poolRegionBytes(name: string, o: PoolOptions): number {
   if (!Number.isInteger(align) || align <= 0 || (align & (align - 1)) !== 0 || align > 4096) bad('align', align, 'use a power of two up to 4096.');
   if (o.batch !== undefined && (!Number.isInteger(o.batch) || o.batch < 1 || o.batch > 1024)) bad('batch', o.batch, 'use 1 to 1024.');
   const stride = alignUp(o.slotSize, align);
-  return HEADER_BYTES + alignUp(8 * o.capacity, REGION_ALIGN) + Math.max(align, REGION_ALIGN) + stride * o.capacity;
+  return HEADER_BYTES + alignUp(12 * o.capacity, REGION_ALIGN) + Math.max(align, REGION_ALIGN) + stride * o.capacity;
 }
 
 /** Writes a fresh pool at `offset`: every slot free, linked in index order. @internal */
@@ -74,7 +85,7 @@ export function initPool(i32: Int32Array, offset: number, o: PoolOptions): void 
   i32.fill(0, b, b + HEADER_WORDS);
   const meta = (offset + HEADER_BYTES) >> 2;
   const next = meta + cap;
-  const data = alignUp(offset + HEADER_BYTES + alignUp(8 * cap, REGION_ALIGN), Math.max(align, REGION_ALIGN));
+  const data = alignUp(offset + HEADER_BYTES + alignUp(12 * cap, REGION_ALIGN), Math.max(align, REGION_ALIGN));
   i32[b + P_SLOT_SIZE] = o.slotSize;
   i32[b + P_STRIDE] = alignUp(o.slotSize, align);
   i32[b + P_ALIGN] = align;
@@ -85,6 +96,7 @@ export function initPool(i32: Int32Array, offset: number, o: PoolOptions): void 
   i32[b + P_DATA] = data;
   i32[b + P_META] = meta;
   i32[b + P_NEXT] = next;
+  i32[b + P_BORN] = next + cap;
   i32.fill(1 << 8, meta, meta + cap); // generation 1, free
   for (let i = 0; i < cap; i++) i32[next + i] = i + 1 < cap ? i + 2 : 0;
   i32[b + P_HEAD] = 1; // tag 0, link to slot 0
@@ -122,9 +134,13 @@ export class Pool {
   readonly align: number;
 
   private readonly i32: Int32Array;
+  private readonly u8: Uint8Array;
+  private readonly f64: Float64Array;
+  private readonly memory: Memory;
   private readonly base: number;
   private readonly data: number;
   private readonly meta: number;
+  private readonly born: number;
   private readonly next: number;
   private readonly indexBits: number;
   private readonly indexMask: number;
@@ -148,7 +164,11 @@ export class Pool {
   constructor(memory: Memory, name: string, offset: number) {
     const i32 = (this.i32 = memory.i32);
     const b = (this.base = offset >> 2);
+    this.memory = memory;
+    this.u8 = memory.u8;
+    this.f64 = memory.f64;
     this.name = name;
+    this.born = i32[b + P_BORN];
     this.capacity = i32[b + P_CAPACITY];
     this.slotSize = i32[b + P_SLOT_SIZE];
     this.stride = i32[b + P_STRIDE];
@@ -194,6 +214,7 @@ export class Pool {
     const i32 = this.i32;
     i32[this.cachedWord] = n;
     i32[this.meta + (h & this.indexMask)] = ((h >>> this.indexBits) << 8) | this.ownerTag;
+    if (CHECKS) this.noteAlloc(h);
     this.allocations++;
     return h;
   }
@@ -221,6 +242,7 @@ export class Pool {
     const i32 = this.i32;
     i32[this.cachedWord] = n;
     i32[this.meta + (h & this.indexMask)] = ((h >>> this.indexBits) << 8) | this.ownerTag;
+    if (CHECKS) this.noteAlloc(h);
     this.allocations++;
     return h;
   }
@@ -251,6 +273,11 @@ export class Pool {
     }
     const g2 = g === this.genMask ? 1 : g + 1;
     i32[this.meta + i] = g2 << 8;
+    if (CHECKS) {
+      const p = this.data + i * this.stride;
+      poison(this.u8, this.f64, p, p + this.slotSize);
+      this.memory.callSites?.delete(this.siteKey(i));
+    }
     let n = this.count;
     if (n === this.cache.length) n = this.flushBatch(this.batch);
     this.cache[n++] = (g2 << this.indexBits) | i;
@@ -408,6 +435,47 @@ export class Pool {
       capacity: this.capacity, live: this.live, free: Atomics.load(this.i32, this.base + P_FREE),
       cached: this.cachedTotal(), cachedHere: this.count, stride: this.stride,
     };
+  }
+
+  private siteKey(i: number): number {
+    return this.base * 8 + i * 0x10000000;
+  }
+
+  private noteAlloc(h: Handle): void {
+    const i = h & this.indexMask;
+    this.i32[this.born + i] = this.i32[G_FRAME];
+    const sites = this.memory.callSites;
+    if (sites !== null) sites.set(this.siteKey(i), callSite());
+  }
+
+  /**
+   * What the pool still holds: every live slot with its handle, owner thread and the frame it was
+   * allocated in, grouped by call site when {@link Memory.captureCallSites} is on in the thread
+   * that allocated it. Take it at shutdown, or at any frame to find what outlives its frame.
+   *
+   * Thread-safety: any worker (a read; exact while no other thread allocates).
+   * @param options - `bornBefore`: only slots allocated before this frame; `limit`: most entries listed (default 100).
+   * @example
+   * ```ts
+   * const r = bullets.leaks({ bornBefore: memory.frame - 60 });
+   * if (r.count > 0) console.warn(r.text);
+   * ```
+   */
+  leaks(options: { readonly bornBefore?: number; readonly limit?: number } = {}): LeakReport {
+    const entries: LeakEntry[] = [];
+    const sites = this.memory.callSites;
+    const i32 = this.i32;
+    for (let i = 0; i < this.capacity; i++) {
+      const m = i32[this.meta + i];
+      if ((m & 0xff) === 0) continue;
+      const frame = i32[this.born + i];
+      if (options.bornBefore !== undefined && frame >= options.bornBefore) continue;
+      entries.push({
+        offset: this.data + i * this.stride, size: this.slotSize, handle: ((m >>> 8) << this.indexBits) | i,
+        thread: (m & 0xff) - 1, frame: CHECKS ? frame : -1, site: sites?.get(this.siteKey(i)) ?? null,
+      });
+    }
+    return leakReport(`pool "${this.name}"`, entries, options.limit ?? 100);
   }
 
   /**

@@ -5,6 +5,9 @@
  */
 import type { Mark, Offset, StackOptions, StackStats } from '../api.ts';
 import { CHECKS } from '../build.ts';
+import { poison } from './poison.ts';
+import { type LeakEntry, type LeakReport, leakReport } from './leaks.ts';
+import { callSite } from './pool.ts';
 import { hex, memoryError } from '../errors.ts';
 import { REGION_ALIGN, alignUp } from '../memory/layout.ts';
 import type { Memory } from '../memory/memory.ts';
@@ -74,6 +77,7 @@ export class Stack {
   readonly capacity: number;
 
   private readonly i32: Int32Array;
+  private readonly memory: Memory;
   private readonly base: number;
   private readonly data: number;
   private readonly limit: number;
@@ -88,6 +92,7 @@ export class Stack {
   /** @internal */
   constructor(memory: Memory, name: string, offset: number) {
     this.name = name;
+    this.memory = memory;
     this.i32 = memory.i32;
     this.base = offset >> 2;
     this.tid = memory.threadId;
@@ -136,6 +141,7 @@ export class Stack {
     this.last = i32[b + S_LAST] = p;
     i32[b + S_DEPTH] = ++this.count;
     if (end - this.data > this.peak) this.peak = i32[b + S_PEAK] = end - this.data;
+    if (CHECKS && this.memory.callSites !== null) this.memory.callSites.set(-p, callSite());
     return p;
   }
 
@@ -200,9 +206,18 @@ export class Stack {
     const last = this.last;
     if (CHECKS && (offset !== last || last === 0 || i32[b + S_OWNER] !== this.tid)) this.popError(offset);
     const w = (last - BLOCK_HEADER) >> 2;
+    const top = this.top;
     this.top = i32[b + S_TOP] = i32[w];
     this.last = i32[b + S_LAST] = i32[w + 1];
     i32[b + S_DEPTH] = --this.count;
+    if (CHECKS) this.poisonFreed(this.top, top);
+  }
+
+  /** Checked build: poisons freed bytes and forgets their call sites. */
+  private poisonFreed(from: number, to: number): void {
+    poison(this.memory.u8, this.memory.f64, from, to);
+    const sites = this.memory.callSites;
+    if (sites !== null) for (const key of sites.keys()) if (-key >= from && -key < to) sites.delete(key);
   }
 
   private popError(offset: Offset): never {
@@ -280,6 +295,7 @@ export class Stack {
         suggestion: 'pass a value from mark() that is still at or below the top; release inner marks before outer ones.',
       });
     }
+    if (CHECKS) this.poisonFreed(mark, top);
     this.top = i32[b + S_TOP] = mark;
     this.last = i32[b + S_LAST] = last;
     this.count = i32[b + S_DEPTH] = depth;
@@ -299,6 +315,7 @@ export class Stack {
   reset(): void {
     this.checkOwner('reset');
     const b = this.base;
+    if (CHECKS) this.poisonFreed(this.data, this.top);
     this.top = this.i32[b + S_TOP] = this.data;
     this.last = this.i32[b + S_LAST] = 0;
     this.count = this.i32[b + S_DEPTH] = 0;
@@ -371,6 +388,32 @@ export class Stack {
       capacity: this.capacity, used: this.used, depth: i32[b + S_DEPTH], top: i32[b + S_TOP],
       newestBlock: i32[b + S_LAST], owner: i32[b + S_OWNER],
     };
+  }
+
+  /**
+   * What the stack still holds: every block, newest first, with its call site when
+   * {@link Memory.captureCallSites} was on in the owner thread.
+   *
+   * Thread-safety: any worker (a read; exact while the owner is idle).
+   * @param limit - most entries listed. @defaultValue 100
+   * @example
+   * ```ts
+   * if (scratch.depth > 0) console.warn(scratch.leaks().text);
+   * ```
+   */
+  leaks(limit = 100): LeakReport {
+    const i32 = this.i32;
+    const b = this.base;
+    const entries: LeakEntry[] = [];
+    const owner = i32[b + S_OWNER];
+    const sites = this.memory.callSites;
+    let above = i32[b + S_TOP];
+    for (let blk = i32[b + S_LAST]; blk !== 0; blk = i32[((blk - BLOCK_HEADER) >> 2) + 1]) {
+      entries.push({ offset: blk, size: above - blk, handle: -1, thread: owner, frame: -1, site: sites?.get(-blk) ?? null });
+      above = i32[(blk - BLOCK_HEADER) >> 2];
+      if (entries.length > this.capacity / BLOCK_HEADER) break;
+    }
+    return leakReport(`stack "${this.name}"`, entries, limit);
   }
 
   /**

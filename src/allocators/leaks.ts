@@ -1,0 +1,78 @@
+/**
+ * Leak reports: what a pool or stack still holds, grouped by call site.
+ * @module
+ */
+
+/**
+ * One block still held.
+ *
+ * Thread-safety: a frozen value; any worker.
+ * @example
+ * ```ts
+ * for (const e of pool.leaks().entries) console.log(e.offset, e.thread, e.site);
+ * ```
+ */
+export interface LeakEntry {
+  /** Byte offset of the block. */
+  readonly offset: number;
+  /** Bytes of the block (a stack block's size includes its alignment padding). */
+  readonly size: number;
+  /** The pool handle, or -1 for a stack block. */
+  readonly handle: number;
+  /** Thread id that allocated it. */
+  readonly thread: number;
+  /** Frame of the allocation (checked build), or -1. */
+  readonly frame: number;
+  /** The allocating call site, when capture was on in that thread, else null. */
+  readonly site: string | null;
+}
+
+/**
+ * What an allocator still holds. Returned by `Pool.leaks()`, `Stack.leaks()` and
+ * `Memory.leaks()`.
+ *
+ * Thread-safety: a frozen value; any worker.
+ * @example
+ * ```ts
+ * const r = memory.leaks();
+ * if (r.count) console.warn(r.text);
+ * ```
+ */
+export interface LeakReport {
+  /** Who holds it, as `kind "name"` (or `memory`). */
+  readonly allocator: string;
+  /** Blocks held. */
+  readonly count: number;
+  /** Bytes held. */
+  readonly bytes: number;
+  /** The first `limit` blocks. */
+  readonly entries: readonly LeakEntry[];
+  /** Blocks per allocating frame (a call site's first line), most first; blocks without a known site count under `unknown site`. */
+  readonly bySite: readonly { readonly site: string; readonly count: number; readonly bytes: number }[];
+  /** A readable summary, one line per site. */
+  readonly text: string;
+}
+
+/** Builds a frozen report. @internal */
+export function leakReport(allocator: string, entries: readonly LeakEntry[], limit: number): LeakReport {
+  const groups = new Map<string, { count: number; bytes: number }>();
+  let bytes = 0;
+  for (const e of entries) {
+    bytes += e.size;
+    // group by the allocating frame (the first line); the rest of the stack is context
+    const key = e.site?.split('\n', 1)[0] ?? 'unknown site (memory.captureCallSites(true) records where blocks come from)';
+    const g = groups.get(key) ?? { count: 0, bytes: 0 };
+    g.count++;
+    g.bytes += e.size;
+    groups.set(key, g);
+  }
+  const bySite = [...groups.entries()].map(([site, g]) => Object.freeze({ site, ...g })).sort((a, b) => b.count - a.count);
+  const text = entries.length === 0
+    ? `${allocator}: nothing held`
+    : `${allocator}: ${entries.length} block(s), ${bytes} bytes held\n` +
+      bySite.map((g) => `  ${g.count} x (${g.bytes} B) from ${g.site.split('\n').join('\n      ')}`).join('\n');
+  return Object.freeze({
+    allocator, count: entries.length, bytes, entries: Object.freeze(entries.slice(0, limit).map((e) => Object.freeze(e))),
+    bySite: Object.freeze(bySite), text,
+  });
+}
