@@ -15,6 +15,9 @@ export type { IsolationReport, IsolationDiagnosis } from './memory/isolation.ts'
 export { FrameArena } from './allocators/frame-arena.ts';
 export { Pool } from './allocators/pool.ts';
 export { Stack } from './allocators/stack.ts';
+export { POISON_BYTE } from './allocators/poison.ts';
+export type { LeakEntry, LeakReport } from './allocators/leaks.ts';
+export { CHECKS } from './build.ts';
 export { MemoryError, InternalError, ERRORS_DOC, MEMORY_ERROR_CODES } from './errors.ts';
 export type { MemoryErrorCode, MemoryErrorDetails } from './errors.ts';
 export type {
