@@ -1,0 +1,77 @@
+/**
+ * Scopes as functions: `memoryScope(stack, fn)` frees what `fn` pushed, `frameScope(memory, fn)`
+ * runs one frame and moves the clock on. They need no `Symbol.dispose` and no wrapper object.
+ * @module
+ */
+import { FrameArena } from '../allocators/frame-arena.ts';
+import type { Stack } from '../allocators/stack.ts';
+import type { Memory } from '../memory/memory.ts';
+
+/**
+ * Runs `fn` and then frees everything it allocated from `allocator`: a stack is released to the
+ * mark taken before (`stack.release`), a frame arena rewound (`arena.rewind`, this thread's lane
+ * only). The result of `fn` is returned; an exception still frees, then propagates.
+ *
+ * **Safety:** offsets allocated inside become invalid when it returns. Wrong: returning
+ * `stack.push(16)` out of `fn` and using it afterwards.
+ *
+ * Thread-safety: owner thread of the stack; for an arena, any worker through its own instance.
+ * @throws whatever `fn` throws; {@link MemoryError} `INVALID_MARK` when `fn` released past the
+ * scope's mark (or reset the allocator).
+ * @example
+ * ```ts
+ * const area = memoryScope(scratch, (s) => {
+ *   const pts = s.push(8 * n, 8);
+ *   return polygonArea(memory.f64, pts >> 3, n);
+ * });
+ * ```
+ */
+export function memoryScope<R>(allocator: Stack, fn: (allocator: Stack) => R): R;
+/**
+ * The frame arena form of {@link memoryScope}: rewinds this thread's lane.
+ *
+ * Thread-safety: any worker, through its own instance.
+ * @example
+ * ```ts
+ * memoryScope(frame, (a) => buildParticles(a));
+ * ```
+ */
+export function memoryScope<R>(allocator: FrameArena, fn: (allocator: FrameArena) => R): R;
+export function memoryScope<R>(allocator: Stack | FrameArena, fn: (allocator: never) => R): R {
+  const m = allocator.mark();
+  try {
+    return fn(allocator as never);
+  } finally {
+    if (allocator instanceof FrameArena) allocator.rewind(m);
+    else allocator.release(m);
+  }
+}
+
+/**
+ * Runs one frame: calls `fn` with the frame number, releases `scratch` to where it stood (if
+ * given), then calls `memory.advance()`: frame arenas recycle their oldest segment and
+ * temporaries ({@link TempRings}) start over. If `fn` throws, `scratch` is still released, the
+ * frame does not advance, and the error propagates.
+ *
+ * Thread-safety: the thread that runs the frame clock (usually the main thread).
+ * @throws whatever `fn` throws; {@link MemoryError} `LANE_LEASED` from `advance()` when a worker
+ * still leases the segment to recycle (the frame then stays).
+ * @example
+ * ```ts
+ * function tick(): void {
+ *   frameScope(memory, (frame) => simulate(frame), scratch);
+ *   requestAnimationFrame(tick);
+ * }
+ * ```
+ */
+export function frameScope<R>(memory: Memory, fn: (frame: number) => R, scratch?: Stack): R {
+  const m = scratch === undefined ? 0 : scratch.mark();
+  let result: R;
+  try {
+    result = fn(memory.frame);
+  } finally {
+    scratch?.release(m);
+  }
+  memory.advance();
+  return result;
+}
