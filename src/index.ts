@@ -16,7 +16,7 @@ export { FrameArena } from './allocators/frame-arena.ts';
 export { Pool } from './allocators/pool.ts';
 export { Stack } from './allocators/stack.ts';
 export { POISON_BYTE } from './allocators/poison.ts';
-export type { LeakEntry, LeakReport } from './allocators/leaks.ts';
+export type { LeakEntry, LeakReport, LeakSite } from './allocators/leaks.ts';
 export { CHECKS } from './build.ts';
 export { MemoryError, InternalError, ERRORS_DOC, MEMORY_ERROR_CODES } from './errors.ts';
 export type { MemoryErrorCode, MemoryErrorDetails } from './errors.ts';

@@ -28,6 +28,24 @@ export interface LeakEntry {
 }
 
 /**
+ * The blocks of a {@link LeakReport} that one call site allocated.
+ *
+ * Thread-safety: a frozen value; any worker.
+ * @example
+ * ```ts
+ * for (const g of memory.leaks().bySite) console.log(g.count, g.site);
+ * ```
+ */
+export interface LeakSite {
+  /** The allocating frame (first line of the call site), or `unknown site`. */
+  readonly site: string;
+  /** Blocks it allocated that are still held. */
+  readonly count: number;
+  /** Their bytes. */
+  readonly bytes: number;
+}
+
+/**
  * What an allocator still holds. Returned by `Pool.leaks()`, `Stack.leaks()` and
  * `Memory.leaks()`.
  *
@@ -48,7 +66,7 @@ export interface LeakReport {
   /** The first `limit` blocks. */
   readonly entries: readonly LeakEntry[];
   /** Blocks per allocating frame (a call site's first line), most first; blocks without a known site count under `unknown site`. */
-  readonly bySite: readonly { readonly site: string; readonly count: number; readonly bytes: number }[];
+  readonly bySite: readonly LeakSite[];
   /** A readable summary, one line per site. */
   readonly text: string;
 }
