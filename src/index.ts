@@ -32,3 +32,21 @@ export type {
   CacheKey, Clock, AsyncLoader, CacheValue, Compute, GetOptions, AsyncCacheOptions, CacheStats, EvictReason,
   DedupStats, CircuitBreakerOptions, CircuitBreakerStats, CircuitState,
 } from './cache/index.ts';
+export {
+  struct, soa, array, cursor, soaCursor, ElementsAccess, Vec2Access, Vec3Access, Vec4Access, typed, TypedArena, TypedPool, TypedStack,
+  createTemps, TempRings, DEFAULT_TEMPS, takeSlot, stackScope, SlotLoan, StackScope, installSymbolDispose, memoryScope, frameScope,
+  createBudgets, Budgets, copyBytes, fillBytes, zeroBytes, fillF32, GpuStaging,
+} from './typed/index.ts';
+export type {
+  ScalarType, VectorType, ArrayType, FieldType, StructFields, ReservedFieldName, FieldInfo, StructLayout, StructOptions, SoaLayout,
+  FieldAccess, FieldsAccess, ScalarKeys, TypedView, StructCursor, SoaCursor, StructInit, TempKind, TempOptions, TempStats, TempRingStats,
+  BudgetHolder, BudgetReport,
+} from './typed/index.ts';
+export { PRESETS, memoryConfig } from './config.ts';
+export type { PresetName, Preset, ArenaSpec, PoolSpec, StackSpec, TempCounts, MemoryConfig } from './config.ts';
+export type {
+  ConfigState, EmptyConfigState, FreshName, ConfigNames, WithConfigState, ConfigSteps, ConfigSizeStep, ConfigBuildStep, ConfigBuilder,
+  ArenaInput, PoolInput, StackInput,
+} from './config-steps.ts';
+export { createFromConfig, attachFromConfig } from './config-create.ts';
+export type { ConfiguredMemory } from './config-create.ts';

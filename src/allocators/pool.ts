@@ -8,6 +8,7 @@ import { CHECKS } from '../build.ts';
 import { G_FRAME } from '../memory/layout.ts';
 import { poison } from './poison.ts';
 import { type LeakEntry, type LeakReport, leakReport } from './leaks.ts';
+import { type SlotLoan, takeSlot } from '../typed/dispose.ts';
 import { hex, memoryError } from '../errors.ts';
 import { MAX_THREADS, REGION_ALIGN, alignUp } from '../memory/layout.ts';
 import type { Memory } from '../memory/memory.ts';
@@ -245,6 +246,24 @@ export class Pool {
     if (CHECKS) this.noteAlloc(h);
     this.allocations++;
     return h;
+  }
+
+  /**
+   * Takes a slot as a {@link SlotLoan} that frees itself at the end of a `using` block. The
+   * loan objects are recycled, so this creates no garbage in steady state.
+   *
+   * Thread-safety: any worker (through its own instance).
+   * @throws {@link MemoryError} `POOL_EXHAUSTED`.
+   * @example
+   * ```ts
+   * {
+   *   using s = particles.take();
+   *   memory.f32[s.offset >> 2] = 1;
+   * } // freed here
+   * ```
+   */
+  take(): SlotLoan {
+    return takeSlot(this);
   }
 
   /**

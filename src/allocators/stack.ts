@@ -8,6 +8,7 @@ import { CHECKS } from '../build.ts';
 import { poison } from './poison.ts';
 import { type LeakEntry, type LeakReport, leakReport } from './leaks.ts';
 import { callSite } from './pool.ts';
+import { type StackScope, stackScope } from '../typed/dispose.ts';
 import { hex, memoryError } from '../errors.ts';
 import { REGION_ALIGN, alignUp } from '../memory/layout.ts';
 import type { Memory } from '../memory/memory.ts';
@@ -236,6 +237,22 @@ export class Stack {
       allocator: `stack "${this.name}"`, request: { offset }, state: st,
       suggestion: 'pass an offset returned by push() of this stack that has not been popped or released.',
     });
+  }
+
+  /**
+   * Takes a mark as a {@link StackScope} that releases it at the end of a `using` block.
+   *
+   * Thread-safety: owner thread.
+   * @example
+   * ```ts
+   * {
+   *   using _ = scratch.scope();
+   *   const verts = scratch.push(4096, 16);
+   * } // released here
+   * ```
+   */
+  scope(): StackScope {
+    return stackScope(this);
   }
 
   /**

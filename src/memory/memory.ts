@@ -17,7 +17,7 @@ import { type IsolationReport, ISOLATION_FIX, isolationReport } from './isolatio
 import {
   DATA_START, E_KIND, E_OFFSET, G_ATTACHES, G_BRK, G_FRAME, G_MAGIC, G_REGION_COUNT, G_SHARED, G_SIZE,
   G_THREADS_HI, G_THREADS_LO, G_VERSION, KIND_ARENA, KIND_POOL, KIND_STACK, LAYOUT_VERSION, MAGIC,
-  MAX_MEMORY_BYTES, MAX_THREADS, entryWordOf,
+  MAX_MEMORY_BYTES, MAX_REGIONS, MAX_THREADS, entryWordOf,
 } from './layout.ts';
 import { createRegion, findRegion, kindName, listRegions, validateName } from './region-table.ts';
 
@@ -63,6 +63,12 @@ export class Memory {
   readonly f64: Float64Array;
 
   private readonly instances = new Map<string, Allocator>();
+  /** This thread's arena instances, for advance() without an iterator. */
+  private readonly ownArenas: FrameArena[] = [];
+  /** Offsets of every arena region, refreshed when the region count changes (advance() allocates nothing). */
+  private readonly arenaOffsets = new Int32Array(MAX_REGIONS);
+  private arenaCount = 0;
+  private regionsSeen = 0;
   private detached = false;
   /** Call sites of this thread's live pool slots and stack blocks, while capture is on. @internal */
   callSites: Map<number, string> | null = null;
@@ -117,10 +123,13 @@ export class Memory {
   advance(): number {
     this.assertAttached('advance');
     // this thread's own lanes end with its frame
-    for (const a of this.instances.values()) if (a instanceof FrameArena) a.release();
+    // an indexed loop: advance() runs once a frame, often unoptimized, where for-of allocates an iterator
+    // eslint-disable-next-line @typescript-eslint/prefer-for-of
+    for (let k = 0; k < this.ownArenas.length; k++) this.ownArenas[k].release();
     const next = Atomics.load(this.i32, G_FRAME) + 1;
-    const arenas = this.regionOffsets(KIND_ARENA);
-    for (let k = 0; k < arenas.length; k++) {
+    const arenas = this.arenaRegions();
+    const n = this.arenaCount;
+    for (let k = 0; k < n; k++) {
       if (!lockForAdvance(this.i32, arenas[k], next)) {
         for (let j = 0; j < k; j++) abortAdvance(this.i32, arenas[j], next);
         const info = listRegions(this.i32, this.u8).find((r) => r.offset === arenas[k]);
@@ -131,19 +140,23 @@ export class Memory {
         });
       }
     }
-    for (const off of arenas) commitAdvance(this.i32, this.u8, this.f64, off, next);
+    for (let k = 0; k < n; k++) commitAdvance(this.i32, this.u8, this.f64, arenas[k], next);
     Atomics.store(this.i32, G_FRAME, next);
     return next;
   }
 
-  private regionOffsets(kind: number): number[] {
-    const out: number[] = [];
+  private arenaRegions(): Int32Array {
     const n = Atomics.load(this.i32, G_REGION_COUNT);
-    for (let i = 0; i < n; i++) {
-      const w = entryWordOf(i);
-      if (this.i32[w + E_KIND] === kind) out.push(this.i32[w + E_OFFSET]);
+    if (n !== this.regionsSeen) {
+      let c = 0;
+      for (let i = 0; i < n; i++) {
+        const w = entryWordOf(i);
+        if (this.i32[w + E_KIND] === KIND_ARENA) this.arenaOffsets[c++] = this.i32[w + E_OFFSET];
+      }
+      this.arenaCount = c;
+      this.regionsSeen = n;
     }
-    return out;
+    return this.arenaOffsets;
   }
 
   /**
@@ -251,6 +264,7 @@ export class Memory {
 
   private remember<T extends Allocator>(name: string, a: T): T {
     this.instances.set(name, a);
+    if (a instanceof FrameArena) this.ownArenas.push(a);
     return a;
   }
 
@@ -341,6 +355,7 @@ export class Memory {
       else if (a instanceof FrameArena) a.release();
     }
     this.instances.clear();
+    this.ownArenas.length = 0;
     const word = this.threadId < 32 ? G_THREADS_LO : G_THREADS_HI;
     Atomics.and(this.i32, word, ~(1 << (this.threadId & 31)));
     this.detached = true;

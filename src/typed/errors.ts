@@ -32,5 +32,5 @@ export type TypedErrorCode = (typeof TYPED_ERROR_CODES)[number];
  * @internal
  */
 export function typedError(code: TypedErrorCode, summary: string, details: MemoryErrorDetails): MemoryError {
-  return new MemoryError(code as never, summary, details);
+  return new MemoryError(code, summary, details);
 }
