@@ -67,6 +67,13 @@ export interface ArenaOptions {
    * @defaultValue 65536 (capped at the capacity)
    */
   readonly laneBytes?: number;
+  /**
+   * Checked build only: guard bytes after every block, filled with 0xFD and verified on
+   * `release()`, `rewind()` and `reset()`, so a write past a block's end is reported as
+   * `RED_ZONE_OVERWRITTEN`, naming the block. A multiple of 4 from 0 to 64. It changes offsets.
+   * @defaultValue 0 (off)
+   */
+  readonly redZone?: number;
 }
 
 /**
@@ -107,6 +114,12 @@ export interface PoolOptions {
 export interface StackOptions {
   /** Bytes of the stack, including 8 bytes of bookkeeping per block. MUST be a positive integer. */
   readonly capacity: number;
+  /**
+   * Checked build only: guard bytes after every block, filled with 0xFD and verified on `pop()`,
+   * `release()` and `reset()` (`RED_ZONE_OVERWRITTEN`, naming the block). A multiple of 4 from 0 to 64.
+   * @defaultValue 0 (off)
+   */
+  readonly redZone?: number;
 }
 
 /**

@@ -61,4 +61,47 @@ describe.runIf(CHECKS)('FrameArena checks', () => {
     a.reset();
     expect(m.i32[r >> 2]).toBe(POISON_I32);
   });
+
+  it('RED_ZONE_OVERWRITTEN names the block that wrote past its end, on release and rewind', () => {
+    const m = createMemory({ size: 1 << 16 });
+    const a = m.createArena('a', { capacity: 1024, frames: 0, redZone: 8 });
+    const p = a.alloc(12, 4);
+    const q = a.alloc(16, 16);
+    expect(q).toBe(((p + 12 + 8 + 15) & -16)); // the guard sits between the blocks
+    m.u8[p + 12] = 1; // one byte past p's end
+    const e = expectCode(() => { a.release(); }, 'RED_ZONE_OVERWRITTEN');
+    expect(e.message).toContain(`block at 0x${p.toString(16)} (12 bytes)`);
+    expect(e.state).toMatchObject({ byte: 0, value: 1, redZone: 8 });
+    a.checkInvariants(); // the release itself completed
+    expect(a.stats().leases).toBe(0);
+    a.reset();
+    const mk = a.mark();
+    const r = a.alloc(8);
+    m.f32[(r + 8) >> 2] = 1; // a float past the end
+    expectCode(() => { a.rewind(mk); }, 'RED_ZONE_OVERWRITTEN');
+    expect(a.used).toBe(0);
+    a.checkInvariants();
+    const ok = a.alloc(8);
+    m.u8.fill(3, ok, ok + 8); // within bounds: fine
+    a.release();
+  });
+
+  it('USE_AFTER_RESET: the checked read path catches a block read after its frame ended', () => {
+    const m = createMemory({ size: 1 << 16 });
+    const a = m.createArena('a', { capacity: 256, frames: 2 });
+    const p = a.alloc(16);
+    const e = a.epoch;
+    expect(a.verify(p, e)).toBe(p);
+    m.advance();
+    expect(a.verify(p, e)).toBe(p); // frames: 2, still alive in frame 1
+    m.advance();
+    const err = expectCode(() => a.verify(p, e), 'USE_AFTER_RESET');
+    expect(err.message).toContain('emptied 1 time(s)');
+    expectCode(() => a.verify(p + 4096, e), 'INVALID_OFFSET');
+    const q = a.alloc(8);
+    const e2 = a.epoch;
+    a.reset();
+    expectCode(() => a.verify(q, e2), 'USE_AFTER_RESET');
+    a.checkInvariants();
+  });
 });

@@ -79,4 +79,29 @@ describe.runIf(CHECKS)('Stack checks', () => {
     expect(m.leaks().text).toBe('memory: nothing held');
     m.captureCallSites(false);
   });
+
+  it('RED_ZONE_OVERWRITTEN on pop, release and reset, and the stack stays consistent', () => {
+    const m = createMemory({ size: 1 << 16 });
+    const s = m.createStack('r', { capacity: 512, redZone: 4 });
+    const a = s.push(8);
+    const b = s.push(8);
+    expect(b).toBe((a + 8 + 4 + 8 + 7) & -8); // block, guard, record, then 8-alignment
+    m.u8[b + 8] = 0;
+    const e = expectCode(() => { s.pop(b); }, 'RED_ZONE_OVERWRITTEN');
+    expect(e.message).toContain(`block at 0x${b.toString(16)} (8 bytes)`);
+    expect(s.depth).toBe(1);
+    s.checkInvariants();
+    const mk = s.mark();
+    const c = s.push(16);
+    s.push(4);
+    m.u8[c + 17] = 9;
+    expectCode(() => { s.release(mk); }, 'RED_ZONE_OVERWRITTEN');
+    expect(s.depth).toBe(1);
+    s.checkInvariants();
+    m.u8[a + 8] = 0;
+    expectCode(() => { s.reset(); }, 'RED_ZONE_OVERWRITTEN');
+    expect(s.depth).toBe(0);
+    s.checkInvariants();
+    expectCode(() => m.createStack('bad', { capacity: 64, redZone: 3 }), 'INVALID_OPTION');
+  });
 });

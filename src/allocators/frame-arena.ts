@@ -6,7 +6,7 @@
 import type { ArenaOptions, ArenaStats, Mark, Offset } from '../api.ts';
 import { CHECKS } from '../build.ts';
 import { poison } from './poison.ts';
-import { hex, memoryError } from '../errors.ts';
+import { type MemoryError, hex, memoryError } from '../errors.ts';
 import { G_FRAME, MAX_THREADS, REGION_ALIGN, alignUp } from '../memory/layout.ts';
 import type { Memory } from '../memory/memory.ts';
 import {
@@ -26,6 +26,8 @@ const A_DATA = 3;
 const A_RESETS = 4;
 /** Most bytes ever reserved in one segment; 0 <= peak <= capacity. */
 const A_PEAK = 5;
+/** Red-zone bytes after every block (checked build), a multiple of 4 from 0 to 64. Constant. */
+const A_RED = 6;
 /** Per segment s: 4 words starting at A_SEG + 4 * s. */
 const A_SEG = 8;
 /** +0: bytes reserved in the segment; 0 <= cursor <= capacity. */
@@ -34,6 +36,8 @@ const S_CURSOR = 0;
 const S_EPOCH = 1;
 /** +2: lanes leased in the segment; >= 0, or -1 while advance()/reset() recycles it. */
 const S_LEASES = 2;
+/** +3: how often the segment was emptied (reset or recycled); only grows. Part of `epoch`. */
+const S_GEN = 3;
 /** Per thread id: bytes this thread leased in the current frame (for the inspector). */
 const A_LANE_BYTES = 24;
 /** Header words. */
@@ -47,6 +51,8 @@ const MAX_FRAMES = 4;
 const LANE_HISTORY = 16;
 /** Default lane size. */
 const DEFAULT_LANE = 1 << 16;
+/** What every red-zone byte holds: 0xFD, the "fence" fill of native debug allocators. */
+const RED_BYTE = 0xfd;
 
 /**
  * Validates options and returns the region's size in bytes.
@@ -63,6 +69,8 @@ export function arenaRegionBytes(name: string, o: ArenaOptions): number {
   if (!Number.isInteger(frames) || frames < 0 || frames > MAX_FRAMES) bad('frames', frames, 'use 1, 2, 3 or 4 (or 0 for an arena that only reset() frees).');
   const lane = o.laneBytes ?? DEFAULT_LANE;
   if (!Number.isInteger(lane) || lane < 64 || (lane & (lane - 1)) !== 0) bad('laneBytes', lane, 'use a power of two of at least 64.');
+  const red = o.redZone ?? 0;
+  if (!Number.isInteger(red) || red < 0 || red > 64 || red % 4 !== 0) bad('redZone', red, 'use a multiple of 4 from 0 to 64.');
   return HEADER_BYTES + alignUp(o.capacity, REGION_ALIGN) * Math.max(1, frames) + REGION_ALIGN;
 }
 
@@ -79,6 +87,7 @@ export function initArena(i32: Int32Array, offset: number, o: ArenaOptions, fram
   i32[b + A_FRAMES] = frames;
   i32[b + A_LANE] = Math.min(o.laneBytes ?? DEFAULT_LANE, alignUp(cap, 64));
   i32[b + A_DATA] = offset + HEADER_BYTES;
+  i32[b + A_RED] = o.redZone ?? 0;
   const n = Math.max(1, frames);
   for (let s = 0; s < n; s++) {
     // the newest frame <= `frame` that maps to segment s
@@ -116,9 +125,10 @@ export function commitAdvance(i32: Int32Array, u8: Uint8Array, f64: Float64Array
   if (CHECKS) {
     const seg = next % frames;
     const start = i32[b + A_DATA] + seg * i32[b + A_CAPACITY];
-    poison(u8, f64, start, start + Atomics.load(i32, segmentWords(b, seg).cursor));
+    poison(u8, i32, f64, start, start + Atomics.load(i32, segmentWords(b, seg).cursor));
   }
   Atomics.add(i32, b + A_RESETS, 1);
+  Atomics.add(i32, b + A_SEG + 4 * (next % frames) + S_GEN, 1);
   i32.fill(0, b + A_LANE_BYTES, b + A_LANE_BYTES + MAX_THREADS);
   recycleSegment(new AtomicOps(i32), segmentWords(b, next % frames), next);
 }
@@ -182,6 +192,11 @@ export class FrameArena {
   private historyLen = 0;
   private allocations = 0;
   private failures = 0;
+  /** Red-zone bytes after each block: the header's value in the checked build, 0 in the fast one. */
+  private readonly red: number;
+  /** This lease's blocks as [offset, size] pairs, while red zones are on. */
+  private redLog = new Int32Array(0);
+  private redCount = 0;
   private readonly ops: AtomicOps;
   private readonly segs: readonly SegmentWords[];
   private readonly out = new Int32Array(1);
@@ -201,6 +216,7 @@ export class FrameArena {
     this.frames = this.i32[this.base + A_FRAMES];
     this.laneBytes = this.i32[this.base + A_LANE];
     this.data = this.i32[this.base + A_DATA];
+    this.red = CHECKS ? this.i32[this.base + A_RED] : 0;
     this.ops = new AtomicOps(this.i32);
     this.segs = Array.from({ length: Math.max(1, this.frames) }, (_, seg) => Object.freeze(segmentWords(this.base, seg)));
     this.needAt = (c: number): number => {
@@ -227,10 +243,11 @@ export class FrameArena {
    */
   alloc(size: number, align = 8): Offset {
     const p = (this.cur + align - 1) & -align;
-    const next = p + size;
+    const next = p + size + this.red;
     if (next <= this.end && (!CHECKS || (size > 0 && (size | 0) === size && align > 0 && (align & (align - 1)) === 0 && (align | 0) === align))) {
       this.cur = next;
       this.allocations++;
+      if (CHECKS && this.red !== 0) this.guard(p, size);
       return p;
     }
     return this.allocSlow(size, align, true);
@@ -252,10 +269,11 @@ export class FrameArena {
    */
   tryAlloc(size: number, align = 8): Offset {
     const p = (this.cur + align - 1) & -align;
-    const next = p + size;
+    const next = p + size + this.red;
     if (next <= this.end && (!CHECKS || (size > 0 && (size | 0) === size && align > 0 && (align & (align - 1)) === 0 && (align | 0) === align))) {
       this.cur = next;
       this.allocations++;
+      if (CHECKS && this.red !== 0) this.guard(p, size);
       return p;
     }
     return this.allocSlow(size, align, false);
@@ -274,7 +292,7 @@ export class FrameArena {
       if (this.seg >= 0) this.release();
       this.acquireSegment();
     }
-    if (!this.lease(size, align)) {
+    if (!this.lease(size + this.red, align)) {
       this.failures++;
       if (!throws) return 0;
       const st = this.describe();
@@ -284,9 +302,48 @@ export class FrameArena {
       });
     }
     const p = (this.cur + align - 1) & -align;
-    this.cur = p + size;
+    this.cur = p + size + this.red;
     this.allocations++;
+    if (CHECKS && this.red !== 0) this.guard(p, size);
     return p;
+  }
+
+  /** Checked build with red zones: fills the guard bytes after block `p` and logs the block. */
+  private guard(p: number, size: number): void {
+    this.memory.u8.fill(RED_BYTE, p + size, p + size + this.red);
+    if (2 * this.redCount === this.redLog.length) {
+      const grown = new Int32Array(Math.max(64, 2 * this.redLog.length));
+      grown.set(this.redLog);
+      this.redLog = grown;
+    }
+    this.redLog[2 * this.redCount] = p;
+    this.redLog[2 * this.redCount + 1] = size;
+    this.redCount++;
+  }
+
+  /**
+   * Checks the red zones of logged blocks `from..` and forgets them. Returns the error for the
+   * first overwritten one, for the caller to throw once its own state is consistent.
+   */
+  private checkRedZones(from: number, forget = true): MemoryError | null {
+    const u8 = this.memory.u8;
+    let bad: MemoryError | null = null;
+    for (let k = from; k < this.redCount && bad === null; k++) {
+      const p = this.redLog[2 * k];
+      const size = this.redLog[2 * k + 1];
+      for (let j = 0; j < this.red; j++) {
+        const v = u8[p + size + j];
+        if (v !== RED_BYTE) {
+          bad = memoryError('RED_ZONE_OVERWRITTEN', `the block at ${hex(p)} (${size} bytes) was written past its end: red-zone byte +${j} is 0x${v.toString(16)}, not 0x${RED_BYTE.toString(16)}`, {
+            allocator: `arena "${this.name}"`, request: { block: p, size }, state: { redZone: this.red, byte: j, value: v, blocksChecked: this.redCount - from },
+            suggestion: `find the write that runs past ${hex(p + size)}: the block is ${size} bytes; allocate more or fix the index arithmetic.`,
+          });
+          break;
+        }
+      }
+    }
+    if (forget) this.redCount = Math.min(this.redCount, from);
+    return bad;
   }
 
   private validate(size: number, align: number): void {
@@ -380,11 +437,20 @@ export class FrameArena {
    */
   release(): void {
     if (this.seg < 0) return;
+    const bad = CHECKS && this.red !== 0 ? this.checkRedZones(0) : null;
     // gives the tail back if the shared cursor still ends at our lane
     releaseSegment(this.ops, this.segs[this.seg], this.end - this.segData, alignUp(this.cur, 8) - this.segData);
     this.seg = -1;
     this.cur = this.end = this.start = 0;
     this.historyLen = 0;
+    if (bad !== null) throw bad;
+  }
+
+  /** The index of the first logged block at or above `mark` (blocks are logged in address order). */
+  private redIndexAbove(mark: number): number {
+    let k = this.redCount;
+    while (k > 0 && this.redLog[2 * (k - 1)] >= mark) k--;
+    return k;
   }
 
   /**
@@ -421,6 +487,19 @@ export class FrameArena {
    */
   rewind(mark: Mark): void {
     if (mark === this.cur) return;
+    if (!(CHECKS && this.red !== 0)) {
+      this.rewindTo(mark);
+      return;
+    }
+    // verify the guards of the blocks being freed before the rewind poisons them
+    const k = this.redIndexAbove(mark);
+    const bad = this.checkRedZones(k, false);
+    this.rewindTo(mark);
+    this.redCount = k;
+    if (bad !== null) throw bad;
+  }
+
+  private rewindTo(mark: Mark): void {
     if (mark === 0 && this.seg >= 0) {
       // a mark taken before this lease's first allocation: back to the first lane's start
       if (this.historyLen > 0) {
@@ -432,7 +511,7 @@ export class FrameArena {
       return;
     }
     if (mark >= this.start && mark < this.cur && this.end !== 0) {
-      if (CHECKS) poison(this.memory.u8, this.memory.f64, mark, this.cur);
+      if (CHECKS) poison(this.memory.u8, this.memory.i32, this.memory.f64, mark, this.cur);
       this.cur = mark;
       return;
     }
@@ -472,7 +551,7 @@ export class FrameArena {
     const seg = this.frames === 0 ? 0 : Atomics.load(i32, G_FRAME) % this.frames;
     const w = this.segs[seg];
     const seen = lockSegment(this.ops, w);
-    if (seen === 0 && CHECKS) poison(this.memory.u8, this.memory.f64, this.data + seg * this.capacity, this.data + seg * this.capacity + Atomics.load(i32, w.cursor));
+    if (seen === 0 && CHECKS) poison(this.memory.u8, this.memory.i32, this.memory.f64, this.data + seg * this.capacity, this.data + seg * this.capacity + Atomics.load(i32, w.cursor));
     if (seen !== 0) {
       throw memoryError('LANE_LEASED', `reset() while ${seen} other thread(s) still hold a lane`, {
         allocator: `arena "${this.name}"`, request: { segment: seg }, state: this.describe(),
@@ -480,8 +559,62 @@ export class FrameArena {
       });
     }
     Atomics.add(i32, this.base + A_RESETS, 1);
+    Atomics.add(i32, this.base + A_SEG + 4 * seg + S_GEN, 1);
     i32.fill(0, this.base + A_LANE_BYTES, this.base + A_LANE_BYTES + MAX_THREADS);
     recycleSegment(this.ops, w, Atomics.load(i32, w.epoch));
+  }
+
+  /**
+   * The epoch of the memory this thread allocates now: which segment, and how often it was
+   * emptied. Keep it with offsets that must not outlive their frame, and pass both to
+   * {@link FrameArena.verify} on the read path. A small integer.
+   *
+   * Thread-safety: any worker.
+   * @example
+   * ```ts
+   * const p = arena.alloc(64);
+   * const e = arena.epoch;
+   * // later, possibly frames later:
+   * const x = memory.f32[arena.verify(p, e) >> 2];
+   * ```
+   */
+  get epoch(): number {
+    const seg = this.seg >= 0 ? this.seg : this.currentSegment();
+    return ((Atomics.load(this.i32, this.base + A_SEG + 4 * seg + S_GEN) & 0x0fffffff) << 2) | seg;
+  }
+
+  /**
+   * The checked read path: returns `offset` if its memory is still the one allocated under
+   * `epoch`, and throws `USE_AFTER_RESET` if the segment was reset or recycled since (the bytes
+   * may belong to someone else now). In the fast build it returns `offset` unchecked.
+   *
+   * Thread-safety: any worker.
+   * @param offset - an offset this arena returned.
+   * @param epoch - {@link FrameArena.epoch} read right after that allocation.
+   * @throws {@link MemoryError} `USE_AFTER_RESET`, or `INVALID_OFFSET` when `offset` is not in that segment.
+   * @example
+   * ```ts
+   * memory.f32[arena.verify(p, e) >> 2] = 1;
+   * ```
+   */
+  verify(offset: Offset, epoch: number): Offset {
+    if (!CHECKS) return offset;
+    const seg = epoch & 3;
+    const start = this.data + seg * this.capacity;
+    const gen = (Atomics.load(this.i32, this.base + A_SEG + 4 * seg + S_GEN) & 0x0fffffff) << 2 | seg;
+    if (seg >= Math.max(1, this.frames) || !(offset >= start && offset < start + this.capacity)) {
+      throw memoryError('INVALID_OFFSET', `verify(${hex(offset)}, ${epoch}): the offset is not in segment ${seg} of this arena`, {
+        allocator: `arena "${this.name}"`, request: { offset, epoch }, state: { ...this.describe(), segmentStart: start, segmentEnd: start + this.capacity },
+        suggestion: 'pass an offset from this arena with the epoch read right after allocating it.',
+      });
+    }
+    if (gen !== epoch) {
+      throw memoryError('USE_AFTER_RESET', `the block at ${hex(offset)} was freed: its segment was emptied ${(gen >> 2) - (epoch >> 2)} time(s) since it was allocated`, {
+        allocator: `arena "${this.name}"`, request: { offset, epoch }, state: { ...this.describe(), segmentEpoch: gen },
+        suggestion: `memory from a frame arena lives ${Math.max(1, this.frames)} frame(s); copy what must last longer into a pool or a longer-lived arena.`,
+      });
+    }
+    return offset;
   }
 
   /**

@@ -6,7 +6,7 @@
 import type { Handle, Offset, PoolOptions, PoolStats } from '../api.ts';
 import { CHECKS } from '../build.ts';
 import { G_FRAME } from '../memory/layout.ts';
-import { poison } from './poison.ts';
+import { POISON_I32, poison } from './poison.ts';
 import { type LeakEntry, type LeakReport, leakReport } from './leaks.ts';
 import { type SlotLoan, takeSlot } from '../typed/dispose.ts';
 import { hex, memoryError } from '../errors.ts';
@@ -142,6 +142,8 @@ export class Pool {
   private readonly data: number;
   private readonly meta: number;
   private readonly born: number;
+  /** Slot size in Int32 words when slots are whole, aligned words up to 64 of them; else 0. */
+  private readonly poisonWords: number;
   private readonly next: number;
   private readonly indexBits: number;
   private readonly indexMask: number;
@@ -187,6 +189,7 @@ export class Pool {
     this.ownerTag = memory.threadId + 1;
     this.cachedWord = b + P_CACHED + memory.threadId;
     this.cache = new Int32Array(2 * this.batch);
+    this.poisonWords = this.slotSize % 4 === 0 && this.stride % 4 === 0 && this.slotSize <= 256 ? this.slotSize >> 2 : 0;
     this.ops = new AtomicOps(i32);
     this.shape = Object.freeze({ head: b + P_HEAD, next: this.next, capacity: this.capacity, linkBits: this.linkBits, tagMask: this.tagMask });
   }
@@ -292,11 +295,7 @@ export class Pool {
     }
     const g2 = g === this.genMask ? 1 : g + 1;
     i32[this.meta + i] = g2 << 8;
-    if (CHECKS) {
-      const p = this.data + i * this.stride;
-      poison(this.u8, this.f64, p, p + this.slotSize);
-      this.memory.callSites?.delete(this.siteKey(i));
-    }
+    if (CHECKS) this.freed(i);
     let n = this.count;
     if (n === this.cache.length) n = this.flushBatch(this.batch);
     this.cache[n++] = (g2 << this.indexBits) | i;
@@ -454,6 +453,21 @@ export class Pool {
       capacity: this.capacity, live: this.live, free: Atomics.load(this.i32, this.base + P_FREE),
       cached: this.cachedTotal(), cachedHere: this.count, stride: this.stride,
     };
+  }
+
+  /** Checked build: poisons slot `i` and forgets its call site. Kept out of free() so free() stays small. */
+  private freed(i: number): void {
+    const p = this.data + i * this.stride;
+    const words = this.poisonWords;
+    if (words > 0) {
+      // a slot of whole words: plain stores beat a fill() call on a SharedArrayBuffer
+      const i32 = this.i32;
+      for (let k = p >> 2, z = k + words; k < z; k++) i32[k] = POISON_I32;
+    } else {
+      poison(this.u8, this.i32, this.f64, p, p + this.slotSize);
+    }
+    const sites = this.memory.callSites;
+    if (sites !== null) sites.delete(this.siteKey(i));
   }
 
   private siteKey(i: number): number {

@@ -5,11 +5,11 @@
  */
 import type { Mark, Offset, StackOptions, StackStats } from '../api.ts';
 import { CHECKS } from '../build.ts';
-import { poison } from './poison.ts';
+import { POISON_I32, poison } from './poison.ts';
 import { type LeakEntry, type LeakReport, leakReport } from './leaks.ts';
 import { callSite } from './pool.ts';
 import { type StackScope, stackScope } from '../typed/dispose.ts';
-import { hex, memoryError } from '../errors.ts';
+import { type MemoryError, hex, memoryError } from '../errors.ts';
 import { REGION_ALIGN, alignUp } from '../memory/layout.ts';
 import type { Memory } from '../memory/memory.ts';
 
@@ -28,6 +28,10 @@ const S_PEAK = 4;
 const S_OWNER = 5;
 /** Blocks pushed and not popped; 0 exactly when last is 0. */
 const S_DEPTH = 6;
+/** Red-zone bytes after every block (checked build), a multiple of 4 from 0 to 64. Constant. */
+const S_RED = 7;
+/** What every red-zone byte holds. */
+const RED_BYTE = 0xfd;
 /** Header bytes. @internal */
 export const STACK_HEADER_BYTES = 64;
 const HEADER_BYTES = STACK_HEADER_BYTES;
@@ -36,6 +40,12 @@ export const BLOCK_HEADER = 8;
 
 /** Validates options and returns the region's size in bytes. @internal */
 export function stackRegionBytes(name: string, o: StackOptions): number {
+  const red = o.redZone ?? 0;
+  if (!Number.isInteger(red) || red < 0 || red > 64 || red % 4 !== 0) {
+    throw memoryError('INVALID_OPTION', 'createStack option redZone is invalid', {
+      allocator: `stack "${name}"`, request: { redZone: red }, state: {}, suggestion: 'use a multiple of 4 from 0 to 64.',
+    });
+  }
   if (!Number.isInteger(o.capacity) || o.capacity <= 0 || o.capacity > 1 << 29) {
     throw memoryError('INVALID_OPTION', 'createStack option capacity is invalid', {
       allocator: `stack "${name}"`, request: { capacity: o.capacity }, state: {},
@@ -53,6 +63,7 @@ export function initStack(i32: Int32Array, offset: number, o: StackOptions, owne
   i32[b + S_DATA] = offset + HEADER_BYTES;
   i32[b + S_TOP] = offset + HEADER_BYTES;
   i32[b + S_OWNER] = owner;
+  i32[b + S_RED] = o.redZone ?? 0;
 }
 
 /**
@@ -83,6 +94,8 @@ export class Stack {
   private readonly data: number;
   private readonly limit: number;
   private readonly tid: number;
+  /** Red-zone bytes after each block: the header's value in the checked build, 0 in the fast one. */
+  private readonly red: number;
   // the owner's copy of top, newest block, depth and peak; written through to the header on
   // every change, so other threads read the header, and only the owner mutates either
   private top = 0;
@@ -100,6 +113,7 @@ export class Stack {
     this.capacity = this.i32[this.base + S_CAPACITY];
     this.data = this.i32[this.base + S_DATA];
     this.limit = this.data + this.capacity;
+    this.red = CHECKS ? this.i32[this.base + S_RED] : 0;
     this.load();
   }
 
@@ -131,7 +145,7 @@ export class Stack {
     const top = this.top;
     const a = align < 4 ? 4 : align;
     const p = (top + BLOCK_HEADER + a - 1) & -a;
-    const end = p + size;
+    const end = p + size + this.red;
     if (end > this.limit || (CHECKS && (i32[b + S_OWNER] !== this.tid || !(size > 0) || (size | 0) !== size || (align & (align - 1)) !== 0 || !(align > 0) || (align | 0) !== align))) {
       return this.pushError(size, align, end);
     }
@@ -143,6 +157,7 @@ export class Stack {
     i32[b + S_DEPTH] = ++this.count;
     if (end - this.data > this.peak) this.peak = i32[b + S_PEAK] = end - this.data;
     if (CHECKS && this.memory.callSites !== null) this.memory.callSites.set(-p, callSite());
+    if (CHECKS && this.red !== 0) this.memory.u8.fill(RED_BYTE, end - this.red, end);
     return p;
   }
 
@@ -159,7 +174,7 @@ export class Stack {
   tryPush(size: number, align = 8): Offset {
     const a = align < 4 ? 4 : align;
     const top = this.top;
-    if (((top + BLOCK_HEADER + a - 1) & -a) + size > this.limit && size > 0 && (size | 0) === size &&
+    if (((top + BLOCK_HEADER + a - 1) & -a) + size + this.red > this.limit && size > 0 && (size | 0) === size &&
         align > 0 && (align & (align - 1)) === 0 && (align | 0) === align && this.i32[this.base + S_OWNER] === this.tid) {
       return 0;
     }
@@ -208,15 +223,48 @@ export class Stack {
     if (CHECKS && (offset !== last || last === 0 || i32[b + S_OWNER] !== this.tid)) this.popError(offset);
     const w = (last - BLOCK_HEADER) >> 2;
     const top = this.top;
+    const bad = CHECKS && this.red !== 0 ? this.checkRedZones(top, 1) : null;
     this.top = i32[b + S_TOP] = i32[w];
     this.last = i32[b + S_LAST] = i32[w + 1];
     i32[b + S_DEPTH] = --this.count;
     if (CHECKS) this.poisonFreed(this.top, top);
+    if (bad !== null) throw bad;
+  }
+
+  /**
+   * Checked build with red zones: verifies the guards of the newest `blocks` blocks (all when
+   * Infinity), whose top is `top`. Returns the error for the first overwritten one, to throw
+   * once the operation has completed.
+   */
+  private checkRedZones(top: number, blocks: number): MemoryError | null {
+    const i32 = this.i32;
+    const u8 = this.memory.u8;
+    let above = top;
+    let n = 0;
+    for (let blk = this.last; blk !== 0 && n < blocks; blk = i32[((blk - BLOCK_HEADER) >> 2) + 1], n++) {
+      for (let j = above - this.red; j < above; j++) {
+        if (u8[j] !== RED_BYTE) {
+          const size = above - this.red - blk;
+          return memoryError('RED_ZONE_OVERWRITTEN', `the block at ${hex(blk)} (${size} bytes) was written past its end: red-zone byte +${j - (above - this.red)} is 0x${u8[j].toString(16)}, not 0x${RED_BYTE.toString(16)}`, {
+            allocator: `stack "${this.name}"`, request: { block: blk, size }, state: { redZone: this.red, byte: j - (above - this.red), value: u8[j] },
+            suggestion: `find the write that runs past ${hex(blk + size)}: the block is ${size} bytes; push more or fix the index arithmetic.`,
+          });
+        }
+      }
+      above = i32[(blk - BLOCK_HEADER) >> 2];
+    }
+    return null;
   }
 
   /** Checked build: poisons freed bytes and forgets their call sites. */
   private poisonFreed(from: number, to: number): void {
-    poison(this.memory.u8, this.memory.f64, from, to);
+    if (to - from <= 256 && ((from | to) & 3) === 0) {
+      // a block or two: plain stores beat a fill() call on a SharedArrayBuffer
+      const i32 = this.i32;
+      for (let k = from >> 2, z = to >> 2; k < z; k++) i32[k] = POISON_I32;
+    } else {
+      poison(this.memory.u8, this.memory.i32, this.memory.f64, from, to);
+    }
     const sites = this.memory.callSites;
     if (sites !== null) for (const key of sites.keys()) if (-key >= from && -key < to) sites.delete(key);
   }
@@ -312,10 +360,12 @@ export class Stack {
         suggestion: 'pass a value from mark() that is still at or below the top; release inner marks before outer ones.',
       });
     }
+    const bad = CHECKS && this.red !== 0 ? this.checkRedZones(top, this.count - depth) : null;
     if (CHECKS) this.poisonFreed(mark, top);
     this.top = i32[b + S_TOP] = mark;
     this.last = i32[b + S_LAST] = last;
     this.count = i32[b + S_DEPTH] = depth;
+    if (bad !== null) throw bad;
   }
 
   /**
@@ -332,10 +382,12 @@ export class Stack {
   reset(): void {
     this.checkOwner('reset');
     const b = this.base;
+    const bad = CHECKS && this.red !== 0 ? this.checkRedZones(this.top, Infinity) : null;
     if (CHECKS) this.poisonFreed(this.data, this.top);
     this.top = this.i32[b + S_TOP] = this.data;
     this.last = this.i32[b + S_LAST] = 0;
     this.count = this.i32[b + S_DEPTH] = 0;
+    if (bad !== null) throw bad;
   }
 
   /**
