@@ -10,6 +10,7 @@ import {
   type ToWorker, expectedChecksum,
 } from './protocol.ts';
 import { ParticleSpawner } from './sim.ts';
+import { SPRITE_HUES, SPRITE_SIZE, Sprites, hueOf } from './sprites.ts';
 
 /** Runs one frame of particle work somewhere (the worker, or this thread in fallback mode). */
 interface Backend {
@@ -152,6 +153,7 @@ async function main(): Promise<void> {
     }
   }
 
+  const sprites = new Sprites((e: unknown) => { showError(e); });
   const canvas = el('view') as HTMLCanvasElement;
   const ctx = canvas.getContext('2d');
 
@@ -176,9 +178,24 @@ async function main(): Promise<void> {
       const vx = f32[p + 4] * c - f32[p + 5] * s;
       const vy = f32[p + 4] * s + f32[p + 5] * c;
       const fade = 1 - age / f32[p + 6];
-      ctx.fillStyle = `hsla(${180 + (k % 25) * 6}, 85%, 64%, ${Math.max(0.15, fade).toFixed(2)})`;
-      ctx.fillRect(cx + vx * age * speed - 2, cy + vy * age * speed - 2, 4, 4);
+      const x = cx + vx * age * speed;
+      const y = cy + vy * age * speed;
+      const sprite = sprites.get(k % SPRITE_HUES);
+      if (sprite === undefined) {
+        ctx.fillStyle = `hsla(${hueOf(k % SPRITE_HUES)}, 85%, 64%, ${Math.max(0.15, fade).toFixed(2)})`;
+        ctx.fillRect(x - 2, y - 2, 4, 4);
+      } else {
+        ctx.globalAlpha = Math.max(0.15, fade);
+        ctx.drawImage(sprite, x - SPRITE_SIZE / 2, y - SPRITE_SIZE / 2);
+        ctx.globalAlpha = 1;
+      }
     }
+    const cs = sprites.stats();
+    setText('sprite-hits', cs.hits);
+    setText('sprite-misses', cs.misses);
+    setText('sprite-made', sprites.dedupStats().started);
+    setText('sprite-joined', sprites.dedupStats().joined);
+    setText('sprite-bytes', kib(cs.bytes));
   }
 
   function render(report: FrameReport): void {

@@ -60,6 +60,11 @@ for (const demo of manifest) {
     for (const check of demo.checks) {
       await expect(page.locator(check.selector), `${check.selector} on ${demo.path}`).toHaveText(check.text);
     }
+    // the sprite cache: every sprite made once, drawn from cache hits, concurrent misses shared
+    if (demo.path === '/') {
+      expect(Number(await page.locator('#sprite-hits').textContent())).toBeGreaterThan(1000);
+      expect(Number(await page.locator('#sprite-joined').textContent())).toBeGreaterThan(0);
+    }
     expect(errors, 'no console errors').toEqual([]);
   });
 }
