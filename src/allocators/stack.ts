@@ -227,7 +227,7 @@ export class Stack {
     this.top = i32[b + S_TOP] = i32[w];
     this.last = i32[b + S_LAST] = i32[w + 1];
     i32[b + S_DEPTH] = --this.count;
-    if (CHECKS) this.poisonFreed(this.top, top);
+    if (CHECKS) this.poisonFreed(last, top); // the block itself; its 8-byte record is bookkeeping
     if (bad !== null) throw bad;
   }
 
