@@ -288,3 +288,44 @@ export interface StackStats {
   /** Thread id of the owner. */
   readonly owner: number;
 }
+
+/**
+ * One region in a {@link MemorySnapshot}: where it is, and its allocator's stats.
+ *
+ * Thread-safety: a frozen value; any worker.
+ * @example
+ * ```ts
+ * for (const r of memory.snapshot().regions) if (r.stats.kind === 'pool') console.log(r.name, r.stats.live);
+ * ```
+ */
+export interface RegionSnapshot extends RegionInfo {
+  /** The allocator's frozen stats, read from the shared buffer. */
+  readonly stats: ArenaStats | PoolStats | StackStats;
+  /** Arenas: the high water of each of the last frames, oldest first (empty for pools and stacks). */
+  readonly frameHistory: readonly number[];
+}
+
+/**
+ * A frozen, plain-object picture of the whole memory: for logging, tests and the inspector.
+ * It is JSON-serializable.
+ *
+ * Thread-safety: a frozen value; any worker.
+ * @example
+ * ```ts
+ * console.log(JSON.stringify(memory.snapshot()));
+ * ```
+ */
+export interface MemorySnapshot {
+  /** The frame number when the snapshot was taken. */
+  readonly frame: number;
+  /** True for a SharedArrayBuffer. */
+  readonly shared: boolean;
+  /** Buffer size in bytes. */
+  readonly byteLength: number;
+  /** Bytes not yet given to any region. */
+  readonly unusedBytes: number;
+  /** Thread ids attached right now. */
+  readonly threads: readonly number[];
+  /** Every region, in creation order. */
+  readonly regions: readonly RegionSnapshot[];
+}

@@ -22,7 +22,7 @@ export { MemoryError, InternalError, ERRORS_DOC, MEMORY_ERROR_CODES } from './er
 export type { MemoryErrorCode, MemoryErrorDetails } from './errors.ts';
 export type {
   Offset, Handle, Mark, ArenaOptions, PoolOptions, StackOptions, MemoryOptions, SharedMemoryInit,
-  RegionKind, RegionInfo, ArenaStats, PoolStats, StackStats,
+  RegionKind, RegionInfo, ArenaStats, PoolStats, StackStats, MemorySnapshot, RegionSnapshot,
 } from './api.ts';
 export {
   AsyncCache, LruCache, DedupLoader, withDedup, CircuitBreakerLoader, withCircuitBreaker,

@@ -40,8 +40,12 @@ const S_LEASES = 2;
 const S_GEN = 3;
 /** Per thread id: bytes this thread leased in the current frame (for the inspector). */
 const A_LANE_BYTES = 24;
+/** Frames of high-water history kept. */
+export const HISTORY_FRAMES = 64;
+/** Ring of the bytes reserved in each of the last HISTORY_FRAMES frames; entry f % HISTORY_FRAMES is frame f. */
+const A_HISTORY = A_LANE_BYTES + MAX_THREADS;
 /** Header words. */
-const HEADER_WORDS = A_LANE_BYTES + MAX_THREADS;
+const HEADER_WORDS = A_HISTORY + HISTORY_FRAMES;
 /** Header bytes, a multiple of 64. @internal */
 export const ARENA_HEADER_BYTES = alignUp(HEADER_WORDS * 4, REGION_ALIGN);
 const HEADER_BYTES = ARENA_HEADER_BYTES;
@@ -121,6 +125,10 @@ export function lockForAdvance(i32: Int32Array, offset: number, next: number): b
 export function commitAdvance(i32: Int32Array, u8: Uint8Array, f64: Float64Array, offset: number, next: number): void {
   const b = offset >> 2;
   const frames = i32[b + A_FRAMES];
+  // the frame that ends: its high water goes into the history ring (manual arenas: the cursor now)
+  const ended = next - 1;
+  const endedSeg = frames === 0 ? 0 : ended % frames;
+  Atomics.store(i32, b + A_HISTORY + (ended % HISTORY_FRAMES), Atomics.load(i32, segmentWords(b, endedSeg).cursor));
   if (frames === 0) return;
   if (CHECKS) {
     const seg = next % frames;
@@ -676,6 +684,25 @@ export class FrameArena {
       frames: this.frames, laneBytes: this.laneBytes, leases: Math.max(0, Atomics.load(this.i32, s + S_LEASES)),
       resets: Atomics.load(this.i32, this.base + A_RESETS), allocations: this.allocations, failures: this.failures,
     });
+  }
+
+  /**
+   * The high water of each of the last frames (up to 64), oldest first: the bytes reserved in
+   * the frame's segment when `advance()` ended it. Recorded by `advance()` in the shared buffer,
+   * so every thread reads the same history. A new array; not for the frame path.
+   *
+   * Thread-safety: any worker.
+   * @example
+   * ```ts
+   * const worst = Math.max(...arena.frameHistory());
+   * if (worst > arena.capacity * 0.8) console.warn('frame arena close to full');
+   * ```
+   */
+  frameHistory(): number[] {
+    const out: number[] = [];
+    const frame = this.memory.frame;
+    for (let f = Math.max(0, frame - HISTORY_FRAMES); f < frame; f++) out.push(this.i32[this.base + A_HISTORY + (f % HISTORY_FRAMES)]);
+    return out;
   }
 
   /**

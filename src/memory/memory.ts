@@ -4,7 +4,7 @@
  * @module
  */
 import type {
-  ArenaOptions, MemoryOptions, PoolOptions, RegionInfo, RegionKind, SharedMemoryInit, StackOptions,
+  ArenaOptions, MemoryOptions, MemorySnapshot, PoolOptions, RegionInfo, RegionKind, RegionSnapshot, SharedMemoryInit, StackOptions,
 } from '../api.ts';
 import {
   FrameArena, abortAdvance, arenaRegionBytes, commitAdvance, initArena, leasesBlocking, lockForAdvance,
@@ -303,6 +303,35 @@ export class Memory {
    */
   regions(): readonly RegionInfo[] {
     return Object.freeze(listRegions(this.i32, this.u8));
+  }
+
+  /**
+   * A frozen, JSON-serializable picture of the whole memory: every region with its allocator's
+   * stats and (arenas) its per-frame high-water history. Read from the shared buffer, so it shows
+   * what every thread did. A new object; not for the frame path.
+   *
+   * Thread-safety: any worker.
+   * @example
+   * ```ts
+   * const s = memory.snapshot();
+   * console.log(s.frame, s.regions.map((r) => `${r.kind} ${r.name}`).join(', '));
+   * ```
+   */
+  snapshot(): MemorySnapshot {
+    this.assertAttached('snapshot');
+    const regions: RegionSnapshot[] = this.regions().map((r) => {
+      const a = this.lookupAny(r.name, r.kind);
+      const frameHistory = a instanceof FrameArena ? Object.freeze(a.frameHistory()) : Object.freeze([]);
+      return Object.freeze({ ...r, stats: a.stats(), frameHistory });
+    });
+    const threads: number[] = [];
+    const lo = Atomics.load(this.i32, G_THREADS_LO);
+    const hi = Atomics.load(this.i32, G_THREADS_HI);
+    for (let t = 0; t < MAX_THREADS; t++) if (((t < 32 ? lo : hi) & (1 << (t & 31))) !== 0) threads.push(t);
+    return Object.freeze({
+      frame: this.frame, shared: this.shared, byteLength: this.byteLength, unusedBytes: this.unusedBytes,
+      threads: Object.freeze(threads), regions: Object.freeze(regions),
+    });
   }
 
   /**
