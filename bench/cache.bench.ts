@@ -11,10 +11,11 @@
  * values it found, and the run fails unless each sum is exactly batches x (0 + 1 + ... + ENTRIES - 1).
  * @module
  */
-import { Bench } from 'tinybench';
 import { AsyncCache, withCircuitBreaker, withDedup, type AsyncLoader } from '../src/cache/index.ts';
 import { GcLog } from './gc-log.ts';
+import { cellsOf, median, runRound, type Round } from './harness.ts';
 import { machineInfo, machineLine } from './machine.ts';
+import { printLabels, printTable } from './report.ts';
 
 const ENTRIES = 4096;
 const BATCH = ENTRIES;
@@ -123,45 +124,6 @@ function makeCases(): { cases: Case[]; verify: () => void } {
   return { cases, verify };
 }
 
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-interface Cell { readonly ns: number; readonly samples: number; readonly scavenges: number }
-
-async function round(cases: readonly Case[], timeMs: number, warmupMs: number, gc: GcLog): Promise<Map<string, Cell>> {
-  const windows = new Map<string, { from: number; to: number }>();
-  const bench = new Bench({
-    time: timeMs, warmupTime: warmupMs, throws: true,
-    setup: (task, mode) => {
-      if (mode !== 'run' || task === undefined) return;
-      globalThis.gc?.();
-      windows.set(task.name, { from: performance.now(), to: Infinity });
-    },
-    teardown: (task, mode) => {
-      const w = task === undefined ? undefined : windows.get(task.name);
-      if (mode === 'run' && w !== undefined) w.to = performance.now();
-    },
-  });
-  for (const c of cases) bench.add(c.id, c.batch);
-  bench.runSync();
-  await gc.flush();
-  const cells = new Map<string, Cell>();
-  for (const task of bench.tasks) {
-    const r = task.result;
-    if (r.state !== 'completed') throw new Error(`task ${task.name} ended ${r.state}`);
-    const w = windows.get(task.name);
-    cells.set(task.name, {
-      ns: (r.latency.p50 * 1e6) / BATCH,
-      samples: r.latency.samplesCount,
-      scavenges: w === undefined ? 0 : gc.countBetween(w.from, w.to),
-    });
-  }
-  return cells;
-}
-
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
   const rounds = quick ? 1 : 3;
@@ -173,8 +135,9 @@ async function main(): Promise<void> {
   const { cases, verify } = makeCases();
   const gc = new GcLog();
   gc.start();
-  const results: Map<string, Cell>[] = [];
-  for (let k = 0; k < rounds; k++) results.push(await round(cases, timeMs, warmupMs, gc));
+  const results: Round[] = [];
+  // in the listed order, as before the shared runner: Map.get first, then its cache twin
+  for (let k = 0; k < rounds; k++) results.push(await runRound(cases, { timeMs, warmupMs, opsPerBatch: BATCH, shuffle: false }, gc));
   gc.stop();
 
   for (const c of cases) {
@@ -183,9 +146,9 @@ async function main(): Promise<void> {
   verify();
 
   const summary = new Map(cases.map((c) => {
-    const cells = results.map((r) => r.get(c.id)).filter((x) => x !== undefined);
-    const ns = cells.map((x) => x.ns);
-    const hits = cells.reduce((s, x) => s + x.samples * BATCH, 0);
+    const cells = cellsOf(results, c.id);
+    const ns = cells.map((x) => x.medianNs);
+    const hits = cells.reduce((s, x) => s + x.batches * BATCH, 0);
     const scav = cells.reduce((s, x) => s + x.scavenges, 0);
     return [c.id, { ns: median(ns), min: Math.min(...ns), max: Math.max(...ns), scavPer1M: (scav * 1e6) / hits, scav, hits }];
   }));
@@ -198,13 +161,9 @@ async function main(): Promise<void> {
       ref === undefined ? '' : `${(s.ns / ref.ns).toFixed(2)} (${c.ref ?? ''})`,
       ref === undefined ? '' : (s.ns - ref.ns).toFixed(2), (s.hits / 1e6).toFixed(1), String(s.scav), s.scavPer1M.toFixed(1)];
   });
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: readonly string[]): string => cells.map((x, i) => (i === 0 ? x.padEnd(widths[i]) : x.padStart(widths[i]))).join('  ');
+  printTable(head, rows);
   console.log();
-  console.log(line(head));
-  for (const r of rows) console.log(line(r));
-  console.log();
-  for (const c of cases) console.log(`  ${c.id.padEnd(widths[0])}  ${c.label}`);
+  printLabels(cases);
   const peekScav = cases.filter((c) => c.id.startsWith('peek') || c.id.startsWith('layers')).reduce((s, c) => s + (summary.get(c.id)?.scav ?? 0), 0);
   console.log(`\npeek hits: ${peekScav} scavenges in total (must be 0); sums checked for every synchronous case`);
   if (peekScav !== 0 && globalThis.gc !== undefined) process.exitCode = 1;

@@ -62,8 +62,16 @@ export function cpuSnapshot(): CpuSnapshot | null {
   };
 }
 
+/** CPU taken by others while we measured, in cores (1 = one core busy the whole time). */
+export interface ForeignLoad {
+  /** Cores used by other processes (the machine's busy time minus this process's, all threads). */
+  readonly others: number;
+  /** Cores stolen by the hypervisor. */
+  readonly steal: number;
+}
+
 /** Cores used by other processes, and cores stolen by the hypervisor, between two snapshots. */
-export function foreignLoad(a: CpuSnapshot | null, b: CpuSnapshot | null): { others: number; steal: number } | null {
+export function foreignLoad(a: CpuSnapshot | null, b: CpuSnapshot | null): ForeignLoad | null {
   if (a === null || b === null) return null;
   const wallS = (b.wallMs - a.wallMs) / 1000;
   if (wallS <= 0) return null;
@@ -73,4 +81,28 @@ export function foreignLoad(a: CpuSnapshot | null, b: CpuSnapshot | null): { oth
     others: Math.max(0, (busyS - ownS) / wallS),
     steal: (b.stealTicks - a.stealTicks) / TICKS_PER_SECOND / wallS,
   };
+}
+
+/** `other processes 0.12 cores, steal 0.00`, or `n/a` without /proc/stat. */
+export function loadText(load: ForeignLoad | null): string {
+  return load === null ? 'n/a' : `other processes ${load.others.toFixed(2)} cores, steal ${load.steal.toFixed(2)}`;
+}
+
+/** Other processes may use up to this many cores during a measurement before it is repeated. */
+export const QUIET_CORES = 0.25;
+
+/**
+ * Runs `measure` up to `tries` times, until one ran while other processes used at most
+ * {@link QUIET_CORES}, and returns the quietest with the number of attempts. `mayRetry` can stop
+ * the repeats early (a time budget).
+ */
+export function quietest<T>(tries: number, measure: (attempt: number) => T, loadOf: (x: T) => ForeignLoad | null, mayRetry: () => boolean = () => true): { best: T; tries: number } {
+  const others = (x: T): number => loadOf(x)?.others ?? 0;
+  let best = measure(1);
+  let attempt = 1;
+  while (attempt < tries && others(best) > QUIET_CORES && mayRetry()) {
+    const again = measure(++attempt);
+    if (others(again) < others(best)) best = again;
+  }
+  return { best, tries: attempt };
 }

@@ -2,17 +2,16 @@
  * Allocation benchmark: `npm run bench [-- --quick] [-- --json [path]]`. See bench/README.md.
  * @module
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Bench } from 'tinybench';
-import { CHECKS } from '../src/build.ts';
 import { BATCH, checkTally, type AllocCase } from './cases/case.ts';
 import { float32ArrayCase, glMatrixCase } from './cases/gc-objects.ts';
 import { bumpCase, freeListCase } from './cases/handwritten.ts';
 import { libraryCases } from './cases/library.ts';
+import { assertBuild } from './child.ts';
+import { parseCli } from './cli.ts';
 import { GcLog } from './gc-log.ts';
-import { cpuSnapshot, foreignLoad, machineInfo, machineLine } from './machine.ts';
+import { cellsOf, median, runRound, type Round } from './harness.ts';
+import { loadText, machineInfo, machineLine } from './machine.ts';
+import { fmt, printLabels, printTable, resultsPath, writeJson } from './report.ts';
 
 interface Options {
   readonly quick: boolean;
@@ -28,103 +27,14 @@ interface Config {
   readonly warmupMs: number;
 }
 
-/** One case in one round. */
-interface RoundCell {
-  readonly medianNs: number;
-  readonly meanNs: number;
-  readonly batches: number;
-  readonly scavenges: number;
-}
-
-interface Round {
-  readonly order: string[];
-  readonly cells: Map<string, RoundCell>;
-  readonly load: { others: number; steal: number } | null;
-}
-
-const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const USAGE = 'usage: npm run bench -- [--quick] [--json [path]] [--build checked|fast]';
 
 function parseOptions(argv: readonly string[]): Options {
-  let quick = false;
-  let json: string | null = null;
-  let wantJson = false;
-  let build: Options['build'] = 'checked';
-  for (let k = 0; k < argv.length; k++) {
-    const a = argv[k];
-    if (a === '--quick') quick = true;
-    else if (a === '--build' && (argv[k + 1] === 'checked' || argv[k + 1] === 'fast')) build = argv[++k] as Options['build'];
-    else if (a === '--json') {
-      wantJson = true;
-      if (k + 1 < argv.length && !argv[k + 1].startsWith('--')) json = argv[++k];
-    } else throw new Error(`unknown argument ${a}\n${USAGE}`);
-  }
-  const date = new Date().toISOString().slice(0, 10);
-  if (json === null && (wantJson || !quick)) json = join(BENCH_DIR, 'results', `alloc-${date}-${build}.json`);
-  if ((build === 'fast') === CHECKS) {
-    throw new Error(`--build ${build} but the library was loaded as the ${CHECKS ? 'checked' : 'fast'} build; ` +
-      'the fast build needs --import ./bench/fast-build.mjs before tsx (npm run bench does both)');
-  }
-  return { quick, json, build };
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-function shuffled<T>(xs: readonly T[]): T[] {
-  const a = [...xs];
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1));
-    [a[i], a[j]] = [a[j], a[i]];
-  }
-  return a;
-}
-
-async function runRound(cases: readonly AllocCase[], cfg: Config, gcLog: GcLog): Promise<Round> {
-  const windows = new Map<string, { from: number; to: number }>();
-  const bench = new Bench({
-    time: cfg.timeMs,
-    warmupTime: cfg.warmupMs,
-    throws: true,
-    setup: (task, mode) => {
-      if (mode !== 'run' || task === undefined) return;
-      globalThis.gc?.(); // start each task with an empty young generation
-      windows.set(task.name, { from: performance.now(), to: Infinity });
-    },
-    teardown: (task, mode) => {
-      const w = task === undefined ? undefined : windows.get(task.name);
-      if (mode === 'run' && w !== undefined) w.to = performance.now();
-    },
-  });
-  const order = shuffled(cases).map((c) => {
-    bench.add(c.id, c.batch);
-    return c.id;
-  });
-  globalThis.gc?.();
-  const before = cpuSnapshot();
-  bench.runSync();
-  const load = foreignLoad(before, cpuSnapshot());
-  await gcLog.flush();
-  const cells = new Map<string, RoundCell>();
-  for (const task of bench.tasks) {
-    const r = task.result;
-    if (r.state !== 'completed') throw new Error(`task ${task.name} ended ${r.state}`);
-    const w = windows.get(task.name);
-    cells.set(task.name, {
-      medianNs: (r.latency.p50 * 1e6) / BATCH,
-      meanNs: (r.latency.mean * 1e6) / BATCH,
-      batches: r.latency.samplesCount,
-      scavenges: w === undefined ? 0 : gcLog.countBetween(w.from, w.to),
-    });
-  }
-  return { order, cells, load };
-}
-
-function fmt(x: number, digits = 2): string {
-  return Number.isFinite(x) ? x.toFixed(digits) : '-';
+  const args = parseCli(argv, { builds: ['checked', 'fast'] }, USAGE);
+  const build = (args.build ?? 'checked') as Options['build'];
+  const json = args.jsonPath ?? (args.json || !args.quick ? resultsPath('alloc', `-${build}`) : null);
+  assertBuild(build);
+  return { quick: args.quick, json, build };
 }
 
 async function main(): Promise<void> {
@@ -142,10 +52,9 @@ async function main(): Promise<void> {
   gcLog.start();
   const rounds: Round[] = [];
   for (let k = 0; k < cfg.rounds; k++) {
-    const round = await runRound(cases, cfg, gcLog);
+    const round = await runRound(cases, { timeMs: cfg.timeMs, warmupMs: cfg.warmupMs, opsPerBatch: BATCH }, gcLog);
     rounds.push(round);
-    const load = round.load === null ? 'n/a' : `other processes ${fmt(round.load.others)} cores, steal ${fmt(round.load.steal)}`;
-    console.log(`round ${k + 1}/${cfg.rounds}: order ${round.order.join(', ')}; ${load}`);
+    console.log(`round ${k + 1}/${cfg.rounds}: order ${round.order.join(', ')}; ${loadText(round.load)}`);
   }
   gcLog.stop();
 
@@ -155,7 +64,7 @@ async function main(): Promise<void> {
   }
 
   const summary = cases.map((c) => {
-    const cells = rounds.map((r) => r.cells.get(c.id)).filter((x) => x !== undefined);
+    const cells = cellsOf(rounds, c.id);
     const medians = cells.map((x) => x.medianNs);
     const ops = cells.reduce((s, x) => s + x.batches * BATCH, 0);
     const scavenges = cells.reduce((s, x) => s + x.scavenges, 0);
@@ -179,27 +88,19 @@ async function main(): Promise<void> {
     r.id, fmt(r.medianNs), `${fmt(r.minNs)}-${fmt(r.maxNs)}`, fmt(r.meanNs), fmt(r.xBump),
     r.ref === 'bump' ? '' : `${fmt(r.xRef)} (${r.ref})`, fmt(r.scavengesPer1M, 1),
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const line = (cells: readonly string[]): string => cells.map((x, i) => (i === 0 ? x.padEnd(widths[i]) : x.padStart(widths[i]))).join('  ');
+  printTable(head, rows);
   console.log();
-  console.log(line(head));
-  for (const row of rows) console.log(line(row));
-  console.log();
-  for (const r of results) console.log(`  ${r.id.padEnd(widths[0])}  ${r.label}`);
+  printLabels(results);
 
   const sink = cases.reduce((s, c) => s + c.tally.acc, 0);
   const seconds = (performance.now() - t0) / 1000;
   console.log(`\nsink ${sink} (all accumulators and allocator invariants checked); ${fmt(seconds, 1)} s`);
 
   if (opts.json !== null) {
-    mkdirSync(dirname(opts.json), { recursive: true });
-    const doc = {
+    writeJson(opts.json, {
       date: new Date().toISOString(), machine, quick: opts.quick, build: opts.build, config: { ...cfg, batch: BATCH },
       rounds: rounds.map((r) => ({ order: r.order, load: r.load })), results, sink, seconds,
-    };
-    const round3 = (_key: string, v: unknown): unknown => (typeof v === 'number' ? Math.round(v * 1000) / 1000 : v);
-    writeFileSync(opts.json, `${JSON.stringify(doc, round3, 2)}\n`);
-    console.log(`wrote ${opts.json}`);
+    });
   }
 }
 

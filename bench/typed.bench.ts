@@ -14,31 +14,24 @@
  * PerformanceObserver 'gc' entries) while it is measured, after warm-up.
  * @module
  */
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { vec3 } from 'gl-matrix';
-import { Bench } from 'tinybench';
 import { createMemory } from '../src/index.ts';
 import { cursor } from '../src/typed/cursor.ts';
 import { takeSlot } from '../src/typed/dispose.ts';
 import { struct } from '../src/typed/struct.ts';
 import { createTemps } from '../src/typed/temps.ts';
 import { loop as usingLoop } from '../test/fixtures/typed-using.compiled.mjs';
+import { BATCH, BATCH_SUM, checkTally, newTally, type AllocCase } from './cases/case.ts';
+import { glMatrixCase } from './cases/gc-objects.ts';
+import { bumpCase } from './cases/handwritten.ts';
+import { poolAllocFreeCase } from './cases/library.ts';
+import { runChild, sendResult } from './child.ts';
 import { GcLog } from './gc-log.ts';
-import { cpuSnapshot, foreignLoad, machineInfo, machineLine } from './machine.ts';
+import { median, runRound, shuffled } from './harness.ts';
+import { loadText, machineInfo, machineLine } from './machine.ts';
+import { fmt, printTable } from './report.ts';
 
-const BATCH = 4096;
-/** What one batch adds to an accumulator: 0.5 * (0 + 1 + ... + 4095), exact in float32. */
-const BATCH_SUM = 0.5 * (BATCH * (BATCH - 1)) / 2;
 const TARGET_RATIO = 1.5;
-
-interface Case {
-  readonly id: string;
-  readonly label: string;
-  readonly batch: () => void;
-  readonly tally: { acc: number; batches: number };
-  readonly verify?: () => void;
-}
 
 /** One case in one round of one process. */
 interface Cell {
@@ -62,47 +55,21 @@ interface ChildResult {
   readonly gc: GcCell[];
 }
 
-/** The hand-written reference: a class with a number cursor returning a byte offset. */
-class Bump {
-  private cursor = 0;
-  constructor(private readonly capacity: number) {}
-  alloc(size: number): number {
-    const p = this.cursor;
-    const next = p + size;
-    if (next > this.capacity) throw new RangeError(`bump: ${size} bytes do not fit`);
-    this.cursor = next;
-    return p;
-  }
-  reset(): void {
-    this.cursor = 0;
-  }
-}
-
-/** Module-level sink, so escape analysis cannot delete `vec3.create()`. */
-const sink: { last: unknown } = { last: null };
-
-function makeCases(): Case[] {
-  const bumpTally = { acc: 0, batches: 0 };
-  const f32 = new Float32Array(new SharedArrayBuffer(BATCH * 12));
-  const bump = new Bump(BATCH * 12);
-
-  const tmpTally = { acc: 0, batches: 0 };
+function makeCases(): AllocCase[] {
+  const tmpTally = newTally();
   const memory = createMemory({ size: 1 << 20 });
   const tmp = createTemps(memory, { vec3: BATCH, vec2: 0, vec4: 0, quat: 0, mat3: 0, mat4: 0 });
 
-  const resetTally = { acc: 0, batches: 0 };
+  const resetTally = newTally();
   const memory2 = createMemory({ size: 1 << 20 });
   const tmp2 = createTemps(memory2, { vec3: BATCH, vec2: 0, vec4: 0, quat: 0, mat3: 0, mat4: 0 });
-
-  const glTally = { acc: 0, batches: 0 };
 
   // disposables: a pool slot per op, written and read like a temporary, then given back
   const slots = createMemory({ size: 1 << 20 });
   const pool = slots.createPool('slots', { slotSize: 16, align: 16, capacity: 64 });
   const sf32 = slots.f32;
-  const poolTally = { acc: 0, batches: 0 };
-  const loanTally = { acc: 0, batches: 0 };
-  const usingTally = { acc: 0, batches: 0 };
+  const loanTally = newTally();
+  const usingTally = newTally();
   const lib = { takeSlot, stackScope: () => { throw new Error('unused'); } };
 
   // a struct cursor moved over 64 structs, the same op through a vec3 field
@@ -110,7 +77,7 @@ function makeCases(): Case[] {
   const structs = createMemory({ size: 1 << 20 });
   const base = structs.createArena('structs', { capacity: 64 * Particle.size, frames: 0 }).alloc(64 * Particle.size, 16);
   const c = cursor(structs, Particle);
-  const cursorTally = { acc: 0, batches: 0 };
+  const cursorTally = newTally();
   return [
     {
       id: 'cursor (AoS)', label: 'cursor.at(struct i % 64), then pos.x/.y/.z = ..., read pos.y: a struct field through the reusable cursor', tally: cursorTally,
@@ -127,24 +94,7 @@ function makeCases(): Case[] {
         cursorTally.batches++;
       },
     },
-    {
-      id: 'pool.alloc+free', label: 'pool.alloc(), offsetOf, write/read, pool.free(): the reference for takeSlot', tally: poolTally,
-      batch: () => {
-        let acc = 0;
-        for (let i = 0; i < BATCH; i++) {
-          const h = pool.alloc();
-          const q = pool.offsetOf(h) >> 2;
-          sf32[q] = i;
-          sf32[q + 1] = i * 0.5;
-          sf32[q + 2] = -i;
-          acc += sf32[q + 1];
-          pool.free(h);
-        }
-        poolTally.acc += acc;
-        poolTally.batches++;
-      },
-      verify: () => { pool.checkInvariants(); },
-    },
+    poolAllocFreeCase(pool, sf32, { id: 'pool.alloc+free', label: 'pool.alloc(), offsetOf, write/read, pool.free(): the reference for takeSlot' }),
     {
       id: 'takeSlot+dispose', label: 'takeSlot(pool) (a recycled SlotLoan), write/read at .offset, .dispose()', tally: loanTally,
       batch: () => {
@@ -170,22 +120,7 @@ function makeCases(): Case[] {
         usingTally.batches++;
       },
     },
-    {
-      id: 'bump', label: 'hand-written bump: number cursor, offset into a Float32Array over a SAB; reset per batch', tally: bumpTally,
-      batch: () => {
-        let acc = 0;
-        for (let i = 0; i < BATCH; i++) {
-          const q = bump.alloc(12) >> 2;
-          f32[q] = i;
-          f32[q + 1] = i * 0.5;
-          f32[q + 2] = -i;
-          acc += f32[q + 1];
-        }
-        bump.reset();
-        bumpTally.acc += acc;
-        bumpTally.batches++;
-      },
-    },
+    bumpCase(12, 'hand-written bump: number cursor, offset into a Float32Array over a SAB; reset per batch'),
     {
       id: 'tmp.vec3', label: "tmp.vec3(): next pre-built view of the ring; memory.advance() per batch (the ring starts over with the frame)", tally: tmpTally,
       batch: () => {
@@ -223,38 +158,8 @@ function makeCases(): Case[] {
         resetTally.batches++;
       },
     },
-    {
-      id: 'vec3.create', label: 'gl-matrix vec3.create() per op (GC), kept in a module-level sink', tally: glTally,
-      batch: () => {
-        let acc = 0;
-        for (let i = 0; i < BATCH; i++) {
-          const v = vec3.create();
-          v[0] = i;
-          v[1] = i * 0.5;
-          v[2] = -i;
-          acc += v[1];
-          sink.last = v;
-        }
-        glTally.acc += acc;
-        glTally.batches++;
-      },
-    },
+    glMatrixCase('gl-matrix vec3.create() per op (GC), kept in a module-level sink'),
   ];
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-function shuffled<T>(xs: readonly T[]): T[] {
-  const a = [...xs];
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1));
-    [a[i], a[j]] = [a[j], a[i]];
-  }
-  return a;
 }
 
 /** Runs `rounds` rounds in this process; every case in a fresh Bench, shuffled, per round. */
@@ -264,31 +169,13 @@ async function child(rounds: number, timeMs: number, gcBatches: number): Promise
   gcLog.start();
   const out: Cell[][] = [];
   for (let r = 0; r < rounds; r++) {
-    const windows = new Map<string, { from: number; to: number }>();
-    const bench = new Bench({
-      time: timeMs, warmupTime: timeMs / 2, throws: true,
-      setup: (task, mode) => {
-        if (mode !== 'run' || task === undefined) return;
-        globalThis.gc?.(); // an empty young generation at the start of each measured task
-        windows.set(task.name, { from: performance.now(), to: Infinity });
-      },
-      teardown: (task, mode) => {
-        const w = task === undefined ? undefined : windows.get(task.name);
-        if (mode === 'run' && w !== undefined) w.to = performance.now();
-      },
-    });
-    for (const c of shuffled(cases)) bench.add(c.id, c.batch);
-    const before = cpuSnapshot();
-    bench.runSync();
-    const load = foreignLoad(before, cpuSnapshot());
-    await gcLog.flush();
-    out.push(bench.tasks.map((t) => {
-      const res = t.result;
-      if (res.state !== 'completed') throw new Error(`task ${t.name} ended ${res.state}`);
-      const w = windows.get(t.name) ?? { from: 0, to: 0 };
-      return { id: t.name, medianNs: (res.latency.p50 * 1e6) / BATCH, meanNs: (res.latency.mean * 1e6) / BATCH, ops: res.latency.samplesCount * BATCH, scavenges: gcLog.countBetween(w.from, w.to) };
+    const round = await runRound(cases, { timeMs, warmupMs: timeMs / 2, opsPerBatch: BATCH }, gcLog);
+    out.push(round.order.map((id) => {
+      const c = round.cells.get(id);
+      if (c === undefined) throw new Error(`no cell for ${id}`);
+      return { id, medianNs: c.medianNs, meanNs: c.meanNs, ops: c.batches * BATCH, scavenges: c.scavenges };
     }));
-    console.error(`  round ${r + 1}: order ${bench.tasks.map((t) => t.name).join(', ')}; other processes ${load === null ? 'n/a' : load.others.toFixed(2)} cores`);
+    console.error(`  round ${r + 1}: order ${round.order.join(', ')}; ${loadText(round.load)}`);
   }
   // steady state: the batch function is optimized by now (warmed again here), and nothing between
   // two calls allocates, so every scavenge in the window comes from the case itself
@@ -304,15 +191,11 @@ async function child(rounds: number, timeMs: number, gcBatches: number): Promise
   }
   gcLog.stop();
   for (const c of cases) {
-    if (c.tally.acc !== c.tally.batches * BATCH_SUM) throw new Error(`case ${c.id}: accumulator ${c.tally.acc} != ${c.tally.batches * BATCH_SUM}`);
+    checkTally(c);
     c.verify?.();
   }
   const result: ChildResult = { rounds: out, gc };
-  console.log(`RESULT ${JSON.stringify(result)}`);
-}
-
-function fmt(x: number, digits = 2): string {
-  return Number.isFinite(x) ? x.toFixed(digits) : '-';
+  sendResult(result);
 }
 
 function parent(argv: readonly string[]): void {
@@ -330,11 +213,7 @@ function parent(argv: readonly string[]): void {
   const results: ChildResult[] = [];
   for (let p = 0; p < processes; p++) {
     console.log(`process ${p + 1}/${processes}`);
-    const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', self, '--child', String(rounds), String(timeMs), String(gcBatches)],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-    const line = r.stdout.split('\n').find((l) => l.startsWith('RESULT '));
-    if (r.status !== 0 || line === undefined) throw new Error(`child process failed (status ${String(r.status)})\n${r.stdout}`);
-    results.push(JSON.parse(line.slice(7)) as ChildResult);
+    results.push(runChild(self, ['--child', String(rounds), String(timeMs), String(gcBatches)]) as ChildResult);
   }
   const ids = ['bump', 'tmp.vec3', 'tmp.vec3 (reset)', 'vec3.create', 'pool.alloc+free', 'takeSlot+dispose', 'using (tsc ES2022)', 'cursor (AoS)'];
   const rows = ids.map((id) => {
@@ -352,10 +231,7 @@ function parent(argv: readonly string[]): void {
   const head = ['case', 'median ns/op', 'min-max', 'fast', 'mean incl. GC', 'x bump', 'x bump (fast)', 'scav. steady', 'per 1M ops', 'scav. in tinybench'];
   const table = rows.map((r) => [r.id, fmt(r.median), `${fmt(r.min)}-${fmt(r.max)}`, fmt(r.fast), fmt(r.mean), fmt(r.median / bump.median),
     fmt(r.fast / bump.fast), String(r.gcScavenges), fmt((r.gcScavenges * 1e6) / r.gcOps, 1), String(r.benchScavenges)]);
-  const widths = head.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
-  const line = (cells: readonly string[]): string => cells.map((x, i) => (i === 0 ? x.padEnd(widths[i]) : x.padStart(widths[i]))).join('  ');
-  console.log(`\n${line(head)}`);
-  for (const row of table) console.log(line(row));
+  printTable(head, table);
   console.log('\n"scav. steady": scavenges during the GC check; "scav. in tinybench": during the timed runs, which include tinybench\'s own sample arrays.');
   const tmp = rows[1];
   const ratio = tmp.median / bump.median;

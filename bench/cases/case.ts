@@ -21,7 +21,11 @@ export interface Tally {
   batches: number;
 }
 
-/** One benchmarked allocation strategy. */
+/**
+ * One benchmarked allocation strategy. Each case writes its own loop (the op's lines repeat
+ * from case to case): a loop shared by cases that run in one process would see several
+ * allocators at one call site, and measure V8's polymorphic inline caches instead.
+ */
 export interface AllocCase {
   /** Short id for the table and the JSON. */
   readonly id: string;

@@ -29,11 +29,11 @@ export function float32ArrayCase(): AllocCase {
 }
 
 /** gl-matrix `vec3.create()` per op, kept in a module-level sink. */
-export function glMatrixCase(): AllocCase {
+export function glMatrixCase(label = 'gl-matrix vec3.create() per op (GC)'): AllocCase {
   const tally = newTally();
   return {
     id: 'vec3.create',
-    label: 'gl-matrix vec3.create() per op (GC)',
+    label,
     tally,
     batch: () => {
       let acc = 0;

@@ -6,7 +6,7 @@
 import { BATCH, newTally, type AllocCase } from './case.ts';
 
 /** A bump allocator with its cursor in a plain object field (PERF-BASELINE A4). */
-class Bump {
+export class Bump {
   private cursor = 0;
   constructor(private readonly capacity: number) {}
 
@@ -26,7 +26,7 @@ class Bump {
 }
 
 /** A free list of slot indexes linked through an Int32Array, head in a field (PERF-BASELINE A9). */
-class FreeList {
+export class FreeList {
   private head = 0;
   private readonly next: Int32Array;
   constructor(capacity: number) {
@@ -49,20 +49,23 @@ class FreeList {
   }
 }
 
-/** Hand-written bump allocator over a SAB, reset per batch: the "x bump" reference. */
-export function bumpCase(): AllocCase {
-  const buffer = new SharedArrayBuffer(BATCH * 16);
+/**
+ * Hand-written bump allocator over a SAB, reset per batch: the "x bump" reference.
+ * `bytes` per op (16 here, 12 for a vec3 in typed.bench.ts); the SAB holds one batch.
+ */
+export function bumpCase(bytes = 16, label = 'hand-written bump, JS field cursor, offset into a SAB; reset per batch'): AllocCase {
+  const buffer = new SharedArrayBuffer(BATCH * bytes);
   const f32 = new Float32Array(buffer);
   const bump = new Bump(buffer.byteLength);
   const tally = newTally();
   return {
     id: 'bump',
-    label: 'hand-written bump, JS field cursor, offset into a SAB; reset per batch',
+    label,
     tally,
     batch: () => {
       let acc = 0;
       for (let i = 0; i < BATCH; i++) {
-        const q = bump.alloc(16) >> 2;
+        const q = bump.alloc(bytes) >> 2;
         f32[q] = i;
         f32[q + 1] = i * 0.5;
         f32[q + 2] = -i;
@@ -95,6 +98,66 @@ export function freeListCase(): AllocCase {
         f32[q + 2] = -i;
         acc += f32[q + 1];
         pool.free(s);
+      }
+      tally.acc += acc;
+      tally.batches++;
+    },
+  };
+}
+
+/**
+ * Chunks of a shared buffer taken with one `Atomics.add` on a shared cursor, a plain JS cursor
+ * inside (PERF-BASELINE B, best row): the hand-written twin of the arena's lanes.
+ */
+export class ChunkBump {
+  private cur = 0;
+  private end = 0;
+  /** `cursor[word]` is the shared cursor, in bytes of a buffer of `capacity` bytes. */
+  constructor(private readonly cursor: Int32Array, private readonly word: number, private readonly capacity: number, private readonly chunkBytes: number) {}
+
+  /** Returns the byte offset of `size` fresh bytes. */
+  alloc(size: number): number {
+    const p = this.cur;
+    const next = p + size;
+    if (next > this.end) return this.refill(size);
+    this.cur = next;
+    return p;
+  }
+
+  private refill(size: number): number {
+    const start = Atomics.add(this.cursor, this.word, this.chunkBytes);
+    if (start + this.chunkBytes > this.capacity) throw new RangeError(`chunk bump: the ${this.capacity} bytes are used up`);
+    this.cur = start + size;
+    this.end = start + this.chunkBytes;
+    return start;
+  }
+
+  /** Gives up the current chunk (the shared cursor is reset by its owner). */
+  drop(): void {
+    this.cur = this.end = 0;
+  }
+}
+
+/**
+ * {@link ChunkBump} alloc(16) per op over `buffer`; the caller drops the chunk and resets the
+ * cursor per frame. The same loop as `arenaLaneCase` on purpose: both run in one worker, and a
+ * shared loop would make its `alloc` call site polymorphic (see bench/README.md, "Files").
+ */
+export function chunkBumpCase(bump: ChunkBump, buffer: SharedArrayBuffer): AllocCase {
+  const f32 = new Float32Array(buffer);
+  const tally = newTally();
+  return {
+    id: 'chunk-ref',
+    label: 'hand-written chunks of 64 KiB by Atomics.add on a shared cursor, JS cursor inside',
+    tally,
+    batch: () => {
+      let acc = 0;
+      for (let i = 0; i < BATCH; i++) {
+        const q = bump.alloc(16) >> 2;
+        f32[q] = i;
+        f32[q + 1] = i * 0.5;
+        f32[q + 2] = -i;
+        acc += f32[q + 1];
       }
       tally.acc += acc;
       tally.batches++;
