@@ -99,9 +99,27 @@ export function initArena(i32: Int32Array, offset: number, o: ArenaOptions, fram
   }
 }
 
+/** Segment word indexes are the same in every buffer: built once per index, so advance() allocates nothing. */
+const wordsCache = new Map<number, SegmentWords>();
 function segmentWords(base: number, seg: number): SegmentWords {
   const s = base + A_SEG + 4 * seg;
-  return { cursor: s + S_CURSOR, epoch: s + S_EPOCH, leases: s + S_LEASES };
+  let w = wordsCache.get(s);
+  if (w === undefined) {
+    w = Object.freeze({ cursor: s + S_CURSOR, epoch: s + S_EPOCH, leases: s + S_LEASES });
+    wordsCache.set(s, w);
+  }
+  return w;
+}
+
+/** One AtomicOps per buffer view, for the frame clock's calls. */
+const opsCache = new WeakMap<Int32Array, AtomicOps>();
+function opsFor(i32: Int32Array): AtomicOps {
+  let o = opsCache.get(i32);
+  if (o === undefined) {
+    o = new AtomicOps(i32);
+    opsCache.set(i32, o);
+  }
+  return o;
 }
 
 /**
@@ -114,7 +132,7 @@ export function lockForAdvance(i32: Int32Array, offset: number, next: number): b
   const b = offset >> 2;
   const frames = i32[b + A_FRAMES];
   if (frames === 0) return true;
-  return lockSegment(new AtomicOps(i32), segmentWords(b, next % frames)) === 0;
+  return lockSegment(opsFor(i32), segmentWords(b, next % frames)) === 0;
 }
 
 /**
@@ -138,7 +156,7 @@ export function commitAdvance(i32: Int32Array, u8: Uint8Array, f64: Float64Array
   Atomics.add(i32, b + A_RESETS, 1);
   Atomics.add(i32, b + A_SEG + 4 * (next % frames) + S_GEN, 1);
   i32.fill(0, b + A_LANE_BYTES, b + A_LANE_BYTES + MAX_THREADS);
-  recycleSegment(new AtomicOps(i32), segmentWords(b, next % frames), next);
+  recycleSegment(opsFor(i32), segmentWords(b, next % frames), next);
 }
 
 /** Undoes `lockForAdvance` when another arena refused. @internal */
@@ -226,7 +244,7 @@ export class FrameArena {
     this.data = this.i32[this.base + A_DATA];
     this.red = CHECKS ? this.i32[this.base + A_RED] : 0;
     this.ops = new AtomicOps(this.i32);
-    this.segs = Array.from({ length: Math.max(1, this.frames) }, (_, seg) => Object.freeze(segmentWords(this.base, seg)));
+    this.segs = Array.from({ length: Math.max(1, this.frames) }, (_, seg) => segmentWords(this.base, seg));
     this.needAt = (c: number): number => {
       const from = this.segData + c;
       const contiguous = this.end !== 0 && from === this.end;

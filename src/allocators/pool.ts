@@ -41,9 +41,15 @@ const P_HEAD = 10;
 const P_FREE = 11;
 /** Word index of born[0]; born[i] = frame of the slot's last allocation (checked build). Constant. */
 const P_BORN = 12;
-/** Per thread id: free slots in that thread's private cache. */
+/**
+ * Per thread id t: free slots in that thread's private cache, at word P_CACHED + t * CACHED_STRIDE.
+ * Each count has a cache line of its own: the owner writes it on every alloc and free, and a
+ * shared line would make two workers' writes fight (false sharing).
+ */
 const P_CACHED = 16;
-const HEADER_WORDS = P_CACHED + MAX_THREADS;
+/** Words between two threads' cache counts: one 64-byte line. */
+const CACHED_STRIDE = 16;
+const HEADER_WORDS = P_CACHED + MAX_THREADS * CACHED_STRIDE;
 /** Header bytes, a multiple of 64. @internal */
 export const POOL_HEADER_BYTES = alignUp(HEADER_WORDS * 4, REGION_ALIGN);
 const HEADER_BYTES = POOL_HEADER_BYTES;
@@ -187,7 +193,7 @@ export class Pool {
     this.tagMask = this.linkBits >= 31 ? 1 : (2 ** (32 - this.linkBits)) - 1;
     this.batch = i32[b + P_BATCH];
     this.ownerTag = memory.threadId + 1;
-    this.cachedWord = b + P_CACHED + memory.threadId;
+    this.cachedWord = b + P_CACHED + memory.threadId * CACHED_STRIDE;
     this.cache = new Int32Array(2 * this.batch);
     this.poisonWords = this.slotSize % 4 === 0 && this.stride % 4 === 0 && this.slotSize <= 256 ? this.slotSize >> 2 : 0;
     this.ops = new AtomicOps(i32);
@@ -358,7 +364,7 @@ export class Pool {
   private cachedTotal(): number {
     let c = 0;
     const w = this.base + P_CACHED;
-    for (let t = 0; t < MAX_THREADS; t++) c += this.i32[w + t];
+    for (let t = 0; t < MAX_THREADS; t++) c += this.i32[w + t * CACHED_STRIDE];
     return c;
   }
 
