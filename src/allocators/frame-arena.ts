@@ -269,7 +269,7 @@ export class FrameArena {
    */
   alloc(size: number, align = 8): Offset {
     const p = (this.cur + align - 1) & -align;
-    const next = p + size + this.red;
+    const next = p + size + (CHECKS ? this.red : 0);
     if (next <= this.end && (!CHECKS || (size > 0 && (size | 0) === size && align > 0 && (align & (align - 1)) === 0 && (align | 0) === align))) {
       this.cur = next;
       this.allocations++;
@@ -295,7 +295,7 @@ export class FrameArena {
    */
   tryAlloc(size: number, align = 8): Offset {
     const p = (this.cur + align - 1) & -align;
-    const next = p + size + this.red;
+    const next = p + size + (CHECKS ? this.red : 0);
     if (next <= this.end && (!CHECKS || (size > 0 && (size | 0) === size && align > 0 && (align & (align - 1)) === 0 && (align | 0) === align))) {
       this.cur = next;
       this.allocations++;

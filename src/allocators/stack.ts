@@ -145,7 +145,7 @@ export class Stack {
     const top = this.top;
     const a = align < 4 ? 4 : align;
     const p = (top + BLOCK_HEADER + a - 1) & -a;
-    const end = p + size + this.red;
+    const end = p + size + (CHECKS ? this.red : 0);
     if (end > this.limit || (CHECKS && (i32[b + S_OWNER] !== this.tid || !(size > 0) || (size | 0) !== size || (align & (align - 1)) !== 0 || !(align > 0) || (align | 0) !== align))) {
       return this.pushError(size, align, end);
     }
