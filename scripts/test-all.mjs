@@ -61,6 +61,8 @@ step('typecheck', 'npx', ['tsc', '--noEmit']);
 }
 
 step('docs', 'npx', ['typedoc', '--logLevel', 'Warn']);
+// docs/PERFORMANCE.md's tables must match the committed bench results
+step('perf-doc', 'node', ['--import', 'tsx', 'bench/render-performance.ts', '--check']);
 // the benches must keep running: a short smoke run (no timing targets here)
 step('bench-smoke', 'node', ['--expose-gc', '--import', 'tsx', 'bench/run.ts', '--quick']);
 step('bench-smoke-fast', 'node', ['--expose-gc', '--import', './bench/fast-build.mjs', '--import', 'tsx', 'bench/run.ts', '--quick', '--build', 'fast']);
