@@ -3,7 +3,8 @@
  * MemoryError checks for the cache codes (some are not in MemoryErrorCode yet).
  */
 import { expect } from 'vitest';
-import { MemoryError } from '../src/index.ts';
+import type { MemoryError, MemoryErrorCode } from '../src/index.ts';
+import { expectMemoryError } from './helpers.ts';
 import type { EvictReason } from '../src/cache/index.ts';
 
 /** A promise with its resolve and reject. */
@@ -83,12 +84,7 @@ export function evictLog<K>(): { log: [K, string, EvictReason][]; onEvict: (key:
 
 /** Expects a MemoryError with `code` that links to its catalog entry; returns it. */
 export function expectCacheError(e: unknown, code: string): MemoryError {
-  expect(e, `expected MemoryError ${code}`).toBeInstanceOf(MemoryError);
-  const err = e as MemoryError;
-  expect(err.code as string).toBe(code);
-  expect(err.message).toContain(`[${code}]`);
-  expect(err.docs).toMatch(new RegExp(`ERRORS\\.md#${code.toLowerCase()}$`));
-  return err;
+  return expectMemoryError(e, code as MemoryErrorCode);
 }
 
 /** Runs `fn`, expects it to throw a MemoryError with `code`, and returns it. */

@@ -4,6 +4,7 @@ import { attachMemory, createMemory } from '../src/index.ts';
 import { POISON_I32 } from '../src/allocators/poison.ts';
 import { CHECKS, expectCode } from './helpers.ts';
 
+// Skipped in the fast build (node-fast) only: these checks are compiled out there (see itChecked).
 describe.runIf(CHECKS)('FrameArena checks', () => {
   it('INVALID_SIZE and INVALID_ALIGN, on the fast path too', () => {
     const m = createMemory({ size: 1 << 16 });

@@ -9,6 +9,7 @@ function pool(capacity = 8): { p: Pool; m: ReturnType<typeof createMemory> } {
   return { m, p: m.createPool('p', { slotSize: 16, align: 16, capacity, batch: 2 }) };
 }
 
+// Skipped in the fast build (node-fast) only: these checks are compiled out there (see itChecked).
 describe.runIf(CHECKS)('Pool checks', () => {
   it('INVALID_HANDLE for anything that is not a handle of this pool', () => {
     const { p } = pool(6); // indexes 6 and 7 fit in the 3 index bits but are no slots

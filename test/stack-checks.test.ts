@@ -9,6 +9,7 @@ function setup() {
   return { m, s: m.createStack('s', { capacity: 256 }) };
 }
 
+// Skipped in the fast build (node-fast) only: these checks are compiled out there (see itChecked).
 describe.runIf(CHECKS)('Stack checks', () => {
   it('LIFO_VIOLATION names both offsets; INVALID_OFFSET for non-blocks', () => {
     const { s } = setup();
