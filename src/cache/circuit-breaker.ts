@@ -5,9 +5,10 @@
  */
 import { MemoryError } from '../errors.ts';
 import { performanceClock, type Clock } from './clock.ts';
-import { abortedError, cacheError, cacheLabel, describeReason, invalidKeyError, invalidOption, isPositiveFinite, showKey } from './errors.ts';
+import { cacheError, cacheLabel, describeReason, invalidOption, isPositiveFinite, showKey } from './errors.ts';
 import type { CacheKey } from './key-hash.ts';
 import type { AsyncLoader, CacheValue, Compute, GetOptions } from './loader.ts';
+import { settleEarly } from './wait.ts';
 
 /**
  * Options of {@link withCircuitBreaker}. Bad values throw `INVALID_OPTION`.
@@ -149,11 +150,8 @@ export class CircuitBreakerLoader<K extends CacheKey, V extends CacheValue> impl
    * ```
    */
   get(key: K, compute: Compute<K, V>, options?: GetOptions): Promise<V> {
-    const signal = options?.signal;
-    if (signal?.aborted === true) return Promise.reject(abortedError(this.name, key, signal.reason));
-    if (typeof key !== 'number' && typeof key !== 'string') return Promise.reject(invalidKeyError(this.name, key));
-    const v = this.inner.peek(key);
-    if (v !== undefined) return Promise.resolve(v);
+    const early = settleEarly(this.name, this.inner, key, options?.signal);
+    if (early !== undefined) return early;
     const c = this.circuits.get(key);
     if (c !== undefined && c.phase !== CLOSED) {
       const now = this.clock.now();

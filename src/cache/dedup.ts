@@ -2,10 +2,9 @@
  * The dedup layer: concurrent misses of one key share a single computation.
  * @module
  */
-import { abortedError, invalidKeyError } from './errors.ts';
 import type { CacheKey } from './key-hash.ts';
 import type { AsyncLoader, CacheValue, Compute, GetOptions } from './loader.ts';
-import { checkTimeout, waitFor } from './wait.ts';
+import { checkTimeout, settleEarly, waitFor } from './wait.ts';
 
 /**
  * Counters of a {@link DedupLoader}.
@@ -96,10 +95,8 @@ export class DedupLoader<K extends CacheKey, V extends CacheValue> implements As
    */
   get(key: K, compute: Compute<K, V>, options?: GetOptions): Promise<V> {
     const signal = options?.signal;
-    if (signal?.aborted === true) return Promise.reject(abortedError(this.name, key, signal.reason));
-    if (typeof key !== 'number' && typeof key !== 'string') return Promise.reject(invalidKeyError(this.name, key));
-    const v = this.inner.peek(key);
-    if (v !== undefined) return Promise.resolve(v);
+    const early = settleEarly(this.name, this.inner, key, signal);
+    if (early !== undefined) return early;
     const timeoutMs = options?.timeoutMs;
     const bad = checkTimeout(this.name, timeoutMs);
     if (bad !== null) return Promise.reject(bad);

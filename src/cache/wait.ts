@@ -4,7 +4,7 @@
  * @module
  */
 import type { MemoryError } from '../errors.ts';
-import { abortedError, isPositiveFinite, invalidOption, timeoutError } from './errors.ts';
+import { abortedError, invalidKeyError, isPositiveFinite, invalidOption, timeoutError } from './errors.ts';
 
 /**
  * Checks a per-call `timeoutMs`: returns the error to reject with, or null. @internal
@@ -56,4 +56,19 @@ export function waitFor<T>(
     }
     if (timeoutMs !== undefined) timer = setTimeout(() => { quit(timeoutError(name, key, timeoutMs)); }, timeoutMs);
   });
+}
+
+/**
+ * What every layer's `get()` does first: reject an already aborted call or a bad key, and answer
+ * a hit from the inner loader at once. Returns that settled promise, or undefined when the layer
+ * has to do its own work.
+ * @internal
+ */
+export function settleEarly<K, V>(
+  name: string, inner: { peek(key: K): V | undefined }, key: K, signal: AbortSignal | undefined,
+): Promise<V> | undefined {
+  if (signal?.aborted === true) return Promise.reject(abortedError(name, key, signal.reason));
+  if (typeof key !== 'number' && typeof key !== 'string') return Promise.reject(invalidKeyError(name, key));
+  const v = inner.peek(key);
+  return v === undefined ? undefined : Promise.resolve(v);
 }
