@@ -5,7 +5,7 @@
  */
 import type { ArenaOptions, ArenaStats, Mark, Offset } from '../api.ts';
 import { CHECKS } from '../build.ts';
-import { poison } from './poison.ts';
+import { RED_BYTE, poison } from './poison.ts';
 import { type MemoryError, hex, memoryError } from '../errors.ts';
 import { G_FRAME, MAX_THREADS, REGION_ALIGN, alignUp } from '../memory/layout.ts';
 import type { Memory } from '../memory/memory.ts';
@@ -55,8 +55,6 @@ const MAX_FRAMES = 4;
 const LANE_HISTORY = 16;
 /** Default lane size. */
 const DEFAULT_LANE = 1 << 16;
-/** What every red-zone byte holds: 0xFD, the "fence" fill of native debug allocators. */
-const RED_BYTE = 0xfd;
 
 /**
  * Validates options and returns the region's size in bytes.

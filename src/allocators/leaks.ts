@@ -71,6 +71,12 @@ export interface LeakReport {
   readonly text: string;
 }
 
+/** The caller's stack, less the runtime's own frames: a leak report's call site. @internal */
+export function callSite(): string {
+  const stack = new Error().stack ?? '';
+  return stack.split('\n').slice(1).filter((l) => !/nebula-memory|src\/allocators|src\/memory/.test(l)).slice(0, 6).join('\n').trim() || 'unknown';
+}
+
 /** Builds a frozen report. @internal */
 export function leakReport(allocator: string, entries: readonly LeakEntry[], limit: number): LeakReport {
   const groups = new Map<string, { count: number; bytes: number }>();

@@ -15,9 +15,21 @@
  * ```
  */
 export const POISON_BYTE = 0xdd;
+/** What every red-zone (guard) byte holds: 0xFD, the "fence" fill of native debug allocators. @internal */
+export const RED_BYTE = 0xfd;
 /** Four poison bytes as an Int32. @internal */
 export const POISON_I32 = 0xdddddddd | 0;
 const POISON_F64 = new Float64Array(new Uint8Array(8).fill(POISON_BYTE).buffer)[0];
+
+/**
+ * Fills Int32 words [from, to) with the poison pattern. Small and kept apart from `poison()` so
+ * the engine inlines it into free() and pop(): a few plain stores beat a `fill()` call on a
+ * SharedArrayBuffer.
+ * @internal
+ */
+export function poisonWords(i32: Int32Array, from: number, to: number): void {
+  for (let k = from; k < to; k++) i32[k] = POISON_I32;
+}
 
 /**
  * Fills bytes [start, end) with the poison pattern. Small ranges (a pool slot, a stack block)
@@ -31,7 +43,7 @@ export function poison(u8: Uint8Array, i32: Int32Array, f64: Float64Array, start
   if (n <= 0) return;
   if (n <= 256) {
     if (((start | end) & 3) === 0) {
-      for (let w = start >> 2, z = end >> 2; w < z; w++) i32[w] = POISON_I32;
+      poisonWords(i32, start >> 2, end >> 2);
       return;
     }
     for (let b = start; b < end; b++) u8[b] = POISON_BYTE;

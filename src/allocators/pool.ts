@@ -6,8 +6,8 @@
 import type { Handle, Offset, PoolOptions, PoolStats } from '../api.ts';
 import { CHECKS } from '../build.ts';
 import { G_FRAME } from '../memory/layout.ts';
-import { POISON_I32, poison } from './poison.ts';
-import { type LeakEntry, type LeakReport, leakReport } from './leaks.ts';
+import { poison, poisonWords } from './poison.ts';
+import { type LeakEntry, type LeakReport, callSite, leakReport } from './leaks.ts';
 import { type SlotLoan, takeSlot } from '../typed/dispose.ts';
 import { hex, memoryError } from '../errors.ts';
 import { MAX_THREADS, REGION_ALIGN, alignUp } from '../memory/layout.ts';
@@ -57,12 +57,6 @@ const HEADER_BYTES = POOL_HEADER_BYTES;
 const MAX_SLOTS = 1 << 22;
 /** Generation bits kept in meta (meta is gen << 8 | owner in 31 bits). */
 const MAX_GEN_BITS = 23;
-
-/** The caller's stack, less the runtime's own frames. @internal */
-export function callSite(): string {
-  const stack = new Error().stack ?? '';
-  return stack.split('\n').slice(1).filter((l) => !/nebula-memory|src\/allocators|src\/memory/.test(l)).slice(0, 6).join('\n').trim() || 'unknown';
-}
 
 function bitLength(n: number): number {
   return 32 - Math.clz32(n);
@@ -148,8 +142,10 @@ export class Pool {
   private readonly data: number;
   private readonly meta: number;
   private readonly born: number;
-  /** Slot size in Int32 words when slots are whole, aligned words up to 64 of them; else 0. */
-  private readonly poisonWords: number;
+  /** Slots are whole, aligned Int32 words: poisoned with plain stores. */
+  private readonly wholeWords: boolean;
+  /** Call sites of this thread's live slots, by slot index, while capture is on (checked build). */
+  private sites: Map<number, string> | null = null;
   private readonly next: number;
   private readonly indexBits: number;
   private readonly indexMask: number;
@@ -195,7 +191,7 @@ export class Pool {
     this.ownerTag = memory.threadId + 1;
     this.cachedWord = b + P_CACHED + memory.threadId * CACHED_STRIDE;
     this.cache = new Int32Array(2 * this.batch);
-    this.poisonWords = this.slotSize % 4 === 0 && this.stride % 4 === 0 && this.slotSize <= 256 ? this.slotSize >> 2 : 0;
+    this.wholeWords = this.slotSize % 4 === 0 && this.stride % 4 === 0;
     this.ops = new AtomicOps(i32);
     this.shape = Object.freeze({ head: b + P_HEAD, next: this.next, capacity: this.capacity, linkBits: this.linkBits, tagMask: this.tagMask });
   }
@@ -464,27 +460,20 @@ export class Pool {
   /** Checked build: poisons slot `i` and forgets its call site. Kept out of free() so free() stays small. */
   private freed(i: number): void {
     const p = this.data + i * this.stride;
-    const words = this.poisonWords;
-    if (words > 0) {
-      // a slot of whole words: plain stores beat a fill() call on a SharedArrayBuffer
-      const i32 = this.i32;
-      for (let k = p >> 2, z = k + words; k < z; k++) i32[k] = POISON_I32;
-    } else {
-      poison(this.u8, this.i32, this.f64, p, p + this.slotSize);
-    }
-    const sites = this.memory.callSites;
-    if (sites !== null) sites.delete(this.siteKey(i));
-  }
-
-  private siteKey(i: number): number {
-    return this.base * 8 + i * 0x10000000;
+    if (this.wholeWords) poisonWords(this.i32, p >> 2, (p + this.slotSize) >> 2);
+    else poison(this.u8, this.i32, this.f64, p, p + this.slotSize);
+    this.sites?.delete(i);
   }
 
   private noteAlloc(h: Handle): void {
     const i = h & this.indexMask;
     this.i32[this.born + i] = this.i32[G_FRAME];
-    const sites = this.memory.callSites;
-    if (sites !== null) sites.set(this.siteKey(i), callSite());
+    if (this.memory.capturingSites) (this.sites ??= new Map()).set(i, callSite());
+  }
+
+  /** Forgets every recorded call site (capture was switched off). @internal */
+  forgetSites(): void {
+    this.sites = null;
   }
 
   /**
@@ -502,7 +491,7 @@ export class Pool {
    */
   leaks(options: { readonly bornBefore?: number; readonly limit?: number } = {}): LeakReport {
     const entries: LeakEntry[] = [];
-    const sites = this.memory.callSites;
+    const sites = this.sites;
     const i32 = this.i32;
     for (let i = 0; i < this.capacity; i++) {
       const m = i32[this.meta + i];
@@ -511,7 +500,7 @@ export class Pool {
       if (options.bornBefore !== undefined && frame >= options.bornBefore) continue;
       entries.push({
         offset: this.data + i * this.stride, size: this.slotSize, handle: ((m >>> 8) << this.indexBits) | i,
-        thread: (m & 0xff) - 1, frame: CHECKS ? frame : -1, site: sites?.get(this.siteKey(i)) ?? null,
+        thread: (m & 0xff) - 1, frame: CHECKS ? frame : -1, site: sites?.get(i) ?? null,
       });
     }
     return leakReport(`pool "${this.name}"`, entries, options.limit ?? 100);

@@ -5,9 +5,8 @@
  */
 import type { Mark, Offset, StackOptions, StackStats } from '../api.ts';
 import { CHECKS } from '../build.ts';
-import { POISON_I32, poison } from './poison.ts';
-import { type LeakEntry, type LeakReport, leakReport } from './leaks.ts';
-import { callSite } from './pool.ts';
+import { RED_BYTE, poison, poisonWords } from './poison.ts';
+import { type LeakEntry, type LeakReport, callSite, leakReport } from './leaks.ts';
 import { type StackScope, stackScope } from '../typed/dispose.ts';
 import { type MemoryError, hex, memoryError } from '../errors.ts';
 import { REGION_ALIGN, alignUp } from '../memory/layout.ts';
@@ -30,8 +29,6 @@ const S_OWNER = 5;
 const S_DEPTH = 6;
 /** Red-zone bytes after every block (checked build), a multiple of 4 from 0 to 64. Constant. */
 const S_RED = 7;
-/** What every red-zone byte holds. */
-const RED_BYTE = 0xfd;
 /** Header bytes. @internal */
 export const STACK_HEADER_BYTES = 64;
 const HEADER_BYTES = STACK_HEADER_BYTES;
@@ -102,6 +99,8 @@ export class Stack {
   private last = 0;
   private count = 0;
   private peak = 0;
+  /** Call sites of live blocks, by offset, while capture is on (checked build). */
+  private sites: Map<number, string> | null = null;
 
   /** @internal */
   constructor(memory: Memory, name: string, offset: number) {
@@ -156,7 +155,7 @@ export class Stack {
     this.last = i32[b + S_LAST] = p;
     i32[b + S_DEPTH] = ++this.count;
     if (end - this.data > this.peak) this.peak = i32[b + S_PEAK] = end - this.data;
-    if (CHECKS && this.memory.callSites !== null) this.memory.callSites.set(-p, callSite());
+    if (CHECKS && this.memory.capturingSites) this.noteSite(p);
     if (CHECKS && this.red !== 0) this.memory.u8.fill(RED_BYTE, end - this.red, end);
     return p;
   }
@@ -258,15 +257,20 @@ export class Stack {
 
   /** Checked build: poisons freed bytes and forgets their call sites. */
   private poisonFreed(from: number, to: number): void {
-    if (to - from <= 256 && ((from | to) & 3) === 0) {
-      // a block or two: plain stores beat a fill() call on a SharedArrayBuffer
-      const i32 = this.i32;
-      for (let k = from >> 2, z = to >> 2; k < z; k++) i32[k] = POISON_I32;
-    } else {
-      poison(this.memory.u8, this.memory.i32, this.memory.f64, from, to);
-    }
-    const sites = this.memory.callSites;
-    if (sites !== null) for (const key of sites.keys()) if (-key >= from && -key < to) sites.delete(key);
+    if (to - from <= 256 && ((from | to) & 3) === 0) poisonWords(this.i32, from >> 2, to >> 2);
+    else poison(this.memory.u8, this.memory.i32, this.memory.f64, from, to);
+    const sites = this.sites;
+    if (sites !== null) for (const p of sites.keys()) if (p >= from && p < to) sites.delete(p);
+  }
+
+  /** Checked build, capture on: records where block `p` was pushed. Kept out of push() so push() stays small. */
+  private noteSite(p: number): void {
+    (this.sites ??= new Map()).set(p, callSite());
+  }
+
+  /** Forgets every recorded call site (capture was switched off). @internal */
+  forgetSites(): void {
+    this.sites = null;
   }
 
   private popError(offset: Offset): never {
@@ -475,10 +479,10 @@ export class Stack {
     const b = this.base;
     const entries: LeakEntry[] = [];
     const owner = i32[b + S_OWNER];
-    const sites = this.memory.callSites;
+    const sites = this.sites;
     let above = i32[b + S_TOP];
     for (let blk = i32[b + S_LAST]; blk !== 0; blk = i32[((blk - BLOCK_HEADER) >> 2) + 1]) {
-      entries.push({ offset: blk, size: above - blk, handle: -1, thread: owner, frame: -1, site: sites?.get(-blk) ?? null });
+      entries.push({ offset: blk, size: above - blk, handle: -1, thread: owner, frame: -1, site: sites?.get(blk) ?? null });
       above = i32[(blk - BLOCK_HEADER) >> 2];
       if (entries.length > this.capacity / BLOCK_HEADER) break;
     }

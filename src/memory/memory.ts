@@ -70,8 +70,8 @@ export class Memory {
   private arenaCount = 0;
   private regionsSeen = 0;
   private detached = false;
-  /** Call sites of this thread's live pool slots and stack blocks, while capture is on. @internal */
-  callSites: Map<number, string> | null = null;
+  /** True while this thread records the call sites of its pool and stack allocations. @internal */
+  capturingSites = false;
 
   /** @internal Use {@link createMemory} or {@link attachMemory}. */
   constructor(buffer: SharedArrayBuffer | ArrayBuffer, threadId: number, isolation: IsolationReport) {
@@ -414,7 +414,8 @@ export class Memory {
    * ```
    */
   captureCallSites(on: boolean): void {
-    this.callSites = on ? (this.callSites ?? new Map()) : null;
+    this.capturingSites = on;
+    if (!on) for (const a of this.instances.values()) if (!(a instanceof FrameArena)) a.forgetSites();
   }
 
   /**
