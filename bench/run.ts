@@ -3,9 +3,10 @@
  * @module
  */
 import { BATCH, checkTally, type AllocCase } from './cases/case.ts';
-import { float32ArrayCase, glMatrixCase } from './cases/gc-objects.ts';
-import { bumpCase, freeListCase } from './cases/handwritten.ts';
+import { float32ArrayCase, glMatrixCase, mat4Case, objectLiteralCase } from './cases/gc-objects.ts';
+import { arrayPoolCase, bumpCase, freeListCase } from './cases/handwritten.ts';
 import { libraryCases } from './cases/library.ts';
+import { thingMallocCase } from './cases/thing-malloc.ts';
 import { assertBuild } from './child.ts';
 import { parseCli } from './cli.ts';
 import { GcLog } from './gc-log.ts';
@@ -47,7 +48,10 @@ async function main(): Promise<void> {
   console.log(`library build: ${opts.build}${opts.build === 'fast' ? ' (checks compiled out)' : ' (the default: every check on)'}`);
   console.log(`${opts.quick ? 'quick' : 'full'}: ${cfg.rounds} round(s), ${cfg.timeMs} ms per task (+${cfg.warmupMs} ms warm-up), ${BATCH} ops per iteration`);
 
-  const cases: AllocCase[] = [float32ArrayCase(), bumpCase(), freeListCase(), ...libraryCases(), glMatrixCase()];
+  const cases: AllocCase[] = [
+    float32ArrayCase(), objectLiteralCase(), bumpCase(), freeListCase(), arrayPoolCase(), thingMallocCase(),
+    ...libraryCases(), glMatrixCase(), mat4Case(),
+  ];
   const gcLog = new GcLog();
   gcLog.start();
   const rounds: Round[] = [];

@@ -164,3 +164,43 @@ export function chunkBumpCase(bump: ChunkBump, buffer: SharedArrayBuffer): Alloc
     },
   };
 }
+
+/** A recycled JS object: what {@link arrayPoolCase} hands out. */
+interface Vec3Object {
+  x: number;
+  y: number;
+  z: number;
+}
+
+/**
+ * An array object pool: `{ x, y, z }` objects made once, taken with `pop()` and given back with
+ * `push()` (PERF-BASELINE A, "array object pool"): no GC in steady state, no shared memory.
+ */
+export function arrayPoolCase(capacity = 64): AllocCase {
+  const free: Vec3Object[] = [];
+  for (let k = 0; k < capacity; k++) free.push({ x: 0, y: 0, z: 0 });
+  const tally = newTally();
+  return {
+    id: 'array-pool',
+    label: 'array object pool: { x, y, z } objects, pop() + push() per op',
+    ref: 'free-list',
+    tally,
+    batch: () => {
+      let acc = 0;
+      for (let i = 0; i < BATCH; i++) {
+        const o = free.pop();
+        if (o === undefined) throw new RangeError('array pool: exhausted');
+        o.x = i;
+        o.y = i * 0.5;
+        o.z = -i;
+        acc += o.y;
+        free.push(o);
+      }
+      tally.acc += acc;
+      tally.batches++;
+    },
+    verify: () => {
+      if (free.length !== capacity) throw new Error(`array pool: ${capacity - free.length} objects leaked`);
+    },
+  };
+}
