@@ -11,17 +11,22 @@ import { BENCH_DIR } from './report.ts';
 
 const PREFIX = 'RESULT ';
 
-/** Node flags of a child: --expose-gc and tsx, plus the fast-build preload when `fast`. */
-export function childNodeArgs(fast: boolean): string[] {
-  return ['--expose-gc', ...(fast ? ['--import', join(BENCH_DIR, 'fast-build.mjs')] : []), '--import', 'tsx'];
+/** Node flags of a child: --expose-gc and tsx, plus the fast-build preload when `fast`, the stats-off preload when `statsOff`. */
+export function childNodeArgs(fast: boolean, statsOff = false): string[] {
+  return [
+    '--expose-gc',
+    ...(fast ? ['--import', join(BENCH_DIR, 'fast-build.mjs')] : []),
+    ...(statsOff ? ['--import', join(BENCH_DIR, 'stats-off.mjs')] : []),
+    '--import', 'tsx',
+  ];
 }
 
 /**
  * Runs `node <flags> script ...args` to completion and returns the child's RESULT, parsed.
  * The child's stderr goes to ours (progress lines); its stdout is read for the RESULT line.
  */
-export function runChild(script: string, args: readonly string[], options: { readonly fast?: boolean } = {}): unknown {
-  const r = spawnSync(process.execPath, [...childNodeArgs(options.fast === true), script, ...args], {
+export function runChild(script: string, args: readonly string[], options: { readonly fast?: boolean; readonly statsOff?: boolean } = {}): unknown {
+  const r = spawnSync(process.execPath, [...childNodeArgs(options.fast === true, options.statsOff === true), script, ...args], {
     encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20,
   });
   const line = r.stdout.split('\n').find((l) => l.startsWith(PREFIX));
@@ -39,6 +44,11 @@ export function sendResult(result: unknown): void {
 /** Which build of the library this process loaded. */
 export function loadedBuild(): 'checked' | 'fast' {
   return CHECKS ? 'checked' : 'fast';
+}
+
+/** False when this process compiled the library's statistics out (the stats-off.mjs preload). */
+export function statsLoaded(): boolean {
+  return (globalThis as { __NEBULA_STATS__?: boolean }).__NEBULA_STATS__ !== false;
 }
 
 /** Throws unless the library was loaded as `build` (the fast build needs the fast-build.mjs preload). */
