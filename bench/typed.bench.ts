@@ -3,8 +3,8 @@
  * bump allocator and gl-matrix `vec3.create()`. Standalone:
  *
  * ```sh
- * node --expose-gc --import tsx bench/typed.bench.ts            # 3 processes x 3 rounds x 500 ms per case
- * node --expose-gc --import tsx bench/typed.bench.ts --quick    # 1 process x 1 round x 150 ms
+ * node --expose-gc --import tsx bench/typed.bench.ts            # 3 processes x 3 rounds x 500 ms per case; writes bench/results/typed-<date>.json
+ * node --expose-gc --import tsx bench/typed.bench.ts --quick    # 1 process x 1 round x 150 ms; writes nothing
  * node --expose-gc --import tsx bench/typed.bench.ts --check    # exit 1 when a target is missed
  * ```
  *
@@ -29,7 +29,7 @@ import { runChild, sendResult } from './child.ts';
 import { GcLog } from './gc-log.ts';
 import { median, runRound, shuffled } from './harness.ts';
 import { loadText, machineInfo, machineLine } from './machine.ts';
-import { fmt, printTable } from './report.ts';
+import { fmt, printTable, resultsPath, writeJson } from './report.ts';
 
 const TARGET_RATIO = 1.5;
 
@@ -245,6 +245,13 @@ function parent(argv: readonly string[]): void {
   console.log(`takeSlot+dispose: ${fmt(loan.median / ref.median)}x pool.alloc+free, ${loan.gcScavenges} scavenges in steady state; ` +
     `using (tsc ES2022): ${fmt(using.median / ref.median)}x, ${using.gcScavenges} scavenges (${fmt((using.gcScavenges * 1e6) / using.gcOps, 1)} per 1M blocks: TypeScript's helper allocates per block)`);
   console.log(`cursor (AoS): ${fmt(rows[7].median / bump.median)}x bump, ${rows[7].gcScavenges} scavenges in steady state`);
+  if (!quick) {
+    writeJson(resultsPath('typed'), {
+      date: new Date().toISOString(), machine: machineInfo(), config: { processes, rounds, timeMs, gcBatches, batch: BATCH },
+      results: rows.map((r) => ({ ...r, xBump: r.median / bump.median })),
+      targets: { tmpVec3XBump: ratio, tmpVec3XBumpFast: tmp.fast / bump.fast, met: okRatio && okGc },
+    });
+  }
   if (check && !(okRatio && okGc)) process.exit(1);
 }
 

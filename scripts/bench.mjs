@@ -1,14 +1,45 @@
 #!/usr/bin/env node
-// `npm run bench -- [args]`: the allocation bench in the checked build, then in the fast build,
-// each in its own process, with the same arguments (npm would append them to the last command only).
+// `npm run bench -- [--quick] [--only a,b] [args]`: every bench of issue #7, each in its own
+// process, one after the other: allocation (checked, then fast build), typed temporaries, stats
+// overhead, bulk fill/copy, workers, frame loop, and the browser page (Chromium and Firefox).
+// --quick goes to every bench (a smoke test; the benches then write no results); --only picks
+// steps by name; any other argument goes to the two allocation runs only (e.g. --json out.json).
 import { spawnSync } from 'node:child_process';
 
+const node = (...argv) => ['--expose-gc', '--import', 'tsx', ...argv];
+const STEPS = {
+  'alloc': (q, rest) => node('bench/run.ts', ...q, ...rest),
+  'alloc-fast': (q, rest) => ['--expose-gc', '--import', './bench/fast-build.mjs', ...node('bench/run.ts', ...q, ...rest, '--build', 'fast')],
+  'typed': (q) => node('bench/typed.bench.ts', ...q),
+  'stats': (q) => node('bench/stats.bench.ts', ...q),
+  'bulk': (q) => node('bench/bulk.bench.ts', ...q),
+  'workers': (q) => node('bench/workers.bench.ts', ...q),
+  'frame-loop': (q) => node('bench/frame-loop.bench.ts', ...q),
+  'browser': (q) => ['--import', 'tsx', 'bench/browser/run.ts', ...q],
+};
+
 const args = process.argv.slice(2);
-const runs = [
-  ['--expose-gc', '--import', 'tsx', 'bench/run.ts', ...args],
-  ['--expose-gc', '--import', './bench/fast-build.mjs', '--import', 'tsx', 'bench/run.ts', ...args, '--build', 'fast'],
-];
-for (const argv of runs) {
-  const r = spawnSync(process.execPath, argv, { stdio: 'inherit' });
-  if (r.status !== 0) process.exit(r.status ?? 1);
+const quick = args.includes('--quick') ? ['--quick'] : [];
+let only = Object.keys(STEPS);
+const rest = [];
+for (let k = 0; k < args.length; k++) {
+  if (args[k] === '--quick') continue;
+  if (args[k] === '--only' && k + 1 < args.length) {
+    only = args[++k].split(',');
+    const bad = only.filter((s) => !(s in STEPS));
+    if (bad.length > 0) {
+      console.error(`unknown step(s) ${bad.join(', ')}; steps: ${Object.keys(STEPS).join(', ')}`);
+      process.exit(2);
+    }
+  } else rest.push(args[k]);
 }
+const t0 = Date.now();
+for (const name of only) {
+  console.log(`\n=== bench: ${name}${quick.length > 0 ? ' (quick)' : ''} ===`);
+  const r = spawnSync(process.execPath, STEPS[name](quick, rest), { stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.error(`bench ${name} failed (status ${String(r.status)}, signal ${String(r.signal)})`);
+    process.exit(r.status ?? 1);
+  }
+}
+console.log(`\nall benches done (${only.join(', ')}) in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
