@@ -2,6 +2,7 @@
  * The contract: the shapes every allocator, the memory and the inspector agree on. Types only.
  * @module
  */
+import type { MemoryErrorCode } from './errors.ts';
 
 /**
  * A byte offset into the memory's buffer: a plain number, never an object. Offset 0 is never a
@@ -193,6 +194,31 @@ export interface RegionInfo {
 }
 
 /**
+ * The counters every allocator keeps, shared by {@link ArenaStats}, {@link PoolStats} and
+ * {@link StackStats}. Threads count in plain fields and publish once a frame
+ * ({@link Memory.publishStats}; `advance()` publishes the frame clock's thread), so a reader
+ * sees every thread's published counts plus its own instance's unpublished ones.
+ *
+ * Thread-safety: a frozen value; any worker.
+ * @example
+ * ```ts
+ * const { allocations, bytes, failures } = memory.pool('particles').stats();
+ * ```
+ */
+export interface AllocatorCounters {
+  /** Successful allocations (arena allocs, pool allocs, stack pushes), all threads. */
+  readonly allocations: number;
+  /** Bytes handed out by those allocations (pools: allocations x slot size). */
+  readonly bytes: number;
+  /** Requests that failed (full arena, empty pool, stack overflow), thrown or returned as 0. */
+  readonly failures: number;
+  /** `MemoryError`s this region raised, in any thread (misuse included). */
+  readonly errors: number;
+  /** The code of the last of those errors, or null. */
+  readonly lastError: MemoryErrorCode | null;
+}
+
+/**
  * A frame arena's frozen snapshot.
  *
  * Thread-safety: a frozen value; any worker.
@@ -202,7 +228,7 @@ export interface RegionInfo {
  * console.log(`${s.used} / ${s.capacity} bytes, peak ${s.peak}`);
  * ```
  */
-export interface ArenaStats {
+export interface ArenaStats extends AllocatorCounters {
   /** Always `'arena'`. */
   readonly kind: 'arena';
   /** The region's name. */
@@ -221,10 +247,6 @@ export interface ArenaStats {
   readonly leases: number;
   /** Resets and frame recycles of any segment. */
   readonly resets: number;
-  /** Allocations made by this thread's instance. */
-  readonly allocations: number;
-  /** Failed allocations by this thread's instance. */
-  readonly failures: number;
 }
 
 /**
@@ -237,7 +259,7 @@ export interface ArenaStats {
  * console.log(`${s.live} of ${s.capacity} slots live`);
  * ```
  */
-export interface PoolStats {
+export interface PoolStats extends AllocatorCounters {
   /** Always `'pool'`. */
   readonly kind: 'pool';
   /** The region's name. */
@@ -254,12 +276,10 @@ export interface PoolStats {
   readonly free: number;
   /** Free slots held in threads' private caches. */
   readonly cached: number;
-  /** Allocations made by this thread's instance. */
-  readonly allocations: number;
-  /** Frees made by this thread's instance. */
+  /** Most slots live at once, as seen now and at every publish point. */
+  readonly peak: number;
+  /** Frees, all threads. */
   readonly frees: number;
-  /** Failed allocations by this thread's instance. */
-  readonly failures: number;
 }
 
 /**
@@ -272,7 +292,7 @@ export interface PoolStats {
  * console.log(`depth ${s.depth}, ${s.used} bytes`);
  * ```
  */
-export interface StackStats {
+export interface StackStats extends AllocatorCounters {
   /** Always `'stack'`. */
   readonly kind: 'stack';
   /** The region's name. */
@@ -287,6 +307,10 @@ export interface StackStats {
   readonly depth: number;
   /** Thread id of the owner. */
   readonly owner: number;
+  /** Open marks (the newest 7), oldest first: absolute offsets at or below the top. */
+  readonly marks: readonly number[];
+  /** Blocks popped or released. */
+  readonly frees: number;
 }
 
 /**
@@ -301,8 +325,14 @@ export interface StackStats {
 export interface RegionSnapshot extends RegionInfo {
   /** The allocator's frozen stats, read from the shared buffer. */
   readonly stats: ArenaStats | PoolStats | StackStats;
-  /** Arenas: the high water of each of the last frames, oldest first (empty for pools and stacks). */
+  /**
+   * The high water of each of the last ended frames (up to 64), oldest first: arenas the bytes
+   * reserved, pools the live slots, stacks the bytes in use (pools and stacks as seen at the
+   * frame's publish points).
+   */
   readonly frameHistory: readonly number[];
+  /** Arenas: bytes each thread leased in the current frame, by thread id (empty for pools and stacks). */
+  readonly lanes: readonly number[];
 }
 
 /**

@@ -22,3 +22,20 @@ declare const __NEBULA_CHECKS__: boolean | undefined;
  * ```
  */
 export const CHECKS: boolean = typeof __NEBULA_CHECKS__ === 'undefined' || __NEBULA_CHECKS__;
+
+declare const __NEBULA_STATS__: boolean | undefined;
+
+/**
+ * True unless statistics are compiled out. Allocators count allocations, frees, bytes and
+ * failures in plain per-thread fields and publish them to the shared buffer once per frame
+ * ({@link Memory.publishStats}); define `__NEBULA_STATS__` as `false` (the same ways as
+ * `__NEBULA_CHECKS__`) to drop the counting too. The bench measures what it costs: stats on
+ * against stats off.
+ *
+ * Thread-safety: a constant; any worker.
+ * @example
+ * ```ts
+ * if (STATS) console.log(memory.snapshot().regions[0].stats.allocations);
+ * ```
+ */
+export const STATS: boolean = typeof __NEBULA_STATS__ === 'undefined' || __NEBULA_STATS__;

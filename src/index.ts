@@ -17,7 +17,8 @@ export { Pool } from './allocators/pool.ts';
 export { Stack } from './allocators/stack.ts';
 export { POISON_BYTE } from './allocators/poison.ts';
 export type { LeakEntry, LeakReport, LeakSite } from './allocators/leaks.ts';
-export { CHECKS } from './build.ts';
+export { CHECKS, STATS } from './build.ts';
+export { STAT, STAT_COUNT } from './stats-fields.ts';
 export { MemoryError, InternalError, ERRORS_DOC, MEMORY_ERROR_CODES } from './errors.ts';
 export type { MemoryErrorCode, MemoryErrorDetails } from './errors.ts';
 export type {

@@ -232,7 +232,7 @@ describe('FrameArena: frame lifetimes', () => {
     expect(Object.isFrozen(s)).toBe(true);
     expect(s).toEqual({
       kind: 'arena', name: 'a', capacity: 512, used: 10, peak: 64, frames: 2, laneBytes: 64, leases: 1,
-      resets: 0, allocations: 1, failures: 0,
+      resets: 0, allocations: 1, bytes: 10, failures: 0, errors: 0, lastError: null,
     });
   });
 });

@@ -144,8 +144,8 @@ describe('Pool: caches and batches', () => {
     const s = p.stats();
     expect(Object.isFrozen(s)).toBe(true);
     expect(s).toEqual({
-      kind: 'pool', name: 'p', capacity: 32, slotSize: 10, stride: 12, live: 1, free: 30, cached: 1,
-      allocations: 1, frees: 0, failures: 0,
+      kind: 'pool', name: 'p', capacity: 32, slotSize: 10, stride: 12, live: 1, free: 30, cached: 1, peak: 1,
+      allocations: 1, frees: 0, bytes: 10, failures: 0, errors: 0, lastError: null,
     });
   });
 });

@@ -150,7 +150,10 @@ describe('Stack: ownership', () => {
   it('stats() is a frozen snapshot', () => {
     const { s } = setup(128);
     s.push(8);
-    expect(s.stats()).toEqual({ kind: 'stack', name: 's', capacity: 128, used: 16, peak: 16, depth: 1, owner: 0 });
+    expect(s.stats()).toEqual({
+      kind: 'stack', name: 's', capacity: 128, used: 16, peak: 16, depth: 1, owner: 0, marks: [],
+      allocations: 1, frees: 0, bytes: 8, failures: 0, errors: 0, lastError: null,
+    });
     expect(Object.isFrozen(s.stats())).toBe(true);
   });
 });

@@ -4,11 +4,13 @@
  * @module
  */
 import type { ArenaOptions, ArenaStats, Mark, Offset } from '../api.ts';
-import { CHECKS } from '../build.ts';
+import { CHECKS, STATS } from '../build.ts';
 import { RED_BYTE, poison } from './poison.ts';
 import { type MemoryError, hex, memoryError } from '../errors.ts';
 import { G_FRAME, MAX_THREADS, REGION_ALIGN, alignUp } from '../memory/layout.ts';
 import type { Memory } from '../memory/memory.ts';
+import { STAT } from '../stats-fields.ts';
+import { HISTORY_FRAMES, S_ALLOCATIONS, S_BYTES, S_ERRORS, S_FAILURES, countersInto, lastErrorCode, publishCounts, readCounter, recordError } from '../memory/stats-block.ts';
 import {
   AtomicOps, type SegmentWords, acquireSegment, leaseChunk, lockSegment, recycleSegment, releaseSegment,
 } from './lockfree.ts';
@@ -40,8 +42,8 @@ const S_LEASES = 2;
 const S_GEN = 3;
 /** Per thread id: bytes this thread leased in the current frame (for the inspector). */
 const A_LANE_BYTES = 24;
-/** Frames of high-water history kept. */
-export const HISTORY_FRAMES = 64;
+/** Frames of high-water history kept: the same ring length as every region's statistics block. */
+export { HISTORY_FRAMES };
 /** Ring of the bytes reserved in each of the last HISTORY_FRAMES frames; entry f % HISTORY_FRAMES is frame f. */
 const A_HISTORY = A_LANE_BYTES + MAX_THREADS;
 /** Header words. */
@@ -214,8 +216,12 @@ export class FrameArena {
   // earlier lanes of this lease, [start, end) pairs, for rewind()
   private readonly history = new Int32Array(2 * LANE_HISTORY);
   private historyLen = 0;
+  // this thread's counts since its last publishStats(): plain fields, published once a frame
   private allocations = 0;
+  private bytes = 0;
   private failures = 0;
+  /** Word index of the region's statistics block. */
+  private readonly statsWord: number;
   /** Red-zone bytes after each block: the header's value in the checked build, 0 in the fast one. */
   private readonly red: number;
   /** This lease's blocks as [offset, size] pairs, while red zones are on. */
@@ -230,9 +236,10 @@ export class FrameArena {
   private readonly needAt: (c: number) => number;
 
   /** @internal */
-  constructor(memory: Memory, name: string, offset: number) {
+  constructor(memory: Memory, name: string, offset: number, statsOffset: number) {
     this.memory = memory;
     this.name = name;
+    this.statsWord = statsOffset >> 2;
     this.i32 = memory.i32;
     this.base = offset >> 2;
     this.tid = memory.threadId;
@@ -270,7 +277,10 @@ export class FrameArena {
     const next = p + size + (CHECKS ? this.red : 0);
     if (next <= this.end && (!CHECKS || (size > 0 && (size | 0) === size && align > 0 && (align & (align - 1)) === 0 && (align | 0) === align))) {
       this.cur = next;
-      this.allocations++;
+      if (STATS) {
+        this.allocations++;
+        this.bytes += size;
+      }
       if (CHECKS && this.red !== 0) this.guard(p, size);
       return p;
     }
@@ -296,7 +306,10 @@ export class FrameArena {
     const next = p + size + (CHECKS ? this.red : 0);
     if (next <= this.end && (!CHECKS || (size > 0 && (size | 0) === size && align > 0 && (align & (align - 1)) === 0 && (align | 0) === align))) {
       this.cur = next;
-      this.allocations++;
+      if (STATS) {
+        this.allocations++;
+        this.bytes += size;
+      }
       if (CHECKS && this.red !== 0) this.guard(p, size);
       return p;
     }
@@ -307,10 +320,10 @@ export class FrameArena {
     this.validate(size, align);
     if (size > this.capacity) {
       this.failures++;
-      throw memoryError('ALLOC_TOO_LARGE', `alloc(${size}) is larger than the whole arena`, {
+      throw this.raised(memoryError('ALLOC_TOO_LARGE', `alloc(${size}) is larger than the whole arena`, {
         allocator: `arena "${this.name}"`, request: { size, align }, state: this.describe(),
         suggestion: `create the arena with capacity >= ${size + align}.`,
-      });
+      }));
     }
     if (this.seg < 0 || !this.leaseIsCurrent()) {
       if (this.seg >= 0) this.release();
@@ -320,14 +333,17 @@ export class FrameArena {
       this.failures++;
       if (!throws) return 0;
       const st = this.describe();
-      throw memoryError('ARENA_EXHAUSTED', `alloc(${size}, ${align}) does not fit in this frame's ${this.capacity} bytes`, {
+      throw this.raised(memoryError('ARENA_EXHAUSTED', `alloc(${size}, ${align}) does not fit in this frame's ${this.capacity} bytes`, {
         allocator: `arena "${this.name}"`, request: { size, align }, state: st,
         suggestion: `raise capacity above ${this.capacity} (peak ${st.peak}), reset() the arena more often, or use tryAlloc() to skip work when full.`,
-      });
+      }));
     }
     const p = (this.cur + align - 1) & -align;
     this.cur = p + size + this.red;
-    this.allocations++;
+    if (STATS) {
+      this.allocations++;
+      this.bytes += size;
+    }
     if (CHECKS && this.red !== 0) this.guard(p, size);
     return p;
   }
@@ -358,10 +374,10 @@ export class FrameArena {
       for (let j = 0; j < this.red; j++) {
         const v = u8[p + size + j];
         if (v !== RED_BYTE) {
-          bad = memoryError('RED_ZONE_OVERWRITTEN', `the block at ${hex(p)} (${size} bytes) was written past its end: red-zone byte +${j} is 0x${v.toString(16)}, not 0x${RED_BYTE.toString(16)}`, {
+          bad = this.raised(memoryError('RED_ZONE_OVERWRITTEN', `the block at ${hex(p)} (${size} bytes) was written past its end: red-zone byte +${j} is 0x${v.toString(16)}, not 0x${RED_BYTE.toString(16)}`, {
             allocator: `arena "${this.name}"`, request: { block: p, size }, state: { redZone: this.red, byte: j, value: v, blocksChecked: this.redCount - from },
             suggestion: `find the write that runs past ${hex(p + size)}: the block is ${size} bytes; allocate more or fix the index arithmetic.`,
-          });
+          }));
           break;
         }
       }
@@ -373,17 +389,17 @@ export class FrameArena {
   private validate(size: number, align: number): void {
     if (typeof size !== 'number' || !Number.isInteger(size) || size <= 0) {
       this.failures++;
-      throw memoryError('INVALID_SIZE', `alloc size ${String(size)} is not a positive integer`, {
+      throw this.raised(memoryError('INVALID_SIZE', `alloc size ${String(size)} is not a positive integer`, {
         allocator: `arena "${this.name}"`, request: { size, align }, state: this.describe(),
         suggestion: 'pass a whole number of bytes greater than 0.',
-      });
+      }));
     }
     if (typeof align !== 'number' || !Number.isInteger(align) || align <= 0 || (align & (align - 1)) !== 0 || align > 1 << 16) {
       this.failures++;
-      throw memoryError('INVALID_ALIGN', `alignment ${String(align)} is not a power of two up to 65536`, {
+      throw this.raised(memoryError('INVALID_ALIGN', `alignment ${String(align)} is not a power of two up to 65536`, {
         allocator: `arena "${this.name}"`, request: { size, align }, state: this.describe(),
         suggestion: 'use 1, 2, 4, 8, 16, ... (the element size for typed views: 4 for f32, 8 for f64).',
-      });
+      }));
     }
   }
 
@@ -549,10 +565,10 @@ export class FrameArena {
         return;
       }
     }
-    throw memoryError('INVALID_MARK', `rewind(${hex(mark)}) is not a position of this thread's current lane`, {
+    throw this.raised(memoryError('INVALID_MARK', `rewind(${hex(mark)}) is not a position of this thread's current lane`, {
       allocator: `arena "${this.name}"`, request: { mark }, state: { ...this.describe(), laneStart: this.start, laneCursor: this.cur, laneEnd: this.end },
       suggestion: 'rewind only to marks taken by this instance since its last release(), reset() or frame change.',
-    });
+    }));
   }
 
   /**
@@ -577,10 +593,10 @@ export class FrameArena {
     const seen = lockSegment(this.ops, w);
     if (seen === 0 && CHECKS) poison(this.memory.u8, this.memory.i32, this.memory.f64, this.data + seg * this.capacity, this.data + seg * this.capacity + Atomics.load(i32, w.cursor));
     if (seen !== 0) {
-      throw memoryError('LANE_LEASED', `reset() while ${seen} other thread(s) still hold a lane`, {
+      throw this.raised(memoryError('LANE_LEASED', `reset() while ${seen} other thread(s) still hold a lane`, {
         allocator: `arena "${this.name}"`, request: { segment: seg }, state: this.describe(),
         suggestion: 'have each worker call arena.release() when its frame work is done, before the reset.',
-      });
+      }));
     }
     Atomics.add(i32, this.base + A_RESETS, 1);
     Atomics.add(i32, this.base + A_SEG + 4 * seg + S_GEN, 1);
@@ -627,16 +643,16 @@ export class FrameArena {
     const start = this.data + seg * this.capacity;
     const gen = (Atomics.load(this.i32, this.base + A_SEG + 4 * seg + S_GEN) & 0x0fffffff) << 2 | seg;
     if (seg >= Math.max(1, this.frames) || !(offset >= start && offset < start + this.capacity)) {
-      throw memoryError('INVALID_OFFSET', `verify(${hex(offset)}, ${epoch}): the offset is not in segment ${seg} of this arena`, {
+      throw this.raised(memoryError('INVALID_OFFSET', `verify(${hex(offset)}, ${epoch}): the offset is not in segment ${seg} of this arena`, {
         allocator: `arena "${this.name}"`, request: { offset, epoch }, state: { ...this.describe(), segmentStart: start, segmentEnd: start + this.capacity },
         suggestion: 'pass an offset from this arena with the epoch read right after allocating it.',
-      });
+      }));
     }
     if (gen !== epoch) {
-      throw memoryError('USE_AFTER_RESET', `the block at ${hex(offset)} was freed: its segment was emptied ${(gen >> 2) - (epoch >> 2)} time(s) since it was allocated`, {
+      throw this.raised(memoryError('USE_AFTER_RESET', `the block at ${hex(offset)} was freed: its segment was emptied ${(gen >> 2) - (epoch >> 2)} time(s) since it was allocated`, {
         allocator: `arena "${this.name}"`, request: { offset, epoch }, state: { ...this.describe(), segmentEpoch: gen },
         suggestion: `memory from a frame arena lives ${Math.max(1, this.frames)} frame(s); copy what must last longer into a pool or a longer-lived arena.`,
-      });
+      }));
     }
     return offset;
   }
@@ -698,8 +714,90 @@ export class FrameArena {
     return Object.freeze({
       kind: 'arena', name: this.name, capacity: this.capacity, used: this.used, peak: this.peak,
       frames: this.frames, laneBytes: this.laneBytes, leases: Math.max(0, Atomics.load(this.i32, s + S_LEASES)),
-      resets: Atomics.load(this.i32, this.base + A_RESETS), allocations: this.allocations, failures: this.failures,
+      resets: Atomics.load(this.i32, this.base + A_RESETS),
+      allocations: readCounter(this.i32, this.statsWord + S_ALLOCATIONS) + this.allocations,
+      bytes: readCounter(this.i32, this.statsWord + S_BYTES) + this.bytes,
+      failures: readCounter(this.i32, this.statsWord + S_FAILURES) + this.failures,
+      errors: Atomics.load(this.i32, this.statsWord + S_ERRORS), lastError: lastErrorCode(this.i32, this.statsWord),
     });
+  }
+
+  /**
+   * Adds this thread's counts since the last publish (allocations, bytes, failures) to the
+   * shared statistics block, where every thread reads them. {@link Memory.publishStats} does
+   * it for all of a thread's allocators; `advance()` publishes the calling thread's.
+   *
+   * Thread-safety: any worker (its own instance); a few atomic adds.
+   * @example
+   * ```ts
+   * arena.publishStats();
+   * ```
+   */
+  publishStats(): void {
+    publishCounts(this.i32, this.statsWord, this.allocations, 0, this.bytes, this.failures);
+    this.allocations = this.bytes = this.failures = 0;
+  }
+
+  /**
+   * Writes this arena's numbers into `out` at the {@link STAT} indexes, allocating nothing:
+   * the every-frame form of {@link FrameArena.stats}.
+   *
+   * Thread-safety: any worker.
+   * @example
+   * ```ts
+   * const s = new Float64Array(STAT_COUNT);
+   * arena.statsInto(s);
+   * const full = s[STAT.USED] / s[STAT.CAPACITY];
+   * ```
+   */
+  statsInto(out: Float64Array): void {
+    out.fill(0);
+    countersInto(this.i32, this.statsWord, out, this.allocations, 0, this.bytes, this.failures);
+    out[STAT.USED] = this.used;
+    out[STAT.PEAK] = this.peak;
+    out[STAT.CAPACITY] = this.capacity;
+    out[STAT.DEPTH] = Math.max(0, Atomics.load(this.i32, this.base + A_SEG + 4 * this.currentSegment() + S_LEASES));
+    out[STAT.RESETS] = Atomics.load(this.i32, this.base + A_RESETS);
+  }
+
+  /** Counts an error this arena raises in the shared block, and returns it to be thrown. */
+  private raised(e: MemoryError): MemoryError {
+    recordError(this.i32, this.statsWord, e.code, this.memory.frame, this.tid);
+    return e;
+  }
+
+  /**
+   * Writes the high water of each of the last frames (up to 64, oldest first) into `out`, and
+   * returns how many it wrote. Allocates nothing: the inspector calls it every frame.
+   *
+   * Thread-safety: any worker.
+   * @example
+   * ```ts
+   * const h = new Float64Array(64);
+   * const n = arena.frameHistoryInto(h);
+   * ```
+   */
+  frameHistoryInto(out: Float64Array | Int32Array): number {
+    const frame = this.memory.frame;
+    const n = Math.min(frame, HISTORY_FRAMES, out.length);
+    for (let k = 0; k < n; k++) out[k] = this.i32[this.base + A_HISTORY + ((frame - n + k) % HISTORY_FRAMES)];
+    return n;
+  }
+
+  /**
+   * Writes the bytes each thread leased in the current frame into `out[tid]` (64 entries).
+   * Allocates nothing.
+   *
+   * Thread-safety: any worker.
+   * @example
+   * ```ts
+   * const lanes = new Int32Array(64);
+   * arena.laneUsageInto(lanes);
+   * ```
+   */
+  laneUsageInto(out: Int32Array): void {
+    const n = Math.min(MAX_THREADS, out.length);
+    for (let t = 0; t < n; t++) out[t] = this.i32[this.base + A_LANE_BYTES + t];
   }
 
   /**
@@ -746,7 +844,7 @@ export class FrameArena {
   checkInvariants(): void {
     const i32 = this.i32;
     const fail = (what: string, state: Record<string, number>): never => {
-      throw memoryError('INVARIANT_VIOLATED', what, { allocator: `arena "${this.name}"`, request: {}, state });
+      throw this.raised(memoryError('INVARIANT_VIOLATED', what, { allocator: `arena "${this.name}"`, request: {}, state }));
     };
     const n = Math.max(1, this.frames);
     const peak = Atomics.load(i32, this.base + A_PEAK);

@@ -4,14 +4,19 @@
  * @module
  */
 import type { Handle, Offset, PoolOptions, PoolStats } from '../api.ts';
-import { CHECKS } from '../build.ts';
+import { CHECKS, STATS } from '../build.ts';
+import { STAT } from '../stats-fields.ts';
 import { G_FRAME } from '../memory/layout.ts';
 import { poison, poisonWords } from './poison.ts';
 import { type LeakEntry, type LeakReport, callSite, leakReport } from './leaks.ts';
 import { type SlotLoan, takeSlot } from '../typed/dispose.ts';
-import { hex, memoryError } from '../errors.ts';
+import { type MemoryError, hex, memoryError } from '../errors.ts';
 import { MAX_THREADS, REGION_ALIGN, alignUp } from '../memory/layout.ts';
 import type { Memory } from '../memory/memory.ts';
+import {
+  S_ALLOCATIONS, S_BYTES, S_ERRORS, S_FAILURES, S_FREES, S_PEAK, countersInto, lastErrorCode, noteFrameHighWater, publishCounts, raiseTo,
+  readCounter, readFrameHistory, recordError,
+} from '../memory/stats-block.ts';
 import { AtomicOps, type FreeListShape, popBatch, pushChain } from './lockfree.ts';
 
 // ---- region header: Int32 word indexes relative to the region's first word ----
@@ -161,13 +166,17 @@ export class Pool {
   private readonly ops: AtomicOps;
   private readonly shape: FreeListShape;
   private count = 0;
+  // this thread's counts since its last publishStats(): plain fields, published once a frame
   private allocations = 0;
   private frees = 0;
   private failures = 0;
+  /** Word index of the region's statistics block. */
+  private readonly statsWord: number;
 
   /** @internal */
-  constructor(memory: Memory, name: string, offset: number) {
+  constructor(memory: Memory, name: string, offset: number, statsOffset: number) {
     const i32 = (this.i32 = memory.i32);
+    this.statsWord = statsOffset >> 2;
     const b = (this.base = offset >> 2);
     this.memory = memory;
     this.u8 = memory.u8;
@@ -221,7 +230,7 @@ export class Pool {
     i32[this.cachedWord] = n;
     i32[this.meta + (h & this.indexMask)] = ((h >>> this.indexBits) << 8) | this.ownerTag;
     if (CHECKS) this.noteAlloc(h);
-    this.allocations++;
+    if (STATS) this.allocations++;
     return h;
   }
 
@@ -249,7 +258,7 @@ export class Pool {
     i32[this.cachedWord] = n;
     i32[this.meta + (h & this.indexMask)] = ((h >>> this.indexBits) << 8) | this.ownerTag;
     if (CHECKS) this.noteAlloc(h);
-    this.allocations++;
+    if (STATS) this.allocations++;
     return h;
   }
 
@@ -303,7 +312,7 @@ export class Pool {
     this.cache[n++] = (g2 << this.indexBits) | i;
     this.count = n;
     i32[this.cachedWord] = n;
-    this.frees++;
+    if (STATS) this.frees++;
   }
 
   /**
@@ -419,19 +428,19 @@ export class Pool {
     this.failures++;
     if (!throws) return 0;
     const st = this.describe();
-    throw memoryError('POOL_EXHAUSTED', `all ${this.capacity} slots are taken or held in other threads' caches`, {
+    throw this.raised(memoryError('POOL_EXHAUSTED', `all ${this.capacity} slots are taken or held in other threads' caches`, {
       allocator: `pool "${this.name}"`, request: { op: 'alloc' }, state: st,
       suggestion: `raise capacity above ${this.capacity}, free slots sooner, or call flush() in idle workers (${st.cached} slots sit in caches).`,
-    });
+    }));
   }
 
   private handleError(op: string, h: Handle): never {
     const state = this.describe();
     if (typeof h !== 'number' || (h | 0) !== h || h <= 0 || (h & this.indexMask) >= this.capacity || h >>> this.indexBits === 0) {
-      throw memoryError('INVALID_HANDLE', `${op}(${String(h)}) is not a handle of this pool`, {
+      throw this.raised(memoryError('INVALID_HANDLE', `${op}(${String(h)}) is not a handle of this pool`, {
         allocator: `pool "${this.name}"`, request: { op, handle: h }, state,
         suggestion: 'pass a value returned by alloc() of this same pool; 0 is the "no slot" result of tryAlloc().',
-      });
+      }));
     }
     const i = h & this.indexMask;
     const g = h >>> this.indexBits;
@@ -439,15 +448,15 @@ export class Pool {
     const slot = { ...state, slot: i, offset: hex(this.data + i * this.stride), handleGeneration: g, slotGeneration: m >>> 8, slotLive: (m & 0xff) !== 0 };
     const nextGen = g === this.genMask ? 1 : g + 1;
     if (op === 'free' && (m >>> 8) === nextGen && (m & 0xff) === 0) {
-      throw memoryError('DOUBLE_FREE', `free(${h}): slot ${i} was already freed`, {
+      throw this.raised(memoryError('DOUBLE_FREE', `free(${h}): slot ${i} was already freed`, {
         allocator: `pool "${this.name}"`, request: { op, handle: h }, state: slot,
         suggestion: 'free each handle once; set your copy to 0 after free(), and check isAlive() where ownership is shared.',
-      });
+      }));
     }
-    throw memoryError('STALE_HANDLE', `${op}(${h}): slot ${i} is at generation ${m >>> 8}${(m & 0xff) === 0 ? ' and free' : ''}, the handle is from generation ${g}`, {
+    throw this.raised(memoryError('STALE_HANDLE', `${op}(${h}): slot ${i} is at generation ${m >>> 8}${(m & 0xff) === 0 ? ' and free' : ''}, the handle is from generation ${g}`, {
       allocator: `pool "${this.name}"`, request: { op, handle: h }, state: slot,
       suggestion: 'the slot was freed (and maybe reused) since this handle was taken; drop the handle, or check isAlive() first.',
-    });
+    }));
   }
 
   private describe(): Record<string, number> {
@@ -516,12 +525,105 @@ export class Pool {
    * ```
    */
   stats(): PoolStats {
-    const free = Atomics.load(this.i32, this.base + P_FREE);
+    const i32 = this.i32;
+    const free = Atomics.load(i32, this.base + P_FREE);
     const cached = this.cachedTotal();
+    const live = this.capacity - free - cached;
+    const allocations = readCounter(i32, this.statsWord + S_ALLOCATIONS) + this.allocations;
     return Object.freeze({
       kind: 'pool', name: this.name, capacity: this.capacity, slotSize: this.slotSize, stride: this.stride,
-      live: this.capacity - free - cached, free, cached, allocations: this.allocations, frees: this.frees, failures: this.failures,
+      live, free, cached, peak: Math.max(live, Atomics.load(i32, this.statsWord + S_PEAK)),
+      allocations, frees: readCounter(i32, this.statsWord + S_FREES) + this.frees,
+      bytes: readCounter(i32, this.statsWord + S_BYTES) + this.allocations * this.slotSize,
+      failures: readCounter(i32, this.statsWord + S_FAILURES) + this.failures,
+      errors: Atomics.load(i32, this.statsWord + S_ERRORS), lastError: lastErrorCode(i32, this.statsWord),
     });
+  }
+
+  /**
+   * Adds this thread's counts since the last publish (allocations, frees, bytes, failures) to
+   * the shared statistics block, and records the live slots as this frame's high water and peak.
+   *
+   * Thread-safety: any worker (its own instance); a few atomic adds.
+   * @example
+   * ```ts
+   * particles.publishStats();
+   * ```
+   */
+  publishStats(): void {
+    const i32 = this.i32;
+    publishCounts(i32, this.statsWord, this.allocations, this.frees, this.allocations * this.slotSize, this.failures);
+    this.allocations = this.frees = this.failures = 0;
+    const live = this.live;
+    raiseTo(i32, this.statsWord + S_PEAK, live);
+    noteFrameHighWater(i32, this.statsWord, this.memory.frame, live);
+  }
+
+  /**
+   * Writes the most live slots seen at the publish points of each of the last ended frames (up
+   * to 64, oldest first) into `out`; returns how many. Allocates nothing.
+   *
+   * Thread-safety: any worker.
+   * @example
+   * ```ts
+   * const h = new Float64Array(64);
+   * const n = particles.frameHistoryInto(h);
+   * ```
+   */
+  frameHistoryInto(out: Float64Array | Int32Array): number {
+    return readFrameHistory(this.i32, this.statsWord, this.memory.frame, out);
+  }
+
+  /**
+   * Writes the owner of slots `from .. from + out.length - 1` into `out`: 0 for a free slot,
+   * otherwise the id + 1 of the thread that allocated it. Allocates nothing: the inspector
+   * draws hundreds of thousands of slots from it every frame.
+   *
+   * Thread-safety: any worker (a racy read while others allocate: a glimpse, not a proof).
+   * @returns how many slots it wrote (fewer at the end of the pool).
+   * @example
+   * ```ts
+   * const owners = new Uint8Array(pool.capacity);
+   * pool.slotOwnersInto(owners, 0);
+   * ```
+   */
+  slotOwnersInto(out: Uint8Array, from: number): number {
+    const n = Math.max(0, Math.min(out.length, this.capacity - from));
+    const i32 = this.i32;
+    const meta = this.meta + from;
+    for (let k = 0; k < n; k++) out[k] = i32[meta + k] & 0xff;
+    return n;
+  }
+
+  /**
+   * Writes this pool's numbers into `out` at the {@link STAT} indexes, allocating nothing:
+   * the every-frame form of {@link Pool.stats}.
+   *
+   * Thread-safety: any worker.
+   * @example
+   * ```ts
+   * const s = new Float64Array(STAT_COUNT);
+   * particles.statsInto(s);
+   * hud.text = `${s[STAT.USED]} / ${s[STAT.CAPACITY]} particles`;
+   * ```
+   */
+  statsInto(out: Float64Array): void {
+    out.fill(0);
+    countersInto(this.i32, this.statsWord, out, this.allocations, this.frees, this.allocations * this.slotSize, this.failures);
+    const free = Atomics.load(this.i32, this.base + P_FREE);
+    const cached = this.cachedTotal();
+    const live = this.capacity - free - cached;
+    out[STAT.USED] = live;
+    out[STAT.PEAK] = Math.max(live, Atomics.load(this.i32, this.statsWord + S_PEAK));
+    out[STAT.CAPACITY] = this.capacity;
+    out[STAT.DEPTH] = cached;
+    out[STAT.FREE] = free;
+  }
+
+  /** Counts an error this pool raises in the shared block, and returns it to be thrown. */
+  private raised(e: MemoryError): MemoryError {
+    recordError(this.i32, this.statsWord, e.code, this.memory.frame, this.memory.threadId);
+    return e;
   }
 
   /**
@@ -539,7 +641,7 @@ export class Pool {
     const i32 = this.i32;
     const cap = this.capacity;
     const fail = (what: string, state: Record<string, number>): never => {
-      throw memoryError('INVARIANT_VIOLATED', what, { allocator: `pool "${this.name}"`, request: {}, state });
+      throw this.raised(memoryError('INVARIANT_VIOLATED', what, { allocator: `pool "${this.name}"`, request: {}, state }));
     };
     const seen = new Uint8Array(cap);
     let listed = 0;

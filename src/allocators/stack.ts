@@ -4,13 +4,18 @@
  * @module
  */
 import type { Mark, Offset, StackOptions, StackStats } from '../api.ts';
-import { CHECKS } from '../build.ts';
+import { CHECKS, STATS } from '../build.ts';
+import { STAT } from '../stats-fields.ts';
 import { RED_BYTE, poison, poisonWords } from './poison.ts';
 import { type LeakEntry, type LeakReport, callSite, leakReport } from './leaks.ts';
 import { type StackScope, stackScope } from '../typed/dispose.ts';
 import { type MemoryError, hex, memoryError } from '../errors.ts';
 import { REGION_ALIGN, alignUp } from '../memory/layout.ts';
 import type { Memory } from '../memory/memory.ts';
+import {
+  S_ALLOCATIONS, S_BYTES, S_ERRORS, S_FAILURES, S_FREES, countersInto, lastErrorCode, noteFrameHighWater, publishCounts, readCounter,
+  readFrameHistory, recordError,
+} from '../memory/stats-block.ts';
 
 // ---- region header: Int32 word indexes relative to the region's first word ----
 /** Bytes of the data area. Constant. */
@@ -29,6 +34,12 @@ const S_OWNER = 5;
 const S_DEPTH = 6;
 /** Red-zone bytes after every block (checked build), a multiple of 4 from 0 to 64. Constant. */
 const S_RED = 7;
+/** Open marks recorded for the inspector: how many of words S_MARK0.. hold one (0..MAX_MARKS). */
+const S_MARKS = 8;
+/** Words 9..15: the newest open marks, oldest first (absolute offsets at or below top). */
+const S_MARK0 = 9;
+/** Open marks the header keeps; deeper nesting keeps the newest ones. */
+const MAX_MARKS = 7;
 /** Header bytes. @internal */
 export const STACK_HEADER_BYTES = 64;
 const HEADER_BYTES = STACK_HEADER_BYTES;
@@ -101,10 +112,18 @@ export class Stack {
   private peak = 0;
   /** Call sites of live blocks, by offset, while capture is on (checked build). */
   private sites: Map<number, string> | null = null;
+  // this thread's counts since its last publishStats(): plain fields, published once a frame
+  private allocations = 0;
+  private frees = 0;
+  private bytes = 0;
+  private failures = 0;
+  /** Word index of the region's statistics block. */
+  private readonly statsWord: number;
 
   /** @internal */
-  constructor(memory: Memory, name: string, offset: number) {
+  constructor(memory: Memory, name: string, offset: number, statsOffset: number) {
     this.name = name;
+    this.statsWord = statsOffset >> 2;
     this.memory = memory;
     this.i32 = memory.i32;
     this.base = offset >> 2;
@@ -155,6 +174,10 @@ export class Stack {
     this.last = i32[b + S_LAST] = p;
     i32[b + S_DEPTH] = ++this.count;
     if (end - this.data > this.peak) this.peak = i32[b + S_PEAK] = end - this.data;
+    if (STATS) {
+      this.allocations++;
+      this.bytes += size;
+    }
     if (CHECKS && this.memory.capturingSites) this.noteSite(p);
     if (CHECKS && this.red !== 0) this.memory.u8.fill(RED_BYTE, end - this.red, end);
     return p;
@@ -175,6 +198,7 @@ export class Stack {
     const top = this.top;
     if (((top + BLOCK_HEADER + a - 1) & -a) + size + this.red > this.limit && size > 0 && (size | 0) === size &&
         align > 0 && (align & (align - 1)) === 0 && (align | 0) === align && this.i32[this.base + S_OWNER] === this.tid) {
+      this.failures++;
       return 0;
     }
     return this.push(size, align);
@@ -184,19 +208,20 @@ export class Stack {
     this.checkOwner('push');
     const st = this.describe();
     if (typeof size !== 'number' || !Number.isInteger(size) || size <= 0) {
-      throw memoryError('INVALID_SIZE', `push size ${String(size)} is not a positive integer`, {
+      throw this.raised(memoryError('INVALID_SIZE', `push size ${String(size)} is not a positive integer`, {
         allocator: `stack "${this.name}"`, request: { size, align }, state: st, suggestion: 'pass a whole number of bytes greater than 0.',
-      });
+      }));
     }
     if (typeof align !== 'number' || !Number.isInteger(align) || align <= 0 || (align & (align - 1)) !== 0 || align > 1 << 16) {
-      throw memoryError('INVALID_ALIGN', `alignment ${String(align)} is not a power of two up to 65536`, {
+      throw this.raised(memoryError('INVALID_ALIGN', `alignment ${String(align)} is not a power of two up to 65536`, {
         allocator: `stack "${this.name}"`, request: { size, align }, state: st, suggestion: 'use 1, 2, 4, 8, 16, ...',
-      });
+      }));
     }
-    throw memoryError('STACK_OVERFLOW', `push(${size}, ${align}) needs ${end - this.top} bytes, ${this.limit - this.top} are left`, {
+    this.failures++;
+    throw this.raised(memoryError('STACK_OVERFLOW', `push(${size}, ${align}) needs ${end - this.top} bytes, ${this.limit - this.top} are left`, {
       allocator: `stack "${this.name}"`, request: { size, align }, state: st,
       suggestion: `create the stack with capacity >= ${end - this.data}, or release marks sooner.`,
-    });
+    }));
   }
 
   /**
@@ -226,6 +251,8 @@ export class Stack {
     this.top = i32[b + S_TOP] = i32[w];
     this.last = i32[b + S_LAST] = i32[w + 1];
     i32[b + S_DEPTH] = --this.count;
+    if (STATS) this.frees++;
+    if (i32[b + S_MARKS] !== 0) this.dropMarksAbove(this.top);
     if (CHECKS) this.poisonFreed(last, top); // the block itself; its 8-byte record is bookkeeping
     if (bad !== null) throw bad;
   }
@@ -244,10 +271,10 @@ export class Stack {
       for (let j = above - this.red; j < above; j++) {
         if (u8[j] !== RED_BYTE) {
           const size = above - this.red - blk;
-          return memoryError('RED_ZONE_OVERWRITTEN', `the block at ${hex(blk)} (${size} bytes) was written past its end: red-zone byte +${j - (above - this.red)} is 0x${u8[j].toString(16)}, not 0x${RED_BYTE.toString(16)}`, {
+          return this.raised(memoryError('RED_ZONE_OVERWRITTEN', `the block at ${hex(blk)} (${size} bytes) was written past its end: red-zone byte +${j - (above - this.red)} is 0x${u8[j].toString(16)}, not 0x${RED_BYTE.toString(16)}`, {
             allocator: `stack "${this.name}"`, request: { block: blk, size }, state: { redZone: this.red, byte: j - (above - this.red), value: u8[j] },
             suggestion: `find the write that runs past ${hex(blk + size)}: the block is ${size} bytes; push more or fix the index arithmetic.`,
-          });
+          }));
         }
       }
       above = i32[(blk - BLOCK_HEADER) >> 2];
@@ -279,16 +306,16 @@ export class Stack {
     const st = this.describe();
     for (let blk = last; blk !== 0; blk = this.i32[((blk - BLOCK_HEADER) >> 2) + 1]) {
       if (blk === offset) {
-        throw memoryError('LIFO_VIOLATION', `pop(${hex(offset)}) but the newest block is ${hex(last)}`, {
+        throw this.raised(memoryError('LIFO_VIOLATION', `pop(${hex(offset)}) but the newest block is ${hex(last)}`, {
           allocator: `stack "${this.name}"`, request: { offset, top: last }, state: st,
           suggestion: `pop ${hex(last)} first (blocks come off in reverse order), or use mark()/release() to free several at once.`,
-        });
+        }));
       }
     }
-    throw memoryError('INVALID_OFFSET', `pop(${String(offset)}) is not a live block of this stack`, {
+    throw this.raised(memoryError('INVALID_OFFSET', `pop(${String(offset)}) is not a live block of this stack`, {
       allocator: `stack "${this.name}"`, request: { offset }, state: st,
       suggestion: 'pass an offset returned by push() of this stack that has not been popped or released.',
-    });
+    }));
   }
 
   /**
@@ -317,7 +344,29 @@ export class Stack {
    * ```
    */
   mark(): Mark {
-    return this.top;
+    const top = this.top;
+    // recorded in the header for the inspector (marks are not on the per-allocation path)
+    const i32 = this.i32;
+    const w = this.base + S_MARKS;
+    const n = i32[w];
+    if (n === 0 || i32[w + n] !== top) {
+      if (n === MAX_MARKS) {
+        i32.copyWithin(w + 1, w + 2, w + 1 + MAX_MARKS);
+        i32[w + MAX_MARKS] = top;
+      } else {
+        i32[w + 1 + n] = top;
+        i32[w] = n + 1;
+      }
+    }
+    return top;
+  }
+
+  /** Forgets recorded marks above `top` (they were released or popped past). */
+  private dropMarksAbove(top: number): void {
+    const w = this.base + S_MARKS;
+    let n = this.i32[w];
+    while (n > 0 && this.i32[w + n] > top) n--;
+    this.i32[w] = n;
   }
 
   /**
@@ -359,16 +408,18 @@ export class Stack {
       }
     }
     if (!found) {
-      throw memoryError('INVALID_MARK', `release(${hex(mark)}) is not a mark of this stack's current blocks`, {
+      throw this.raised(memoryError('INVALID_MARK', `release(${hex(mark)}) is not a mark of this stack's current blocks`, {
         allocator: `stack "${this.name}"`, request: { mark }, state: this.describe(),
         suggestion: 'pass a value from mark() that is still at or below the top; release inner marks before outer ones.',
-      });
+      }));
     }
     const bad = CHECKS && this.red !== 0 ? this.checkRedZones(top, this.count - depth) : null;
     if (CHECKS) this.poisonFreed(mark, top);
+    if (STATS) this.frees += this.count - depth;
     this.top = i32[b + S_TOP] = mark;
     this.last = i32[b + S_LAST] = last;
     this.count = i32[b + S_DEPTH] = depth;
+    this.dropMarksAbove(mark);
     if (bad !== null) throw bad;
   }
 
@@ -388,9 +439,11 @@ export class Stack {
     const b = this.base;
     const bad = CHECKS && this.red !== 0 ? this.checkRedZones(this.top, Infinity) : null;
     if (CHECKS) this.poisonFreed(this.data, this.top);
+    if (STATS) this.frees += this.count;
     this.top = this.i32[b + S_TOP] = this.data;
     this.last = this.i32[b + S_LAST] = 0;
     this.count = this.i32[b + S_DEPTH] = 0;
+    this.i32[b + S_MARKS] = 0;
     if (bad !== null) throw bad;
   }
 
@@ -409,10 +462,10 @@ export class Stack {
   adopt(): void {
     const depth = this.i32[this.base + S_DEPTH];
     if (depth !== 0) {
-      throw memoryError('WRONG_THREAD', `adopt() on a stack that still holds ${depth} block(s)`, {
+      throw this.raised(memoryError('WRONG_THREAD', `adopt() on a stack that still holds ${depth} block(s)`, {
         allocator: `stack "${this.name}"`, request: { op: 'adopt', thread: this.tid }, state: this.describe(),
         suggestion: 'have the owner release or reset the stack before another thread adopts it.',
-      });
+      }));
     }
     Atomics.store(this.i32, this.base + S_OWNER, this.tid);
     this.load();
@@ -421,10 +474,10 @@ export class Stack {
   private checkOwner(op: string): void {
     const owner = this.i32[this.base + S_OWNER];
     if (owner !== this.tid) {
-      throw memoryError('WRONG_THREAD', `${op}() from thread ${this.tid}, but the stack is owned by thread ${owner}`, {
+      throw this.raised(memoryError('WRONG_THREAD', `${op}() from thread ${this.tid}, but the stack is owned by thread ${owner}`, {
         allocator: `stack "${this.name}"`, request: { op, thread: this.tid }, state: this.describe(),
         suggestion: 'give each worker its own stack (memory.createStack in that worker), or adopt() an empty one.',
-      });
+      }));
     }
   }
 
@@ -503,8 +556,99 @@ export class Stack {
     const b = this.base;
     return Object.freeze({
       kind: 'stack', name: this.name, capacity: this.capacity, used: this.used, peak: i32[b + S_PEAK],
-      depth: i32[b + S_DEPTH], owner: i32[b + S_OWNER],
+      depth: i32[b + S_DEPTH], owner: i32[b + S_OWNER], marks: Object.freeze(this.openMarks()),
+      allocations: readCounter(i32, this.statsWord + S_ALLOCATIONS) + this.allocations,
+      frees: readCounter(i32, this.statsWord + S_FREES) + this.frees,
+      bytes: readCounter(i32, this.statsWord + S_BYTES) + this.bytes,
+      failures: readCounter(i32, this.statsWord + S_FAILURES) + this.failures,
+      errors: Atomics.load(i32, this.statsWord + S_ERRORS), lastError: lastErrorCode(i32, this.statsWord),
     });
+  }
+
+  private openMarks(): number[] {
+    const buf = new Int32Array(MAX_MARKS);
+    return Array.from(buf.subarray(0, this.marksInto(buf)));
+  }
+
+  /**
+   * Writes the open marks the header recorded (the newest 7, oldest first, each at or below the
+   * top) into `out`; returns how many. Allocates nothing: the inspector calls it every frame.
+   *
+   * Thread-safety: any worker (a racy read while the owner works: a glimpse, not a proof).
+   * @example
+   * ```ts
+   * const marks = new Int32Array(7);
+   * const n = stack.marksInto(marks);
+   * ```
+   */
+  marksInto(out: Int32Array): number {
+    const i32 = this.i32;
+    const top = Atomics.load(i32, this.base + S_TOP);
+    let n = 0;
+    const m = Math.min(Atomics.load(i32, this.base + S_MARKS), MAX_MARKS);
+    for (let k = 0; k < m && n < out.length; k++) {
+      const v = i32[this.base + S_MARK0 + k];
+      if (v <= top) out[n++] = v;
+    }
+    return n;
+  }
+
+  /**
+   * Adds this thread's counts since the last publish (pushes, pops, bytes, failures) to the
+   * shared statistics block, and records the bytes in use as this frame's high water.
+   *
+   * Thread-safety: any worker (its own instance); a few atomic adds.
+   * @example
+   * ```ts
+   * stack.publishStats();
+   * ```
+   */
+  publishStats(): void {
+    publishCounts(this.i32, this.statsWord, this.allocations, this.frees, this.bytes, this.failures);
+    this.allocations = this.frees = this.bytes = this.failures = 0;
+    noteFrameHighWater(this.i32, this.statsWord, this.memory.frame, this.used);
+  }
+
+  /**
+   * Writes the most bytes in use seen at the publish points of each of the last ended frames (up
+   * to 64, oldest first) into `out`; returns how many. Allocates nothing.
+   *
+   * Thread-safety: any worker.
+   * @example
+   * ```ts
+   * const h = new Float64Array(64);
+   * const n = stack.frameHistoryInto(h);
+   * ```
+   */
+  frameHistoryInto(out: Float64Array | Int32Array): number {
+    return readFrameHistory(this.i32, this.statsWord, this.memory.frame, out);
+  }
+
+  /**
+   * Writes this stack's numbers into `out` at the {@link STAT} indexes, allocating nothing:
+   * the every-frame form of {@link Stack.stats}.
+   *
+   * Thread-safety: any worker.
+   * @example
+   * ```ts
+   * const s = new Float64Array(STAT_COUNT);
+   * scratch.statsInto(s);
+   * console.log(s[STAT.DEPTH], 'blocks');
+   * ```
+   */
+  statsInto(out: Float64Array): void {
+    out.fill(0);
+    countersInto(this.i32, this.statsWord, out, this.allocations, this.frees, this.bytes, this.failures);
+    out[STAT.USED] = this.used;
+    out[STAT.PEAK] = Atomics.load(this.i32, this.base + S_PEAK);
+    out[STAT.CAPACITY] = this.capacity;
+    out[STAT.DEPTH] = Atomics.load(this.i32, this.base + S_DEPTH);
+  }
+
+  /** Counts an error this stack raises in the shared block, and returns it to be thrown. */
+  private raised(e: MemoryError): MemoryError {
+    recordError(this.i32, this.statsWord, e.code, this.memory.frame, this.tid);
+    return e;
   }
 
   /**
@@ -521,7 +665,7 @@ export class Stack {
     const i32 = this.i32;
     const b = this.base;
     const fail = (what: string, state: Record<string, number>): never => {
-      throw memoryError('INVARIANT_VIOLATED', what, { allocator: `stack "${this.name}"`, request: {}, state });
+      throw this.raised(memoryError('INVARIANT_VIOLATED', what, { allocator: `stack "${this.name}"`, request: {}, state }));
     };
     const top = i32[b + S_TOP];
     const peak = i32[b + S_PEAK];

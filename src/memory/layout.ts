@@ -8,7 +8,7 @@
 /** `'NBMM'` little-endian: the first word of every nebula-memory buffer. */
 export const MAGIC = 0x4d4d424e;
 /** Layout version. Bump it whenever a header slot moves. */
-export const LAYOUT_VERSION = 1;
+export const LAYOUT_VERSION = 2;
 
 // ---- global header: Int32 word indexes (byte offset = 4 * index) ----
 /** Always MAGIC. */
@@ -58,6 +58,8 @@ export const E_OFFSET = 9;
 export const E_BYTES = 10;
 /** 0 empty, 2 ready. An entry is written fully before it becomes ready. */
 export const E_STATE = 11;
+/** Byte offset of the region's statistics block (its last STATS_BYTES bytes, inside E_BYTES). */
+export const E_STATS = 12;
 
 /** Entry state: ready to attach. */
 export const ENTRY_READY = 2;

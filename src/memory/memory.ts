@@ -15,11 +15,12 @@ import { memoryError } from '../errors.ts';
 import { type LeakEntry, type LeakReport, leakReport } from '../allocators/leaks.ts';
 import { type IsolationReport, ISOLATION_FIX, isolationReport } from './isolation.ts';
 import {
-  DATA_START, E_KIND, E_OFFSET, G_ATTACHES, G_BRK, G_FRAME, G_MAGIC, G_REGION_COUNT, G_SHARED, G_SIZE,
+  DATA_START, E_KIND, E_OFFSET, E_STATS, G_ATTACHES, G_BRK, G_FRAME, G_MAGIC, G_REGION_COUNT, G_SHARED, G_SIZE,
   G_THREADS_HI, G_THREADS_LO, G_VERSION, KIND_ARENA, KIND_POOL, KIND_STACK, LAYOUT_VERSION, MAGIC,
   MAX_MEMORY_BYTES, MAX_REGIONS, MAX_THREADS, entryWordOf,
 } from './layout.ts';
 import { createRegion, findRegion, kindName, listRegions, validateName } from './region-table.ts';
+import { HISTORY_FRAMES, startFrame } from './stats-block.ts';
 
 /** Smallest memory: the header, the table and a little room. */
 const MIN_MEMORY_BYTES = 8192;
@@ -65,8 +66,12 @@ export class Memory {
   private readonly instances = new Map<string, Allocator>();
   /** This thread's arena instances, for advance() without an iterator. */
   private readonly ownArenas: FrameArena[] = [];
+  /** This thread's allocator instances, for publishStats() without an iterator. */
+  private readonly ownAll: Allocator[] = [];
   /** Offsets of every arena region, refreshed when the region count changes (advance() allocates nothing). */
   private readonly arenaOffsets = new Int32Array(MAX_REGIONS);
+  /** Word index of every region's statistics block, refreshed with arenaOffsets. */
+  private readonly statsWords = new Int32Array(MAX_REGIONS);
   private arenaCount = 0;
   private regionsSeen = 0;
   private detached = false;
@@ -126,6 +131,7 @@ export class Memory {
     // an indexed loop: advance() runs once a frame, often unoptimized, where for-of allocates an iterator
     // eslint-disable-next-line @typescript-eslint/prefer-for-of
     for (let k = 0; k < this.ownArenas.length; k++) this.ownArenas[k].release();
+    this.publishStats();
     const next = Atomics.load(this.i32, G_FRAME) + 1;
     const arenas = this.arenaRegions();
     const n = this.arenaCount;
@@ -141,8 +147,32 @@ export class Memory {
       }
     }
     for (let k = 0; k < n; k++) commitAdvance(this.i32, this.u8, this.f64, arenas[k], next);
+    for (let k = 0; k < this.regionsSeen; k++) startFrame(this.i32, this.statsWords[k], next);
     Atomics.store(this.i32, G_FRAME, next);
     return next;
+  }
+
+  /**
+   * Publishes this thread's statistics: every allocator instance of this thread adds the counts
+   * it made since its last publish to its region's shared statistics block, where any thread
+   * (and the inspector) reads them. A few atomic adds per allocator, no allocation.
+   * `advance()` calls it for the frame clock's thread; each worker calls it once per frame,
+   * typically right after `arena.release()`. Counts not yet published are still in the
+   * worker's own `stats()`.
+   *
+   * Thread-safety: any worker, for its own instances.
+   * @example
+   * ```ts
+   * // in a simulation worker, at the end of its frame
+   * arena.release();
+   * memory.publishStats();
+   * postMessage('done');
+   * ```
+   */
+  publishStats(): void {
+    const all = this.ownAll;
+    // eslint-disable-next-line @typescript-eslint/prefer-for-of
+    for (let k = 0; k < all.length; k++) all[k].publishStats();
   }
 
   private arenaRegions(): Int32Array {
@@ -152,6 +182,7 @@ export class Memory {
       for (let i = 0; i < n; i++) {
         const w = entryWordOf(i);
         if (this.i32[w + E_KIND] === KIND_ARENA) this.arenaOffsets[c++] = this.i32[w + E_OFFSET];
+        this.statsWords[i] = this.i32[w + E_STATS] >> 2;
       }
       this.arenaCount = c;
       this.regionsSeen = n;
@@ -174,10 +205,10 @@ export class Memory {
     validateName(name);
     const bytes = arenaRegionBytes(name, options);
     const frame = this.frame;
-    const off = createRegion(this.i32, this.u8, this.threadId, name, KIND_ARENA, bytes, (o) => {
+    const i = createRegion(this.i32, this.u8, this.threadId, name, KIND_ARENA, bytes, (o) => {
       initArena(this.i32, o, options, frame);
     });
-    return this.remember(name, new FrameArena(this, name, off));
+    return this.remember(name, this.instantiate(i, name)) as FrameArena;
   }
 
   /**
@@ -194,10 +225,10 @@ export class Memory {
     this.assertAttached('createPool');
     validateName(name);
     const bytes = poolRegionBytes(name, options);
-    const off = createRegion(this.i32, this.u8, this.threadId, name, KIND_POOL, bytes, (o) => {
+    const i = createRegion(this.i32, this.u8, this.threadId, name, KIND_POOL, bytes, (o) => {
       initPool(this.i32, o, options);
     });
-    return this.remember(name, new Pool(this, name, off));
+    return this.remember(name, this.instantiate(i, name)) as Pool;
   }
 
   /**
@@ -214,10 +245,10 @@ export class Memory {
     this.assertAttached('createStack');
     validateName(name);
     const bytes = stackRegionBytes(name, options);
-    const off = createRegion(this.i32, this.u8, this.threadId, name, KIND_STACK, bytes, (o) => {
+    const i = createRegion(this.i32, this.u8, this.threadId, name, KIND_STACK, bytes, (o) => {
       initStack(this.i32, o, options, this.threadId);
     });
-    return this.remember(name, new Stack(this, name, off));
+    return this.remember(name, this.instantiate(i, name)) as Stack;
   }
 
   /**
@@ -231,7 +262,7 @@ export class Memory {
    * ```
    */
   arena(name: string): FrameArena {
-    return this.lookup(name, KIND_ARENA, (off) => new FrameArena(this, name, off)) as FrameArena;
+    return this.lookup(name, KIND_ARENA) as FrameArena;
   }
 
   /**
@@ -245,7 +276,7 @@ export class Memory {
    * ```
    */
   pool(name: string): Pool {
-    return this.lookup(name, KIND_POOL, (off) => new Pool(this, name, off)) as Pool;
+    return this.lookup(name, KIND_POOL) as Pool;
   }
 
   /**
@@ -259,16 +290,27 @@ export class Memory {
    * ```
    */
   stack(name: string): Stack {
-    return this.lookup(name, KIND_STACK, (off) => new Stack(this, name, off)) as Stack;
+    return this.lookup(name, KIND_STACK) as Stack;
   }
 
-  private remember<T extends Allocator>(name: string, a: T): T {
+  private remember(name: string, a: Allocator): Allocator {
     this.instances.set(name, a);
+    this.ownAll.push(a);
     if (a instanceof FrameArena) this.ownArenas.push(a);
     return a;
   }
 
-  private lookup(name: string, kind: number, make: (offset: number) => Allocator): Allocator {
+  /** This thread's new instance of the allocator in region-table entry `i`. */
+  private instantiate(i: number, name: string): Allocator {
+    const w = entryWordOf(i);
+    const kind = this.i32[w + E_KIND];
+    const off = this.i32[w + E_OFFSET];
+    const stats = this.i32[w + E_STATS];
+    return kind === KIND_ARENA ? new FrameArena(this, name, off, stats)
+      : kind === KIND_POOL ? new Pool(this, name, off, stats) : new Stack(this, name, off, stats);
+  }
+
+  private lookup(name: string, kind: number): Allocator {
     this.assertAttached(kindName(kind));
     const known = this.instances.get(name);
     if (known !== undefined && kindOf(known) === kind) return known;
@@ -289,7 +331,7 @@ export class Memory {
         suggestion: `use memory.${kindName(actual)}("${name}").`,
       });
     }
-    return this.remember(name, make(this.i32[w + E_OFFSET]));
+    return this.remember(name, this.instantiate(i, name));
   }
 
   /**
@@ -319,10 +361,12 @@ export class Memory {
    */
   snapshot(): MemorySnapshot {
     this.assertAttached('snapshot');
+    const history = new Float64Array(HISTORY_FRAMES);
     const regions: RegionSnapshot[] = this.regions().map((r) => {
       const a = this.lookupAny(r.name, r.kind);
-      const frameHistory = a instanceof FrameArena ? Object.freeze(a.frameHistory()) : Object.freeze([]);
-      return Object.freeze({ ...r, stats: a.stats(), frameHistory });
+      const frameHistory = Object.freeze(Array.from(history.subarray(0, a.frameHistoryInto(history))));
+      const lanes = Object.freeze(a instanceof FrameArena ? a.laneUsage() : []);
+      return Object.freeze({ ...r, stats: a.stats(), frameHistory, lanes });
     });
     const threads: number[] = [];
     const lo = Atomics.load(this.i32, G_THREADS_LO);
@@ -379,12 +423,14 @@ export class Memory {
    */
   detach(): void {
     if (this.detached) return;
+    this.publishStats();
     for (const a of this.instances.values()) {
       if (a instanceof Pool) a.flush();
       else if (a instanceof FrameArena) a.release();
     }
     this.instances.clear();
     this.ownArenas.length = 0;
+    this.ownAll.length = 0;
     const word = this.threadId < 32 ? G_THREADS_LO : G_THREADS_HI;
     Atomics.and(this.i32, word, ~(1 << (this.threadId & 31)));
     this.detached = true;

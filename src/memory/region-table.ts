@@ -6,11 +6,12 @@
  */
 import { memoryError } from '../errors.ts';
 import {
-  DATA_START, E_BYTES, E_KIND, E_NAME, E_OFFSET, E_STATE, ENTRY_BYTES, ENTRY_READY, G_BRK,
+  DATA_START, E_BYTES, E_KIND, E_NAME, E_OFFSET, E_STATE, E_STATS, ENTRY_BYTES, ENTRY_READY, G_BRK,
   G_REGION_COUNT, G_SIZE, G_TABLE_LOCK, KIND_ARENA, KIND_POOL, KIND_STACK, MAX_NAME, MAX_REGIONS,
   REGION_ALIGN, TABLE_START, alignUp, entryWordOf,
 } from './layout.ts';
 import type { RegionInfo, RegionKind } from '../api.ts';
+import { STATS_BYTES } from './stats-block.ts';
 
 
 /** Kind code to name. */
@@ -83,8 +84,9 @@ function lock(i32: Int32Array, threadId: number): void {
 }
 
 /**
- * Creates a region of `bytes` named `name`, runs `init(offset)` to write the allocator's header,
- * and only then publishes the entry, so no thread ever attaches a half-written region.
+ * Creates a region of `bytes` named `name` (plus its statistics block at the end), runs
+ * `init(offset)` to write the allocator's header, and only then publishes the entry, so no
+ * thread ever attaches a half-written region. Returns the entry's index.
  */
 export function createRegion(
   i32: Int32Array, u8: Uint8Array, threadId: number, name: string, kind: number, bytes: number,
@@ -108,7 +110,8 @@ export function createRegion(
     }
     const brk = Atomics.load(i32, G_BRK);
     const size = i32[G_SIZE];
-    const need = alignUp(bytes, REGION_ALIGN);
+    const body = alignUp(bytes, REGION_ALIGN);
+    const need = body + STATS_BYTES;
     if (need > size - brk) {
       throw memoryError('OUT_OF_MEMORY', `a ${kindName(kind)} of ${need} bytes does not fit in the memory`, {
         allocator: 'memory', request: { name, bytes: need }, state: { size, used: brk, free: size - brk, regionsStart: DATA_START },
@@ -122,11 +125,13 @@ export function createRegion(
     i32[w + E_KIND] = kind;
     i32[w + E_OFFSET] = brk;
     i32[w + E_BYTES] = need;
+    i32[w + E_STATS] = brk + body;
+    i32.fill(0, (brk + body) >> 2, (brk + need) >> 2);
     init(brk);
     Atomics.store(i32, G_BRK, brk + need);
     Atomics.store(i32, w + E_STATE, ENTRY_READY);
     Atomics.store(i32, G_REGION_COUNT, count + 1);
-    return brk;
+    return count;
   } finally {
     Atomics.store(i32, G_TABLE_LOCK, 0);
   }

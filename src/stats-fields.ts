@@ -1,0 +1,61 @@
+/**
+ * Indexes of the numbers `statsInto(out)` writes: the allocation-free form of `stats()`, for
+ * code that reads every allocator every frame (the inspector, a HUD). One layout for all three
+ * allocator kinds; a field that does not apply to a kind is 0.
+ * @module
+ */
+
+/**
+ * Where each number sits in the `Float64Array` that {@link FrameArena.statsInto},
+ * {@link Pool.statsInto} and {@link Stack.statsInto} fill. The array needs {@link STAT_COUNT} entries.
+ *
+ * | index | arena | pool | stack |
+ * | --- | --- | --- | --- |
+ * | ALLOCATIONS | allocs | allocs | pushes |
+ * | FREES | 0 | frees | pops and released blocks |
+ * | BYTES | bytes handed out | allocs x slot size | bytes pushed |
+ * | FAILURES | failed allocs | failed allocs | overflows |
+ * | ERRORS | errors raised | errors raised | errors raised |
+ * | USED | bytes reserved this frame | live slots | bytes in use |
+ * | PEAK | most bytes in one frame | most live slots | most bytes in use |
+ * | CAPACITY | bytes per frame | slots | bytes |
+ * | DEPTH | lanes leased | slots in thread caches | blocks |
+ * | FREE | 0 | slots in the shared free list | 0 |
+ * | RESETS | resets and recycles | 0 | 0 |
+ * | LAST_ERROR | index + 1 of the last error's code in MEMORY_ERROR_CODES, 0 for none |||
+ * | LAST_ERROR_FRAME | frame of the last error |||
+ *
+ * Thread-safety: constants; any worker.
+ * @example
+ * ```ts
+ * const s = new Float64Array(STAT_COUNT);
+ * pool.statsInto(s);
+ * hud.text = `${s[STAT.USED]} / ${s[STAT.CAPACITY]}`;
+ * ```
+ */
+export const STAT = Object.freeze({
+  ALLOCATIONS: 0,
+  FREES: 1,
+  BYTES: 2,
+  FAILURES: 3,
+  ERRORS: 4,
+  USED: 5,
+  PEAK: 6,
+  CAPACITY: 7,
+  DEPTH: 8,
+  FREE: 9,
+  RESETS: 10,
+  LAST_ERROR: 11,
+  LAST_ERROR_FRAME: 12,
+} as const);
+
+/**
+ * Entries a `statsInto` array needs.
+ *
+ * Thread-safety: a constant; any worker.
+ * @example
+ * ```ts
+ * const s = new Float64Array(STAT_COUNT);
+ * ```
+ */
+export const STAT_COUNT = 16;
