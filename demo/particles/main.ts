@@ -1,0 +1,365 @@
+/**
+ * The particle demo page: the frame clock, the controls, the frame-time graph and the inspector's
+ * place. The particles live in one `SharedArrayBuffer`; simulation workers update them and the
+ * render worker draws them (see the other modules here). This thread never blocks: each animation
+ * frame it checks, with `Atomics.load`, whether every simulation worker finished frame N and the
+ * render worker drew frame N − 1; then it calls `memory.advance()` and starts N + 1 and the draw
+ * of N with `Atomics.store` + `Atomics.notify`.
+ *
+ * Without cross-origin isolation (the fallback page), the same fountain and renderer run on this
+ * thread, and the page says why and which headers are missing.
+ * @module
+ */
+import './particles.css';
+import { createMemory, diagnoseIsolation, type Memory } from '../../src/index.ts';
+import { Fountain, drawArenaBytes, frameArenaBytes, memoryBytes } from './fountain.ts';
+import { FrameGraph } from './graph.ts';
+import {
+  CONTROL_WORDS, C_DRAWN, C_MODE, C_PIXEL_LIT, C_PIXEL_REQUEST, C_RATE, C_RENDER_DONE, C_RENDER_GO, C_SIM_DONE, C_SIM_GO,
+  C_STOP, C_UPLOAD, type DemoSettings, MAX_SIM_WORKERS, MODE_ARENA, MODE_PLAIN, type RenderInit, type SimInit,
+  SLOT_FLOATS, W_ARENA_BYTES, W_GC, W_LIVE, W_SIM_US, type WorkerReport, readSettings, wordOf,
+} from './protocol.ts';
+import { ParticleRenderer } from './renderer.ts';
+
+/** What the page shows in `window.nebulaDemo.stats()`, for tests and the console. */
+export interface DemoStats {
+  /** `memory.frame`. */
+  readonly frame: number;
+  /** Run status: starting, running, stopped, error. */
+  readonly status: string;
+  /** True when the memory is a SharedArrayBuffer shared with workers. */
+  readonly shared: boolean;
+  /** The settings of the run. */
+  readonly settings: DemoSettings;
+  /** Frame time p50 / p99 over the window, ms. */
+  readonly frameP50: number;
+  /** Frame time p99, ms. */
+  readonly frameP99: number;
+  /** Simulation time (slowest worker) p50, ms. */
+  readonly simP50: number;
+  /** Simulation time p99, ms. */
+  readonly simP99: number;
+  /** Frames in which a simulation worker saw a GC, since the start of the run. */
+  readonly gcFrames: number;
+  /** Live particles (all workers). */
+  readonly live: number;
+  /** Particles in the last drawn frame. */
+  readonly drawn: number;
+  /** Lit pixels of the last pixel check (−1: none yet). */
+  readonly lit: number;
+  /** 1: WebGL uploads straight from the shared buffer; 2: through a copy; 0: not yet. */
+  readonly upload: number;
+  /** Frames recorded by the graph. */
+  readonly frames: number;
+}
+
+declare global {
+  interface Window {
+    /** The demo's state, for tests and the console. */
+    nebulaDemo?: { stats: () => DemoStats };
+  }
+}
+
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- a typed getElementById: the caller names the element type
+function el<T extends HTMLElement = HTMLElement>(id: string): T {
+  const found = document.getElementById(id);
+  if (found === null) throw new Error(`the page has no #${id}`);
+  return found as T;
+}
+
+function setText(id: string, text: string | number): void {
+  const e = document.getElementById(id);
+  if (e !== null) e.textContent = String(text);
+}
+
+let status = 'starting';
+function setStatus(text: string): void {
+  status = text;
+  const s = el('status');
+  s.textContent = text;
+  s.dataset.state = text;
+}
+
+function showError(err: unknown): void {
+  const message = err instanceof Error ? err.message : String(err);
+  el('error').textContent += `${message}\n`;
+  setStatus('error');
+}
+
+const defaultWorkers = Math.max(1, Math.min(MAX_SIM_WORKERS, (navigator.hardwareConcurrency || 4) - 2));
+const isFallbackPage = document.body.dataset.page === 'fallback';
+let settings = readSettings(location.search, defaultWorkers);
+if (isFallbackPage && !new URLSearchParams(location.search).has('particles')) settings = { ...settings, particles: 20_000, rate: 6_000 };
+
+/** One run: a memory, its regions, and (when shared) its workers. */
+interface Run {
+  readonly memory: Memory;
+  /** Int32 index of the control block. */
+  readonly ctl: number;
+  readonly settings: DemoSettings;
+  /** Runs a frame on this thread (fallback) or checks the workers (shared); true when frame N is complete. */
+  readonly ready: () => boolean;
+  /** Starts the frame `memory.frame` (after advance). */
+  readonly start: (frame: number) => void;
+  readonly stop: () => void;
+  readonly label: string;
+}
+
+function makeMemory(s: DemoSettings): { memory: Memory; ctl: number } {
+  const memory = createMemory({ size: memoryBytes(s.particles, s.workers) });
+  memory.createPool('particles', { slotSize: SLOT_FLOATS * 4, align: 16, capacity: s.particles });
+  memory.createArena('frame', { capacity: frameArenaBytes(s.particles, s.workers), frames: 1 });
+  memory.createArena('draw', { capacity: drawArenaBytes(s.particles, s.workers), frames: 2 });
+  const control = memory.createArena('control', { capacity: 4096, frames: 0 });
+  const ctl = control.alloc(CONTROL_WORDS * 4, 64) >> 2;
+  const i32 = memory.i32;
+  i32.fill(0, ctl, ctl + CONTROL_WORDS);
+  i32[ctl + C_SIM_GO] = -1;
+  i32[ctl + C_RENDER_GO] = -1;
+  i32[ctl + C_RENDER_DONE] = -1;
+  i32[ctl + C_PIXEL_LIT] = -1;
+  i32[ctl + C_MODE] = s.mode;
+  i32[ctl + C_RATE] = s.rate;
+  return { memory, ctl };
+}
+
+/** Replaces the canvas (an OffscreenCanvas transfer is once per element) and returns the new one. */
+function freshCanvas(): HTMLCanvasElement {
+  const old = el<HTMLCanvasElement>('view');
+  const canvas = old.cloneNode(false) as HTMLCanvasElement;
+  old.replaceWith(canvas);
+  return canvas;
+}
+
+/** Posts the init message to `worker` and resolves when it reports ready. */
+function startWorker(worker: Worker, name: string, message: SimInit | RenderInit, transfer: Transferable[]): Promise<{ worker: Worker; detail: string }> {
+  return new Promise((resolve, reject) => {
+    worker.onerror = (event) => {
+      event.preventDefault();
+      const e = new Error(`${name}: ${event.message || 'the worker script failed to load'}`);
+      if (status === 'starting') reject(e);
+      else showError(e);
+    };
+    worker.onmessage = (event: MessageEvent<WorkerReport>) => {
+      const m = event.data;
+      if (m.type === 'error') {
+        if (status === 'starting') reject(new Error(`${name}: ${m.message}`));
+        else showError(new Error(`${name}: ${m.message}`));
+      } else {
+        resolve({ worker, detail: m.detail });
+      }
+    };
+    worker.postMessage(message, transfer);
+  });
+}
+
+async function sharedRun(s: DemoSettings, memory: Memory, ctl: number): Promise<Run> {
+  const i32 = memory.i32;
+  const control = ctl << 2;
+  // `new Worker(new URL(..., import.meta.url))` literally: the form Vite bundles as a worker
+  const sims = await Promise.all(Array.from({ length: s.workers }, (_, index) => startWorker(
+    new Worker(new URL('./sim.worker.ts', import.meta.url), { type: 'module', name: `nebula-sim-${index}` }), `nebula-sim-${index}`,
+    { type: 'init', memory: memory.share(), control, index, settings: s }, [])));
+  const canvas = freshCanvas().transferControlToOffscreen();
+  const render = await startWorker(new Worker(new URL('./render.worker.ts', import.meta.url), { type: 'module', name: 'nebula-render' }), 'nebula-render',
+    { type: 'init', memory: memory.share(), control, canvas, workers: s.workers }, [canvas]);
+  const workers = [...sims.map((w) => w.worker), render.worker];
+  return {
+    memory, ctl, settings: s,
+    label: `${s.workers} simulation worker${s.workers > 1 ? 's' : ''} + ${render.detail}; clock on the main thread`,
+    ready: () => Atomics.load(i32, ctl + C_SIM_DONE) === s.workers
+      && Atomics.load(i32, ctl + C_RENDER_DONE) === Atomics.load(i32, ctl + C_RENDER_GO),
+    start: (frame) => {
+      Atomics.store(i32, ctl + C_RENDER_GO, frame - 1);
+      Atomics.notify(i32, ctl + C_RENDER_GO);
+      Atomics.store(i32, ctl + C_SIM_DONE, 0);
+      Atomics.store(i32, ctl + C_SIM_GO, frame);
+      Atomics.notify(i32, ctl + C_SIM_GO);
+    },
+    stop: () => {
+      Atomics.store(i32, ctl + C_STOP, 1);
+      Atomics.notify(i32, ctl + C_SIM_GO);
+      Atomics.notify(i32, ctl + C_RENDER_GO);
+      for (const w of workers) w.terminate();
+    },
+  };
+}
+
+function singleThreadRun(s: DemoSettings, memory: Memory, ctl: number): Run {
+  const fountain = new Fountain(memory, ctl << 2, 0, s.particles, 1, s.seed);
+  const renderer = new ParticleRenderer(freshCanvas(), memory, ctl << 2, 1, s.particles);
+  const i32 = memory.i32;
+  return {
+    memory, ctl, settings: s,
+    label: 'single-thread fallback: simulation, WebGL2 and clock on the main thread',
+    ready: () => {
+      const frame = Atomics.load(i32, ctl + C_SIM_GO);
+      if (frame < 0) return false;
+      if (frame > 0) renderer.draw(frame - 1);
+      fountain.step(frame);
+      return true;
+    },
+    start: (frame) => {
+      Atomics.store(i32, ctl + C_SIM_GO, frame);
+    },
+    stop: () => {
+      Atomics.store(i32, ctl + C_STOP, 1);
+    },
+  };
+}
+
+const graph = new FrameGraph(el<HTMLCanvasElement>('graph'));
+let run: Run | null = null;
+let lastAdvance = 0;
+let lastGc = 0;
+let generation = 0;
+
+function workerSum(r: Run, word: number): number {
+  let sum = 0;
+  for (let w = 0; w < r.settings.workers; w++) sum += Atomics.load(r.memory.i32, r.ctl + wordOf(w, word));
+  return sum;
+}
+
+function workerMax(r: Run, word: number): number {
+  let max = 0;
+  for (let w = 0; w < r.settings.workers; w++) max = Math.max(max, Atomics.load(r.memory.i32, r.ctl + wordOf(w, word)));
+  return max;
+}
+
+function stats(): DemoStats {
+  const r = run;
+  const i32 = r?.memory.i32;
+  const word = (k: number): number => (r === null || i32 === undefined ? 0 : Atomics.load(i32, r.ctl + k));
+  graph.summarize();
+  return {
+    frame: r?.memory.frame ?? 0, status, shared: r?.memory.shared ?? false, settings,
+    frameP50: graph.frame.p50, frameP99: graph.frame.p99, simP50: graph.sim.p50, simP99: graph.sim.p99,
+    gcFrames: graph.gcFrames, live: r === null ? 0 : workerSum(r, W_LIVE), drawn: word(C_DRAWN),
+    lit: r === null ? -1 : word(C_PIXEL_LIT), upload: word(C_UPLOAD), frames: graph.frames,
+  };
+}
+window.nebulaDemo = { stats };
+
+function showStats(r: Run): void {
+  graph.summarize();
+  graph.draw();
+  const i32 = r.memory.i32;
+  setText('frame', r.memory.frame);
+  setText('p50', graph.frame.p50.toFixed(1));
+  setText('p99', graph.frame.p99.toFixed(1));
+  setText('sim-p50', graph.sim.p50.toFixed(2));
+  setText('sim-p99', graph.sim.p99.toFixed(2));
+  setText('gc', graph.gcFrames);
+  setText('gc-window', graph.gcInWindow);
+  setText('live', workerSum(r, W_LIVE));
+  setText('drawn', Atomics.load(i32, r.ctl + C_DRAWN));
+  setText('arena-bytes', `${(workerSum(r, W_ARENA_BYTES) / 2 ** 20).toFixed(2)} MiB`);
+  const lit = Atomics.load(i32, r.ctl + C_PIXEL_LIT);
+  setText('lit', lit < 0 ? '…' : lit);
+  const upload = Atomics.load(i32, r.ctl + C_UPLOAD);
+  setText('upload', upload === 1 ? 'straight from the SharedArrayBuffer' : upload === 2 ? 'copied to a local Float32Array first' : '…');
+}
+
+/** The frame clock: never blocks; advances when frame N is simulated and N − 1 drawn. */
+function tick(now: number): void {
+  requestAnimationFrame(tick);
+  const r = run;
+  if (r === null || status === 'error' || status === 'stopped') return;
+  if (!r.ready()) return;
+  const frame = r.memory.frame;
+  if (lastAdvance !== 0) {
+    const gc = workerSum(r, W_GC);
+    graph.record(now - lastAdvance, workerMax(r, W_SIM_US) / 1000, gc !== lastGc);
+    lastGc = gc;
+  }
+  lastAdvance = now;
+  if (r.settings.stopAt > 0 && frame >= r.settings.stopAt) {
+    showStats(r);
+    setStatus('stopped');
+    return;
+  }
+  const next = r.memory.advance();
+  if (next % 60 === 0) Atomics.store(r.memory.i32, r.ctl + C_PIXEL_REQUEST, 1);
+  r.start(next);
+  if (status === 'starting') setStatus('running');
+  if (next % 15 === 0) showStats(r);
+}
+
+async function begin(s: DemoSettings): Promise<void> {
+  const mine = ++generation;
+  run?.stop();
+  run = null;
+  setStatus('starting');
+  graph.clear();
+  lastAdvance = 0;
+  lastGc = 0;
+  const { memory, ctl } = makeMemory(s);
+  setText('coi', String(globalThis.crossOriginIsolated));
+  setText('shared', String(memory.shared));
+  setText('capacity', s.particles);
+  if (!memory.shared) void showIsolation(memory);
+  const r = memory.shared ? await sharedRun(s, memory, ctl) : singleThreadRun(s, memory, ctl);
+  if (mine !== generation) {
+    r.stop();
+    return;
+  }
+  setText('threads', r.label);
+  run = r;
+  r.start(memory.frame);
+}
+
+/** Shows why the memory is not shared, then which headers the response lacked. */
+async function showIsolation(memory: Memory): Promise<void> {
+  el('isolation').hidden = false;
+  setText('isolation-reason', memory.isolation.reason);
+  setText('isolation-fix', memory.isolation.fix);
+  const d = await diagnoseIsolation();
+  setText('isolation-coop', d.coop ?? '(absent)');
+  setText('isolation-coep', d.coep ?? '(absent)');
+  setText('isolation-missing', d.missing.length === 0 ? '(none: a resource on the page is not CORP/CORS-enabled)' : d.missing.join(' · '));
+}
+
+// ---- controls ----
+function syncControls(): void {
+  el<HTMLSelectElement>('ctl-particles').value = String(settings.particles);
+  el<HTMLSelectElement>('ctl-workers').value = String(settings.workers);
+  el<HTMLInputElement>('ctl-rate').value = String(settings.rate);
+  setText('rate-value', settings.rate);
+  el<HTMLSelectElement>('ctl-mode').value = settings.mode === MODE_PLAIN ? 'plain' : 'arena';
+  const q = new URLSearchParams(location.search);
+  q.set('particles', String(settings.particles));
+  q.set('workers', String(settings.workers));
+  q.set('rate', String(settings.rate));
+  q.set('mode', settings.mode === MODE_PLAIN ? 'plain' : 'arena');
+  history.replaceState(null, '', `${location.pathname}?${q.toString()}`);
+}
+
+function ensureOption(select: HTMLSelectElement, value: number): void {
+  if (![...select.options].some((o) => o.value === String(value))) select.add(new Option(value.toLocaleString('en'), String(value)));
+}
+
+ensureOption(el<HTMLSelectElement>('ctl-particles'), settings.particles);
+syncControls();
+el('ctl-particles').addEventListener('change', (e) => {
+  settings = { ...settings, particles: Number((e.target as HTMLSelectElement).value) };
+  syncControls();
+  begin(settings).catch(showError);
+});
+el('ctl-workers').addEventListener('change', (e) => {
+  settings = { ...settings, workers: Number((e.target as HTMLSelectElement).value) };
+  syncControls();
+  begin(settings).catch(showError);
+});
+el('ctl-rate').addEventListener('input', (e) => {
+  settings = { ...settings, rate: Number((e.target as HTMLInputElement).value) };
+  syncControls();
+  if (run !== null) Atomics.store(run.memory.i32, run.ctl + C_RATE, settings.rate);
+});
+el('ctl-mode').addEventListener('change', (e) => {
+  settings = { ...settings, mode: (e.target as HTMLSelectElement).value === 'plain' ? MODE_PLAIN : MODE_ARENA };
+  syncControls();
+  if (run !== null) Atomics.store(run.memory.i32, run.ctl + C_MODE, settings.mode);
+});
+
+requestAnimationFrame(tick);
+begin(settings).catch(showError);
