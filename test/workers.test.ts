@@ -65,6 +65,17 @@ describe('workers share one memory', () => {
       expect(memory.i32[(b.p + b.size - 4) >> 2]).toBe(b.stamp);
     }
     expect(arena.stats().leases).toBe(0);
+
+    // statistics: what each worker counted locally and published once is what the main thread reads
+    const sum = (f: (r: StampResult) => number): number => results.reduce((n, r) => n + f(r), 0);
+    const ps = pool.stats();
+    expect(ps.allocations).toBe(sum((r) => r.poolAllocs));
+    expect(ps.failures).toBe(sum((r) => r.poolFailures));
+    expect(ps.frees).toBe(sum((r) => r.poolAllocs)); // workers freed all but `kept` (published); this thread freed those (its own count)
+    expect(ps.bytes).toBe(16 * ps.allocations);
+    const as = arena.stats();
+    expect(as.allocations).toBe(blocks.length);
+    expect(as.bytes).toBe(blocks.reduce((n, b) => n + b.size, 0));
     memory.checkInvariants();
   });
 });

@@ -1,0 +1,172 @@
+/**
+ * Statistics in the shared buffer: counts made in plain per-thread fields, published once a
+ * frame, read by any thread; 64-bit counters; the last error; per-frame high water; open marks;
+ * the allocation-free `statsInto` form.
+ */
+import { describe, expect, it } from 'vitest';
+import { MEMORY_ERROR_CODES, STAT, STAT_COUNT, STATS, attachMemory, createMemory } from '../src/index.ts';
+import { addCounter, readCounter } from '../src/memory/stats-block.ts';
+import { expectCode, itChecked } from './helpers.ts';
+
+function setup() {
+  const m = createMemory({ size: 1 << 18 });
+  const arena = m.createArena('frame', { capacity: 4096, frames: 2, laneBytes: 256 });
+  const pool = m.createPool('bullets', { slotSize: 12, align: 4, capacity: 16, batch: 4 });
+  const stack = m.createStack('scratch', { capacity: 512 });
+  return { m, arena, pool, stack };
+}
+
+describe('statistics', () => {
+  it('is on by default (the STATS switch)', () => {
+    expect(STATS).toBe(true);
+  });
+
+  it('counts allocations, frees and bytes of each allocator, exactly', () => {
+    const { m, arena, pool, stack } = setup();
+    arena.alloc(10);
+    arena.alloc(30, 16);
+    const h = pool.alloc();
+    pool.alloc();
+    pool.free(h);
+    const p = stack.push(20);
+    stack.push(4);
+    stack.release(p - 8); // the mark before p: frees both blocks
+    expect(arena.stats()).toMatchObject({ allocations: 2, bytes: 40, failures: 0, errors: 0, lastError: null });
+    expect(pool.stats()).toMatchObject({ allocations: 2, frees: 1, bytes: 24, live: 1, peak: 1 });
+    expect(stack.stats()).toMatchObject({ allocations: 2, frees: 2, bytes: 24, depth: 0 });
+    m.checkInvariants();
+  });
+
+  it('another thread sees a thread\'s counts once it publishes them, and only then', () => {
+    const { m, pool } = setup();
+    const w = attachMemory(m.share()); // stands for a worker: its own instances and counters
+    const wp = w.pool('bullets');
+    wp.alloc();
+    wp.alloc();
+    wp.tryAlloc();
+    expect(wp.stats().allocations).toBe(3); // its own unpublished counts are in its stats
+    expect(pool.stats().allocations).toBe(0); // not yet in the shared block
+    expect(pool.stats().live).toBe(3); // live is read from the slots themselves: always current
+    w.publishStats();
+    expect(pool.stats().allocations).toBe(3);
+    expect(wp.stats().allocations).toBe(3); // published counts are not counted twice
+    pool.alloc();
+    expect(pool.stats().allocations).toBe(4);
+    m.advance(); // the frame clock publishes its own thread
+    expect(wp.stats().allocations).toBe(4);
+    w.detach(); // detach publishes too
+    m.checkInvariants();
+  });
+
+  it('counts failures, and records every error with its code, frame and thread', () => {
+    const { m, pool, stack } = setup();
+    for (let k = 0; k < 16; k++) pool.alloc();
+    expect(pool.tryAlloc()).toBe(0);
+    expect(pool.stats()).toMatchObject({ failures: 1, errors: 0, lastError: null }); // a 0 is not an error
+    m.advance();
+    expectCode(() => pool.alloc(), 'POOL_EXHAUSTED');
+    expect(pool.stats()).toMatchObject({ failures: 2, errors: 1, lastError: 'POOL_EXHAUSTED' });
+    expect(stack.tryPush(1000)).toBe(0);
+    expectCode(() => stack.push(1000), 'STACK_OVERFLOW');
+    expect(stack.stats()).toMatchObject({ failures: 2, errors: 1, lastError: 'STACK_OVERFLOW' });
+    const s = new Float64Array(STAT_COUNT);
+    pool.statsInto(s);
+    expect(MEMORY_ERROR_CODES[s[STAT.LAST_ERROR] - 1]).toBe('POOL_EXHAUSTED');
+    expect(s[STAT.LAST_ERROR_FRAME]).toBe(1);
+    m.checkInvariants();
+  });
+
+  itChecked('records misuse caught by the checked build (a double free) in the shared block', () => {
+    const { m, pool } = setup();
+    const w = attachMemory(m.share());
+    const h = w.pool('bullets').alloc();
+    w.pool('bullets').free(h);
+    expectCode(() => { w.pool('bullets').free(h); }, 'DOUBLE_FREE');
+    const st = pool.stats(); // read by the other thread, with nothing published: errors are recorded at once
+    expect(st.errors).toBe(1);
+    expect(st.lastError).toBe('DOUBLE_FREE');
+    m.checkInvariants();
+  });
+
+  it('statsInto writes each number at its STAT index', () => {
+    const { arena, pool, stack } = setup();
+    arena.alloc(100);
+    pool.alloc();
+    stack.push(16);
+    const s = new Float64Array(STAT_COUNT);
+    arena.statsInto(s);
+    expect([s[STAT.ALLOCATIONS], s[STAT.BYTES], s[STAT.USED], s[STAT.PEAK], s[STAT.CAPACITY], s[STAT.DEPTH]]).toEqual([1, 100, 100, 256, 4096, 1]);
+    pool.statsInto(s);
+    expect([s[STAT.ALLOCATIONS], s[STAT.USED], s[STAT.CAPACITY], s[STAT.DEPTH], s[STAT.FREE], s[STAT.BYTES]]).toEqual([1, 1, 16, 3, 12, 12]);
+    stack.statsInto(s);
+    expect([s[STAT.ALLOCATIONS], s[STAT.USED], s[STAT.DEPTH], s[STAT.CAPACITY], s[STAT.FREES]]).toEqual([1, 24, 1, 512, 0]);
+  });
+
+  it('keeps 64-bit counts: the low word carries into the high word', () => {
+    const i32 = new Int32Array(new SharedArrayBuffer(16));
+    i32[0] = -16; // 0xFFFFFFF0
+    addCounter(i32, 0, 0x20);
+    expect(readCounter(i32, 0)).toBe(2 ** 32 + 0x10);
+    addCounter(i32, 0, 0x7fffffff);
+    expect(readCounter(i32, 0)).toBe(2 ** 32 + 0x10 + 0x7fffffff);
+  });
+
+  it('keeps the per-frame high water of pools (live slots) and stacks (bytes in use)', () => {
+    const { m, pool, stack } = setup();
+    const held: number[] = [];
+    for (let k = 0; k < 5; k++) held.push(pool.alloc());
+    stack.push(40);
+    m.advance(); // frame 0 ends: 5 live, 48 bytes
+    for (let k = 0; k < 3; k++) held.push(pool.alloc());
+    m.advance(); // frame 1 ends: 8 live
+    for (const h of held) pool.free(h);
+    m.advance(); // frame 2 ends: 0 live
+    const h = new Float64Array(64);
+    expect(Array.from(h.subarray(0, pool.frameHistoryInto(h)))).toEqual([5, 8, 0]);
+    expect(Array.from(h.subarray(0, stack.frameHistoryInto(h)))).toEqual([48, 48, 48]);
+    expect(pool.stats().peak).toBe(8);
+    const snap = m.snapshot();
+    expect(snap.regions[1].frameHistory).toEqual([5, 8, 0]);
+    expect(snap.regions[2].frameHistory).toEqual([48, 48, 48]);
+    m.checkInvariants();
+  });
+
+  it('the snapshot lists each thread\'s lane bytes of every arena', () => {
+    const { m, arena } = setup();
+    const w = attachMemory(m.share());
+    arena.alloc(8);
+    w.arena('frame').alloc(300);
+    const lanes = m.snapshot().regions[0].lanes;
+    expect(lanes).toHaveLength(64);
+    expect([lanes[0], lanes[1], lanes[2]]).toEqual([256, 320, 0]);
+    const out = new Int32Array(64);
+    arena.laneUsageInto(out);
+    expect(Array.from(out.subarray(0, 3))).toEqual([256, 320, 0]);
+    w.arena('frame').release();
+  });
+
+  it('records a stack\'s open marks for the inspector, and forgets released ones', () => {
+    const { stack } = setup();
+    const data = stack.mark();
+    stack.push(16);
+    const m1 = stack.mark();
+    stack.push(16);
+    const m2 = stack.mark();
+    stack.mark(); // the same position again: recorded once
+    expect(stack.stats().marks).toEqual([data, m1, m2]);
+    stack.release(m1);
+    expect(stack.stats().marks).toEqual([data, m1]);
+    const p = stack.push(8);
+    stack.pop(p);
+    expect(stack.stats().marks).toEqual([data, m1]);
+    stack.reset();
+    expect(stack.stats().marks).toEqual([]);
+    for (let k = 0; k < 9; k++) {
+      stack.mark();
+      stack.push(8);
+    }
+    const marks = stack.stats().marks;
+    expect(marks).toHaveLength(7); // the newest seven
+    expect(marks[6]).toBe(stack.mark() - 16);
+  });
+});
