@@ -61,6 +61,58 @@ export function poolAllocFreeCase(pool: Pool, f32: Float32Array, names: { readon
   };
 }
 
+/** A case whose work depends on the frame: the worker tells it which frame starts. */
+export interface FrameCase extends AllocCase {
+  /** Called before the frame's first batch with the frame number. */
+  readonly startFrame: (frame: number) => void;
+}
+
+/**
+ * Cross-thread free on a shared pool: op `j` of frame F frees the handle that the neighbour
+ * worker allocated as its op `j` in frame F - 1 (if any), then `alloc()` + `offsetOf()` + write/read,
+ * and keeps the new handle in this worker's buffer for frame F's parity. `handles` holds two
+ * frames of `n` handles per worker (`mine` and `theirs` are the word offsets of parity 0; parity 1
+ * follows at + n); 0 = no handle. Main frees what is left after a round.
+ */
+export function poolCrossFreeCase(pool: Pool, f32: Float32Array, handles: Int32Array, mine: number, theirs: number, n: number): FrameCase {
+  const tally = newTally();
+  let out = mine;
+  let inp = theirs;
+  let j = 0;
+  return {
+    id: 'pool-xfree',
+    label: 'shared Pool: free() of a handle another worker allocated last frame, then alloc() + offsetOf()',
+    tally,
+    startFrame: (frame: number) => {
+      out = mine + (frame & 1) * n;
+      inp = theirs + ((frame + 1) & 1) * n;
+      j = 0;
+    },
+    batch: () => {
+      let acc = 0;
+      const o = out + j;
+      const v = inp + j;
+      for (let i = 0; i < BATCH; i++) {
+        const old = handles[v + i];
+        if (old !== 0) {
+          pool.free(old);
+          handles[v + i] = 0;
+        }
+        const h = pool.alloc();
+        const q = pool.offsetOf(h) >> 2;
+        f32[q] = i;
+        f32[q + 1] = i * 0.5;
+        f32[q + 2] = -i;
+        acc += f32[q + 1];
+        handles[o + i] = h;
+      }
+      j += BATCH;
+      tally.acc += acc;
+      tally.batches++;
+    },
+  };
+}
+
 /** The three library cases, all in one 4 MiB memory created here. */
 export function libraryCases(): AllocCase[] {
   const memory = createMemory({ size: 4 << 20 });

@@ -12,7 +12,7 @@
 import type { SharedMemoryInit } from '../../src/index.ts';
 
 /** The modes, by number (a control word holds it). */
-export const MODES = ['lanes', 'pool', 'chunk-ref', 'free-list-ref'] as const;
+export const MODES = ['lanes', 'pool', 'pool-xfree', 'chunk-ref', 'free-list-ref'] as const;
 /** A mode's name. */
 export type Mode = (typeof MODES)[number];
 /** The mode word's value that ends the worker. */
@@ -61,9 +61,23 @@ export interface WorkerInit {
   readonly stats: SharedArrayBuffer;
   /** chunk-ref: the hand-written chunked bump's buffer. */
   readonly chunkBuffer: SharedArrayBuffer;
+  /** Workers in the crew (pool-xfree: worker k frees what worker (k + 1) % workers allocated). */
+  readonly workers: number;
+  /** pool-xfree: each worker's handles of the last two frames, {@link xfreeSlots} words per worker. */
+  readonly handles: SharedArrayBuffer;
+}
+
+/** pool-xfree: ops per worker per frame (its handle buffers are sized for this). */
+export const XFREE_OPS = 1 << 15;
+
+/** pool-xfree: the words of worker `k`'s handle buffer for frame parity `parity`, of `n` ops per frame. */
+export function xfreeSlots(k: number, parity: number, n: number): number {
+  return (2 * k + parity) * n;
 }
 
 /** Region names in the memory. */
 export const ARENA_NAME = 'lanes';
 /** The shared pool. */
 export const POOL_NAME = 'shared';
+/** The pool of the cross-thread-free mode. */
+export const XFREE_POOL_NAME = 'xfree';

@@ -9,11 +9,11 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { attachMemory } from '../../src/index.ts';
 import { BATCH, type AllocCase } from '../cases/case.ts';
 import { ChunkBump, chunkBumpCase, freeListCase } from '../cases/handwritten.ts';
-import { arenaLaneCase, poolAllocFreeCase } from '../cases/library.ts';
+import { arenaLaneCase, poolAllocFreeCase, poolCrossFreeCase } from '../cases/library.ts';
 import { threadId } from '../schedstat.ts';
 import {
   ARENA_NAME, C_CHUNK_CURSOR, C_DONE, C_FRAME, C_MODE, C_OPS, C_READY, C_TID, CHUNK_BYTES, MODE_STOP, MODES, POOL_NAME,
-  S_ACC, S_BUSY_MS, S_OPS, STATS_STRIDE, type Mode, type WorkerInit,
+  S_ACC, S_BUSY_MS, S_OPS, STATS_STRIDE, XFREE_OPS, XFREE_POOL_NAME, xfreeSlots, type Mode, type WorkerInit,
 } from './protocol.ts';
 
 const init = workerData as WorkerInit;
@@ -24,10 +24,14 @@ const stats = new Float64Array(init.stats);
 const mine = init.index * STATS_STRIDE;
 const chunk = new ChunkBump(control, C_CHUNK_CURSOR, init.chunkBuffer.byteLength, CHUNK_BYTES);
 
-/** Each mode's case, and what the worker does at the end of its frame. */
-const RUN: Readonly<Record<Mode, { readonly c: AllocCase; readonly endFrame: () => void }>> = {
+const xfree = poolCrossFreeCase(memory.pool(XFREE_POOL_NAME), memory.f32, new Int32Array(init.handles),
+  xfreeSlots(init.index, 0, XFREE_OPS), xfreeSlots((init.index + 1) % init.workers, 0, XFREE_OPS), XFREE_OPS);
+
+/** Each mode's case, and what the worker does at the start and the end of its frame. */
+const RUN: Readonly<Record<Mode, { readonly c: AllocCase; readonly startFrame?: (frame: number) => void; readonly endFrame: () => void }>> = {
   lanes: { c: arenaLaneCase(arena, memory.f32), endFrame: () => { arena.release(); } },
   pool: { c: poolAllocFreeCase(memory.pool(POOL_NAME), memory.f32, { id: 'pool', label: 'shared pool' }), endFrame: () => undefined },
+  'pool-xfree': { c: xfree, startFrame: xfree.startFrame, endFrame: () => undefined },
   'chunk-ref': { c: chunkBumpCase(chunk, init.chunkBuffer), endFrame: () => { chunk.drop(); } },
   'free-list-ref': { c: freeListCase(), endFrame: () => undefined },
 };
@@ -42,9 +46,11 @@ for (;;) {
   const mode = Atomics.load(control, C_MODE);
   if (mode === MODE_STOP) break;
   const n = Atomics.load(control, C_OPS);
-  const { c, endFrame } = RUN[MODES[mode]];
+  const { c, startFrame, endFrame } = RUN[MODES[mode]];
+  if (startFrame !== undefined && n !== XFREE_OPS) throw new Error(`pool-xfree: ${n} ops per frame, its buffers hold ${XFREE_OPS}`);
   const acc0 = c.tally.acc;
   const t0 = performance.now();
+  startFrame?.(seen);
   for (let k = 0; k < n; k += BATCH) c.batch();
   endFrame();
   stats[mine + S_BUSY_MS] += performance.now() - t0;
