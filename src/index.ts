@@ -51,3 +51,16 @@ export type {
 } from './config-steps.ts';
 export { createFromConfig, attachFromConfig } from './config-create.ts';
 export type { ConfiguredMemory } from './config-create.ts';
+export { TraceRecorder } from './trace/recorder.ts';
+export type { TraceOptions } from './trace/recorder.ts';
+export { EV, EVENT_NAMES, mergeChromeTraces } from './trace/chrome-trace.ts';
+export type { ChromeTrace, ChromeTraceEvent } from './trace/chrome-trace.ts';
+export {
+  Inspector, mountInspector, InspectorRenderer, InspectorInWorker, WorkerInspector, mountInspectorInWorker, serveInspectorWorker,
+  startInspectorWorker, poolGridShape,
+} from './inspector/index.ts';
+export type {
+  InspectorOptions, InspectorSize, InspectorContext, InspectorWorkerMessage, InspectorWorkerOptions, PoolGridShape, SlotOwnerSource,
+  InspectorArenaReadout, InspectorPoolReadout, InspectorReadout, InspectorRegionCommon, InspectorRegionReadout, InspectorStackReadout,
+  InspectorWarning, InspectorWarningKind, InspectorHit, InspectorPart,
+} from './inspector/index.ts';

@@ -6,7 +6,8 @@
 import type { ArenaOptions, ArenaStats, Mark, Offset } from '../api.ts';
 import { CHECKS, STATS } from '../build.ts';
 import { RED_BYTE, poison } from './poison.ts';
-import { type MemoryError, hex, memoryError } from '../errors.ts';
+import { MEMORY_ERROR_CODES, type MemoryError, hex, memoryError } from '../errors.ts';
+import { EV } from '../trace/chrome-trace.ts';
 import { G_FRAME, MAX_THREADS, REGION_ALIGN, alignUp } from '../memory/layout.ts';
 import type { Memory } from '../memory/memory.ts';
 import { STAT } from '../stats-fields.ts';
@@ -165,6 +166,13 @@ export function abortAdvance(i32: Int32Array, offset: number, next: number): voi
   const frames = i32[b + A_FRAMES];
   if (frames === 0) return;
   Atomics.store(i32, segmentWords(b, next % frames).leases, 0);
+}
+
+/** Bytes reserved in the segment frame `next` recycles: what advance() frees at once. @internal */
+export function bytesToRecycle(i32: Int32Array, offset: number, next: number): number {
+  const b = offset >> 2;
+  const frames = i32[b + A_FRAMES];
+  return frames === 0 ? 0 : Atomics.load(i32, segmentWords(b, next % frames).cursor);
 }
 
 /** Leases in the segment frame `next` would recycle, for the LANE_LEASED message. @internal */
@@ -448,6 +456,7 @@ export class FrameArena {
       peak = seen;
     }
     i32[this.base + A_LANE_BYTES + this.tid] += take;
+    this.memory.tracer?.record(EV.LEASE, this.base << 2, take, used);
     return true;
   }
 
@@ -591,6 +600,7 @@ export class FrameArena {
     const seg = this.frames === 0 ? 0 : Atomics.load(i32, G_FRAME) % this.frames;
     const w = this.segs[seg];
     const seen = lockSegment(this.ops, w);
+    if (seen === 0) this.memory.tracer?.record(EV.ARENA_RESET, this.base << 2, Atomics.load(i32, w.cursor), this.memory.frame);
     if (seen === 0 && CHECKS) poison(this.memory.u8, this.memory.i32, this.memory.f64, this.data + seg * this.capacity, this.data + seg * this.capacity + Atomics.load(i32, w.cursor));
     if (seen !== 0) {
       throw this.raised(memoryError('LANE_LEASED', `reset() while ${seen} other thread(s) still hold a lane`, {
@@ -763,6 +773,7 @@ export class FrameArena {
   /** Counts an error this arena raises in the shared block, and returns it to be thrown. */
   private raised(e: MemoryError): MemoryError {
     recordError(this.i32, this.statsWord, e.code, this.memory.frame, this.tid);
+    this.memory.tracer?.record(EV.ERROR, this.base << 2, MEMORY_ERROR_CODES.indexOf(e.code) + 1, this.memory.frame);
     return e;
   }
 

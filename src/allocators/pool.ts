@@ -10,7 +10,8 @@ import { G_FRAME } from '../memory/layout.ts';
 import { poison, poisonWords } from './poison.ts';
 import { type LeakEntry, type LeakReport, callSite, leakReport } from './leaks.ts';
 import { type SlotLoan, takeSlot } from '../typed/dispose.ts';
-import { type MemoryError, hex, memoryError } from '../errors.ts';
+import { MEMORY_ERROR_CODES, type MemoryError, hex, memoryError } from '../errors.ts';
+import { EV } from '../trace/chrome-trace.ts';
 import { MAX_THREADS, REGION_ALIGN, alignUp } from '../memory/layout.ts';
 import type { Memory } from '../memory/memory.ts';
 import {
@@ -394,7 +395,8 @@ export class Pool {
     const cache = this.cache;
     const k = popBatch(this.ops, this.shape, this.batch, cache);
     if (k === 0) return 0;
-    Atomics.sub(i32, this.base + P_FREE, k);
+    const left = Atomics.sub(i32, this.base + P_FREE, k) - k;
+    this.memory.tracer?.record(EV.REFILL, this.base << 2, k, left);
     // the first slot popped goes on top of the cache, so alloc hands out low indexes first;
     // the cache holds each slot's next handle, built from its generation
     for (let a = 0, z = k - 1; a < z; a++, z--) {
@@ -418,7 +420,8 @@ export class Pool {
     // chain cache[n-1] -> cache[n-2] -> ... -> cache[lo] -> old head
     for (let j = n - 1; j > lo; j--) i32[this.next + (cache[j] & mask)] = (cache[j - 1] & mask) + 1;
     pushChain(this.ops, this.shape, cache[n - 1] & mask, cache[lo] & mask);
-    Atomics.add(i32, this.base + P_FREE, k);
+    const listed = Atomics.add(i32, this.base + P_FREE, k) + k;
+    this.memory.tracer?.record(EV.FLUSH, this.base << 2, k, listed);
     this.count = lo;
     i32[this.cachedWord] = lo;
     return lo;
@@ -472,12 +475,14 @@ export class Pool {
     if (this.wholeWords) poisonWords(this.i32, p >> 2, (p + this.slotSize) >> 2);
     else poison(this.u8, this.i32, this.f64, p, p + this.slotSize);
     this.sites?.delete(i);
+    this.memory.tracer?.record(EV.FREE, this.base << 2, i, p);
   }
 
   private noteAlloc(h: Handle): void {
     const i = h & this.indexMask;
     this.i32[this.born + i] = this.i32[G_FRAME];
     if (this.memory.capturingSites) (this.sites ??= new Map()).set(i, callSite());
+    this.memory.tracer?.record(EV.ALLOC, this.base << 2, i, this.data + i * this.stride);
   }
 
   /** Forgets every recorded call site (capture was switched off). @internal */
@@ -623,6 +628,7 @@ export class Pool {
   /** Counts an error this pool raises in the shared block, and returns it to be thrown. */
   private raised(e: MemoryError): MemoryError {
     recordError(this.i32, this.statsWord, e.code, this.memory.frame, this.memory.threadId);
+    this.memory.tracer?.record(EV.ERROR, this.base << 2, MEMORY_ERROR_CODES.indexOf(e.code) + 1, this.memory.frame);
     return e;
   }
 

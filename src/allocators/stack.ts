@@ -9,7 +9,8 @@ import { STAT } from '../stats-fields.ts';
 import { RED_BYTE, poison, poisonWords } from './poison.ts';
 import { type LeakEntry, type LeakReport, callSite, leakReport } from './leaks.ts';
 import { type StackScope, stackScope } from '../typed/dispose.ts';
-import { type MemoryError, hex, memoryError } from '../errors.ts';
+import { MEMORY_ERROR_CODES, type MemoryError, hex, memoryError } from '../errors.ts';
+import { EV } from '../trace/chrome-trace.ts';
 import { REGION_ALIGN, alignUp } from '../memory/layout.ts';
 import type { Memory } from '../memory/memory.ts';
 import {
@@ -179,6 +180,7 @@ export class Stack {
       this.bytes += size;
     }
     if (CHECKS && this.memory.capturingSites) this.noteSite(p);
+    if (CHECKS) this.memory.tracer?.record(EV.PUSH, this.base << 2, p, size);
     if (CHECKS && this.red !== 0) this.memory.u8.fill(RED_BYTE, end - this.red, end);
     return p;
   }
@@ -253,6 +255,7 @@ export class Stack {
     i32[b + S_DEPTH] = --this.count;
     if (STATS) this.frees++;
     if (i32[b + S_MARKS] !== 0) this.dropMarksAbove(this.top);
+    if (CHECKS) this.memory.tracer?.record(EV.POP, this.base << 2, last, this.count);
     if (CHECKS) this.poisonFreed(last, top); // the block itself; its 8-byte record is bookkeeping
     if (bad !== null) throw bad;
   }
@@ -416,6 +419,7 @@ export class Stack {
     const bad = CHECKS && this.red !== 0 ? this.checkRedZones(top, this.count - depth) : null;
     if (CHECKS) this.poisonFreed(mark, top);
     if (STATS) this.frees += this.count - depth;
+    this.memory.tracer?.record(EV.RELEASE, this.base << 2, top - mark, this.count - depth);
     this.top = i32[b + S_TOP] = mark;
     this.last = i32[b + S_LAST] = last;
     this.count = i32[b + S_DEPTH] = depth;
@@ -440,6 +444,7 @@ export class Stack {
     const bad = CHECKS && this.red !== 0 ? this.checkRedZones(this.top, Infinity) : null;
     if (CHECKS) this.poisonFreed(this.data, this.top);
     if (STATS) this.frees += this.count;
+    this.memory.tracer?.record(EV.STACK_RESET, this.base << 2, this.top - this.data, this.count);
     this.top = this.i32[b + S_TOP] = this.data;
     this.last = this.i32[b + S_LAST] = 0;
     this.count = this.i32[b + S_DEPTH] = 0;
@@ -648,6 +653,7 @@ export class Stack {
   /** Counts an error this stack raises in the shared block, and returns it to be thrown. */
   private raised(e: MemoryError): MemoryError {
     recordError(this.i32, this.statsWord, e.code, this.memory.frame, this.tid);
+    this.memory.tracer?.record(EV.ERROR, this.base << 2, MEMORY_ERROR_CODES.indexOf(e.code) + 1, this.memory.frame);
     return e;
   }
 

@@ -7,7 +7,7 @@ import type {
   ArenaOptions, MemoryOptions, MemorySnapshot, PoolOptions, RegionInfo, RegionKind, RegionSnapshot, SharedMemoryInit, StackOptions,
 } from '../api.ts';
 import {
-  FrameArena, abortAdvance, arenaRegionBytes, commitAdvance, initArena, leasesBlocking, lockForAdvance,
+  FrameArena, abortAdvance, arenaRegionBytes, bytesToRecycle, commitAdvance, initArena, leasesBlocking, lockForAdvance,
 } from '../allocators/frame-arena.ts';
 import { Pool, initPool, poolRegionBytes } from '../allocators/pool.ts';
 import { Stack, initStack, stackRegionBytes } from '../allocators/stack.ts';
@@ -21,6 +21,8 @@ import {
 } from './layout.ts';
 import { createRegion, findRegion, kindName, listRegions, validateName } from './region-table.ts';
 import { HISTORY_FRAMES, startFrame } from './stats-block.ts';
+import { EV } from '../trace/chrome-trace.ts';
+import { type TraceOptions, TraceRecorder } from '../trace/recorder.ts';
 
 /** Smallest memory: the header, the table and a little room. */
 const MIN_MEMORY_BYTES = 8192;
@@ -77,6 +79,12 @@ export class Memory {
   private detached = false;
   /** True while this thread records the call sites of its pool and stack allocations. @internal */
   capturingSites = false;
+  /** This thread's active trace recorder, or null. @internal */
+  tracer: TraceRecorder | null = null;
+  /** Byte offset of every region, refreshed with arenaOffsets. */
+  private readonly regionOffsets = new Int32Array(MAX_REGIONS);
+  /** This thread's instances by region offset. */
+  private readonly byOffset = new Map<number, Allocator>();
 
   /** @internal Use {@link createMemory} or {@link attachMemory}. */
   constructor(buffer: SharedArrayBuffer | ArrayBuffer, threadId: number, isolation: IsolationReport) {
@@ -132,6 +140,8 @@ export class Memory {
     // eslint-disable-next-line @typescript-eslint/prefer-for-of
     for (let k = 0; k < this.ownArenas.length; k++) this.ownArenas[k].release();
     this.publishStats();
+    const tracer = this.tracer;
+    const t0 = tracer !== null ? performance.now() : 0;
     const next = Atomics.load(this.i32, G_FRAME) + 1;
     const arenas = this.arenaRegions();
     const n = this.arenaCount;
@@ -146,9 +156,13 @@ export class Memory {
         });
       }
     }
-    for (let k = 0; k < n; k++) commitAdvance(this.i32, this.u8, this.f64, arenas[k], next);
+    for (let k = 0; k < n; k++) {
+      if (tracer !== null) tracer.record(EV.RECYCLE, arenas[k], bytesToRecycle(this.i32, arenas[k], next), next);
+      commitAdvance(this.i32, this.u8, this.f64, arenas[k], next);
+    }
     for (let k = 0; k < this.regionsSeen; k++) startFrame(this.i32, this.statsWords[k], next);
     Atomics.store(this.i32, G_FRAME, next);
+    if (tracer !== null) tracer.frameEnded(next, t0, this.regionOffsets, this.regionsSeen);
     return next;
   }
 
@@ -183,6 +197,7 @@ export class Memory {
         const w = entryWordOf(i);
         if (this.i32[w + E_KIND] === KIND_ARENA) this.arenaOffsets[c++] = this.i32[w + E_OFFSET];
         this.statsWords[i] = this.i32[w + E_STATS] >> 2;
+        this.regionOffsets[i] = this.i32[w + E_OFFSET];
       }
       this.arenaCount = c;
       this.regionsSeen = n;
@@ -208,7 +223,7 @@ export class Memory {
     const i = createRegion(this.i32, this.u8, this.threadId, name, KIND_ARENA, bytes, (o) => {
       initArena(this.i32, o, options, frame);
     });
-    return this.remember(name, this.instantiate(i, name)) as FrameArena;
+    return this.instantiate(i, name) as FrameArena;
   }
 
   /**
@@ -228,7 +243,7 @@ export class Memory {
     const i = createRegion(this.i32, this.u8, this.threadId, name, KIND_POOL, bytes, (o) => {
       initPool(this.i32, o, options);
     });
-    return this.remember(name, this.instantiate(i, name)) as Pool;
+    return this.instantiate(i, name) as Pool;
   }
 
   /**
@@ -248,7 +263,7 @@ export class Memory {
     const i = createRegion(this.i32, this.u8, this.threadId, name, KIND_STACK, bytes, (o) => {
       initStack(this.i32, o, options, this.threadId);
     });
-    return this.remember(name, this.instantiate(i, name)) as Stack;
+    return this.instantiate(i, name) as Stack;
   }
 
   /**
@@ -293,8 +308,9 @@ export class Memory {
     return this.lookup(name, KIND_STACK) as Stack;
   }
 
-  private remember(name: string, a: Allocator): Allocator {
+  private remember(name: string, a: Allocator, offset: number): Allocator {
     this.instances.set(name, a);
+    this.byOffset.set(offset, a);
     this.ownAll.push(a);
     if (a instanceof FrameArena) this.ownArenas.push(a);
     return a;
@@ -306,8 +322,60 @@ export class Memory {
     const kind = this.i32[w + E_KIND];
     const off = this.i32[w + E_OFFSET];
     const stats = this.i32[w + E_STATS];
-    return kind === KIND_ARENA ? new FrameArena(this, name, off, stats)
+    const a = kind === KIND_ARENA ? new FrameArena(this, name, off, stats)
       : kind === KIND_POOL ? new Pool(this, name, off, stats) : new Stack(this, name, off, stats);
+    return this.remember(name, a, off);
+  }
+
+  /**
+   * Fills `out` with the stats of the region at byte `offset` (at the STAT indexes); false when
+   * no region starts there. Allocates nothing once this thread has an instance of the region.
+   * @internal
+   */
+  statsOfRegionAt(offset: number, out: Float64Array): boolean {
+    let a = this.byOffset.get(offset);
+    if (a === undefined) {
+      const r = listRegions(this.i32, this.u8).find((x) => x.offset === offset);
+      if (r === undefined) return false;
+      a = this.lookupAny(r.name, r.kind);
+    }
+    a.statsInto(out);
+    return true;
+  }
+
+  /**
+   * Starts recording this thread's allocator events for export in Chrome's trace event format
+   * (Perfetto): lane leases, the bulk recycle of each frame's segment, resets, pool batch moves,
+   * stack releases, errors, `advance()` durations and per-frame counters; in the checked build
+   * also every pool alloc/free and stack push/pop. Events go into a preallocated ring: no
+   * garbage while recording. One recorder per thread at a time; starting another replaces it.
+   *
+   * Thread-safety: per thread; each worker records its own events.
+   * @example
+   * ```ts
+   * const trace = memory.startTrace({ capacity: 1 << 16 });
+   * runFrames(60);
+   * trace.stop();
+   * const json = JSON.stringify(trace.toChromeTrace()); // load in ui.perfetto.dev
+   * ```
+   */
+  startTrace(options: TraceOptions = {}): TraceRecorder {
+    this.assertAttached('startTrace');
+    const cap = options.capacity ?? 1 << 16;
+    if (!Number.isInteger(cap) || cap < 16 || cap > 1 << 24) {
+      throw memoryError('INVALID_OPTION', `startTrace capacity ${String(cap)} is invalid`, {
+        allocator: 'memory', request: { capacity: cap }, state: { tracing: this.tracer !== null },
+        suggestion: 'use a whole number of events from 16 to 16,777,216.',
+      });
+    }
+    this.arenaRegions();
+    this.tracer = new TraceRecorder(this, options);
+    return this.tracer;
+  }
+
+  /** Detaches `rec` if it is the active recorder. @internal */
+  stopTrace(rec: TraceRecorder): void {
+    if (this.tracer === rec) this.tracer = null;
   }
 
   private lookup(name: string, kind: number): Allocator {
@@ -331,7 +399,7 @@ export class Memory {
         suggestion: `use memory.${kindName(actual)}("${name}").`,
       });
     }
-    return this.remember(name, this.instantiate(i, name));
+    return this.instantiate(i, name);
   }
 
   /**
@@ -431,6 +499,8 @@ export class Memory {
     this.instances.clear();
     this.ownArenas.length = 0;
     this.ownAll.length = 0;
+    this.byOffset.clear();
+    this.tracer = null;
     const word = this.threadId < 32 ? G_THREADS_LO : G_THREADS_HI;
     Atomics.and(this.i32, word, ~(1 << (this.threadId & 31)));
     this.detached = true;
