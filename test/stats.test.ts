@@ -170,3 +170,15 @@ describe('statistics', () => {
     expect(marks[6]).toBe(stack.mark() - 16);
   });
 });
+
+describe('memory.regionCount', () => {
+  it('counts the regions without building the list', () => {
+    const m = createMemory({ size: 1 << 16 });
+    expect(m.regionCount).toBe(0);
+    m.createPool('p', { slotSize: 8, capacity: 8 });
+    const w = attachMemory(m.share());
+    w.createStack('s', { capacity: 64 });
+    expect(m.regionCount).toBe(2);
+    expect(m.regions()).toHaveLength(2);
+  });
+});

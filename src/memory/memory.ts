@@ -403,6 +403,20 @@ export class Memory {
   }
 
   /**
+   * How many regions the table holds: one atomic read, no allocation. Code that caches
+   * {@link Memory.regions} (an inspector, a HUD) re-reads the list only when this changes.
+   *
+   * Thread-safety: any worker.
+   * @example
+   * ```ts
+   * if (memory.regionCount !== known) known = rebuild(memory.regions());
+   * ```
+   */
+  get regionCount(): number {
+    return Atomics.load(this.i32, G_REGION_COUNT);
+  }
+
+  /**
    * Every region in the table, in creation order (a new array; not for the frame path).
    *
    * Thread-safety: any worker.
