@@ -1,0 +1,157 @@
+/**
+ * The numbers the inspector reads every frame, in typed arrays made once: each region's
+ * `statsInto` block, frame history, lanes (arenas), marks (stacks) and slot-owner cells (pools),
+ * plus the frame, the attached threads and the warning list. The region list is rebuilt only
+ * when `memory.regionCount` (one atomic load) changes; `memory.regions()`, which allocates,
+ * runs only then.
+ * @module
+ */
+import type { RegionKind } from '../api.ts';
+import type { FrameArena } from '../allocators/frame-arena.ts';
+import type { Pool } from '../allocators/pool.ts';
+import type { Stack } from '../allocators/stack.ts';
+import { STACK_HEADER_BYTES } from '../allocators/stack.ts';
+import { G_THREADS_HI, G_THREADS_LO, MAX_REGIONS, MAX_THREADS } from '../memory/layout.ts';
+import { HISTORY_FRAMES } from '../memory/stats-block.ts';
+import type { Memory } from '../memory/memory.ts';
+import { STAT, STAT_COUNT } from '../stats-fields.ts';
+import type { PoolGridCells } from './pool-grid.ts';
+
+/** Most marks a stack records (`Stack.marksInto` writes at most this many). */
+export const MAX_MARKS = 7;
+/** A region fills past this fraction of its capacity: a warning (arena and stack peak, pool live). */
+export const NEAR_FULL = 0.9;
+
+/** Warning kinds, as stored in {@link InspectorModel.warnKind}. */
+export const WARN_NEAR_FULL = 1;
+/** The region counted failed requests. */
+export const WARN_FAILURES = 2;
+/** The region raised MemoryErrors. */
+export const WARN_ERRORS = 3;
+
+/**
+ * One region's numbers, read each frame into arrays made when the region list was built.
+ * @internal
+ */
+export class RegionModel {
+  /** The region's name (a string made once, at rebuild). */
+  readonly name: string;
+  readonly kind: RegionKind;
+  /** Byte offset of the region. */
+  readonly offset: number;
+  /** This thread's instance of the allocator. */
+  readonly source: FrameArena | Pool | Stack;
+  /** The `statsInto` numbers, at the STAT indexes. */
+  readonly stats = new Float64Array(STAT_COUNT);
+  /** High water of the last frames, oldest first; `historyLength` entries are valid. */
+  readonly history = new Float64Array(HISTORY_FRAMES);
+  historyLength = 0;
+  /** Arenas: bytes each thread leased this frame, by thread id. */
+  readonly lanes = new Int32Array(MAX_THREADS);
+  /** Stacks: open marks (absolute offsets), oldest first; `markCount` entries are valid. */
+  readonly marks = new Int32Array(MAX_MARKS);
+  markCount = 0;
+  /** Stacks: the absolute offset of the first data byte (marks and the top are measured from it). */
+  readonly dataStart: number;
+  /** Pools: the slot grid's cells, set by the renderer once it knows the grid's size. */
+  grid: PoolGridCells | null = null;
+
+  constructor(name: string, kind: RegionKind, offset: number, source: FrameArena | Pool | Stack) {
+    this.name = name;
+    this.kind = kind;
+    this.offset = offset;
+    this.source = source;
+    this.dataStart = kind === 'stack' ? offset + STACK_HEADER_BYTES : 0;
+  }
+
+  /** Reads this region's numbers from the shared buffer. Allocates nothing. */
+  read(): void {
+    const s = this.source;
+    s.statsInto(this.stats);
+    this.historyLength = s.frameHistoryInto(this.history);
+    if (this.kind === 'arena') (s as FrameArena).laneUsageInto(this.lanes);
+    else if (this.kind === 'stack') this.markCount = (s as Stack).marksInto(this.marks);
+    else if (this.grid !== null) this.grid.aggregate(s as Pool);
+  }
+}
+
+/**
+ * Every number the inspector draws, for one memory, read from the shared buffer without a
+ * message. One per inspector; `read()` once per frame.
+ *
+ * Thread-safety: the thread of `memory` (each thread's inspector has its own model).
+ * @internal
+ */
+export class InspectorModel {
+  readonly memory: Memory;
+  /** The regions, in creation order; rebuilt when the table's count changes. */
+  regions: readonly RegionModel[] = [];
+  /** The frame number at the last read. */
+  frame = 0;
+  /** Attached threads at the last read (bits of thread ids 0..31 and 32..63). */
+  threadsLo = 0;
+  threadsHi = 0;
+  /** Warnings at the last read: region index and kind (WARN_*), `warnCount` valid. */
+  readonly warnRegion = new Int32Array(MAX_REGIONS * 3);
+  readonly warnKind = new Int32Array(MAX_REGIONS * 3);
+  warnCount = 0;
+  /** Reads done. */
+  reads = 0;
+  private regionCount = -1;
+
+  constructor(memory: Memory) {
+    this.memory = memory;
+  }
+
+  /** Threads attached at the last read. */
+  get threadCount(): number {
+    return popcount(this.threadsLo) + popcount(this.threadsHi);
+  }
+
+  /**
+   * Reads every number for this frame. Returns true when the region list was rebuilt (the
+   * caller must lay the canvas out again). Allocates only on a rebuild.
+   */
+  read(): boolean {
+    const i32 = this.memory.i32;
+    const count = this.memory.regionCount;
+    let rebuilt = false;
+    if (count !== this.regionCount) {
+      this.rebuild();
+      this.regionCount = count;
+      rebuilt = true;
+    }
+    this.frame = this.memory.frame;
+    this.threadsLo = Atomics.load(i32, G_THREADS_LO);
+    this.threadsHi = Atomics.load(i32, G_THREADS_HI);
+    const regions = this.regions;
+    let w = 0;
+    for (let k = 0; k < regions.length; k++) {
+      const r = regions[k];
+      r.read();
+      const s = r.stats;
+      const cap = s[STAT.CAPACITY];
+      const fill = r.kind === 'pool' ? s[STAT.USED] : s[STAT.PEAK];
+      if (cap > 0 && fill > NEAR_FULL * cap) { this.warnRegion[w] = k; this.warnKind[w++] = WARN_NEAR_FULL; }
+      if (s[STAT.FAILURES] > 0) { this.warnRegion[w] = k; this.warnKind[w++] = WARN_FAILURES; }
+      if (s[STAT.ERRORS] > 0) { this.warnRegion[w] = k; this.warnKind[w++] = WARN_ERRORS; }
+    }
+    this.warnCount = w;
+    this.reads++;
+    return rebuilt;
+  }
+
+  private rebuild(): void {
+    const m = this.memory;
+    this.regions = Object.freeze(m.regions().map((r) => {
+      const source = r.kind === 'arena' ? m.arena(r.name) : r.kind === 'pool' ? m.pool(r.name) : m.stack(r.name);
+      return new RegionModel(r.name, r.kind, r.offset, source);
+    }));
+  }
+}
+
+function popcount(v: number): number {
+  let n = 0;
+  for (let x = v >>> 0; x !== 0; x >>>= 1) n += x & 1;
+  return n;
+}

@@ -1,0 +1,164 @@
+/**
+ * The pool grid: how a pool's slots map onto cells of a pixel area, and the per-frame
+ * aggregation of slot owners into those cells. When the pool has fewer slots than the area has
+ * cells of the smallest size, each slot gets a square cell as large as fits; otherwise each
+ * one-pixel cell stands for `slotsPerCell` consecutive slots and shows the fraction live and
+ * the dominant owner. Everything per frame writes into arrays made once per shape.
+ * @module
+ */
+import { MAX_THREADS } from '../memory/layout.ts';
+
+/**
+ * How a pool's slots are laid out in a grid area of device pixels.
+ *
+ * Thread-safety: a frozen value; any worker.
+ * @example
+ * ```ts
+ * const s: PoolGridShape = poolGridShape(200_000, 300, 100, 16);
+ * console.log(s.slotsPerCell, s.cells); // 7 28572
+ * ```
+ */
+export interface PoolGridShape {
+  /** Slots in the pool. */
+  readonly capacity: number;
+  /** Side of one cell in device pixels, 1 when slots are aggregated. */
+  readonly cellPx: number;
+  /** Cells per row. */
+  readonly cols: number;
+  /** Rows that hold cells (`ceil(cells / cols)`), at most the area's rows. */
+  readonly rows: number;
+  /** Consecutive slots one cell stands for: 1 when every slot has a cell of its own. */
+  readonly slotsPerCell: number;
+  /** Cells drawn: `ceil(capacity / slotsPerCell)`. */
+  readonly cells: number;
+}
+
+/**
+ * The grid shape of a pool of `capacity` slots in an area of `widthPx` x `heightPx` device
+ * pixels: the largest cell side up to `maxCellPx` such that every slot has a cell; if even
+ * one-pixel cells are too few, one-pixel cells of `ceil(capacity / (cols * rows))` slots each.
+ * Slot `i` is in cell `floor(i / slotsPerCell)`, at column `cell % cols`, row `floor(cell / cols)`.
+ *
+ * Thread-safety: a pure function; any worker.
+ * @example
+ * ```ts
+ * poolGridShape(100, 300, 100, 16);     // 16-pixel cells, 18 per row, 6 rows
+ * poolGridShape(200_000, 300, 100, 16); // 1-pixel cells of 7 slots, 28,572 cells in 96 rows
+ * ```
+ */
+export function poolGridShape(capacity: number, widthPx: number, heightPx: number, maxCellPx: number): PoolGridShape {
+  const w = Math.max(1, Math.floor(widthPx));
+  const h = Math.max(1, Math.floor(heightPx));
+  const c = Math.max(1, Math.floor(capacity));
+  for (let s = Math.max(1, Math.floor(maxCellPx)); s >= 1; s--) {
+    const cols = Math.floor(w / s);
+    const rowsFit = Math.floor(h / s);
+    if (cols >= 1 && cols * rowsFit >= c) {
+      return Object.freeze({ capacity: c, cellPx: s, cols, rows: Math.ceil(c / cols), slotsPerCell: 1, cells: c });
+    }
+  }
+  const slotsPerCell = Math.ceil(c / (w * h));
+  const cells = Math.ceil(c / slotsPerCell);
+  return Object.freeze({ capacity: c, cellPx: 1, cols: w, rows: Math.ceil(cells / w), slotsPerCell, cells });
+}
+
+/**
+ * What the aggregation reads: a pool's owner array (`Pool.slotOwnersInto`). A test can pass
+ * a plain object.
+ *
+ * Thread-safety: as the pool's `slotOwnersInto`.
+ * @example
+ * ```ts
+ * const source: SlotOwnerSource = memory.pool('particles');
+ * ```
+ */
+export interface SlotOwnerSource {
+  /** Slots in the pool. */
+  readonly capacity: number;
+  /** Writes the owner (0 free, thread id + 1 live) of slots `from ..` into `out`; returns how many. */
+  slotOwnersInto(out: Uint8Array, from: number): number;
+}
+
+/** Slots read per `slotOwnersInto` call: the scratch chunk's size. */
+export const OWNER_CHUNK = 16384;
+
+/**
+ * The per-frame numbers of one pool grid, in arrays made once per shape.
+ * @internal
+ */
+export class PoolGridCells {
+  /** The shape these arrays were made for. */
+  readonly shape: PoolGridShape;
+  /** Live slots in each cell. */
+  readonly live: Int32Array;
+  /** Dominant owner of each cell: the thread id + 1 owning most of its live slots, 0 if none is live. */
+  readonly owner: Uint8Array;
+  /** Live slots per owner: index thread id + 1 (index 0 unused). */
+  readonly liveByOwner: Int32Array;
+  /** Sum of `live`. */
+  totalLive = 0;
+  /** Scratch: owners of one chunk of slots. */
+  private readonly chunk: Uint8Array;
+  /** Scratch: counts per owner inside the current cell. */
+  private readonly counts = new Int32Array(MAX_THREADS + 1);
+  /** Scratch: owners touched inside the current cell, to reset `counts` cheaply. */
+  private readonly touched = new Uint8Array(MAX_THREADS + 1);
+
+  constructor(shape: PoolGridShape) {
+    this.shape = shape;
+    this.live = new Int32Array(shape.cells);
+    this.owner = new Uint8Array(shape.cells);
+    this.liveByOwner = new Int32Array(MAX_THREADS + 1);
+    this.chunk = new Uint8Array(Math.min(OWNER_CHUNK, shape.capacity));
+  }
+
+  /**
+   * Reads every slot's owner from `source` and fills `live`, `owner`, `liveByOwner` and
+   * `totalLive`. Ties between owners go to the one that reached the count first. Allocates nothing.
+   */
+  aggregate(source: SlotOwnerSource): void {
+    const { slotsPerCell, capacity } = this.shape;
+    const live = this.live;
+    const owner = this.owner;
+    const byOwner = this.liveByOwner;
+    const counts = this.counts;
+    const touched = this.touched;
+    const chunk = this.chunk;
+    byOwner.fill(0);
+    let nTouched = 0;
+    let best = 0;
+    let bestCount = 0;
+    let cellLive = 0;
+    let cell = 0;
+    let inCell = 0;
+    let total = 0;
+    for (let from = 0; from < capacity; from += chunk.length) {
+      const n = source.slotOwnersInto(chunk, from);
+      for (let k = 0; k < n; k++) {
+        const o = chunk[k];
+        if (o !== 0) {
+          cellLive++;
+          byOwner[o]++;
+          if (counts[o] === 0) touched[nTouched++] = o;
+          const c = ++counts[o];
+          if (c > bestCount) { bestCount = c; best = o; }
+        }
+        if (++inCell === slotsPerCell) {
+          live[cell] = cellLive;
+          owner[cell] = best;
+          total += cellLive;
+          for (let t = 0; t < nTouched; t++) counts[touched[t]] = 0;
+          nTouched = 0; best = 0; bestCount = 0; cellLive = 0; inCell = 0;
+          cell++;
+        }
+      }
+    }
+    if (inCell > 0) {
+      live[cell] = cellLive;
+      owner[cell] = best;
+      total += cellLive;
+      for (let t = 0; t < nTouched; t++) counts[touched[t]] = 0;
+    }
+    this.totalLive = total;
+  }
+}
