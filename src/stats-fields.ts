@@ -34,18 +34,31 @@
  * ```
  */
 export const STAT = Object.freeze({
+  /** Allocations (arena allocs, pool allocs, stack pushes), all threads. */
   ALLOCATIONS: 0,
+  /** Pool frees; stack pops and blocks freed by release/reset; 0 for arenas. */
   FREES: 1,
+  /** Bytes handed out (pools: allocations x slot size). */
   BYTES: 2,
+  /** Failed requests, thrown or returned as 0. */
   FAILURES: 3,
+  /** MemoryErrors the region raised, in any thread. */
   ERRORS: 4,
+  /** Arena: bytes reserved this frame; pool: live slots; stack: bytes in use. */
   USED: 5,
+  /** Arena: most bytes in one frame; pool: most live slots; stack: most bytes in use. */
   PEAK: 6,
+  /** Arena: bytes per frame; pool: slots; stack: bytes. */
   CAPACITY: 7,
+  /** Arena: lanes leased now; pool: free slots in thread caches; stack: blocks. */
   DEPTH: 8,
+  /** Pool: slots in the shared free list; 0 otherwise. */
   FREE: 9,
+  /** Arena: resets and frame recycles; 0 otherwise. */
   RESETS: 10,
+  /** Index + 1 of the last error code in MEMORY_ERROR_CODES; 0 for none. */
   LAST_ERROR: 11,
+  /** Frame of the last error. */
   LAST_ERROR_FRAME: 12,
 } as const);
 
