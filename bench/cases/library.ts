@@ -1,5 +1,9 @@
 /**
- * The library's allocators on the same op: FrameArena, Pool and Stack of one Memory.
+ * The library's allocators on the same op: FrameArena, Pool and Stack of one Memory. A batch
+ * of 4096 ops is one frame of temporaries, so each batch ends the way a frame does for the
+ * allocator's statistics: `publishStats()`, which `memory.advance()` calls once a frame. Without
+ * it the per-thread counters would grow past V8's small-integer range in a long run (the arena
+ * counts bytes), which no frame-driven program sees.
  * @module
  */
 import { createMemory, type FrameArena, type Pool } from '../../src/index.ts';
@@ -24,6 +28,7 @@ export function arenaLaneCase(arena: FrameArena, f32: Float32Array): AllocCase {
         f32[q + 2] = -i;
         acc += f32[q + 1];
       }
+      arena.publishStats();
       tally.acc += acc;
       tally.batches++;
     },
@@ -51,6 +56,7 @@ export function poolAllocFreeCase(pool: Pool, f32: Float32Array, names: { readon
         acc += f32[q + 1];
         pool.free(h);
       }
+      pool.publishStats();
       tally.acc += acc;
       tally.batches++;
     },
@@ -106,6 +112,7 @@ export function poolCrossFreeCase(pool: Pool, f32: Float32Array, handles: Int32A
         acc += f32[q + 1];
         handles[o + i] = h;
       }
+      pool.publishStats();
       j += BATCH;
       tally.acc += acc;
       tally.batches++;
@@ -136,6 +143,7 @@ export function libraryCases(): AllocCase[] {
         acc += f32[q + 1];
       }
       arena.reset();
+      arena.publishStats();
       arenaTally.acc += acc;
       arenaTally.batches++;
     },
@@ -164,6 +172,7 @@ export function libraryCases(): AllocCase[] {
         acc += f32[q + 1];
         stack.pop(p);
       }
+      stack.publishStats();
       stackTally.acc += acc;
       stackTally.batches++;
     },
