@@ -44,14 +44,6 @@ export function memoryBytes(particles: number, workers: number): number {
   return Math.ceil(bytes / 65536) * 65536;
 }
 
-/** What {@link Fountain.step} measured. */
-export interface StepResult {
-  /** Particles written into the frame data. */
-  readonly drawn: number;
-  /** Simulation time, ms. */
-  readonly ms: number;
-}
-
 /** One worker's particles: a partition of the pool's capacity. */
 export class Fountain {
   private readonly memory: Memory;
@@ -66,8 +58,8 @@ export class Fountain {
   private readonly handles: Int32Array;
   private readonly at: Int32Array;
   private live = 0;
-  /** Fractional particles owed by the emitter. */
-  private owed = 0;
+  /** Fractional particles owed by the emitter (a Float64Array: a double field would be a boxed number in unoptimized code). */
+  private readonly owed = new Float64Array(1);
   private readonly workers: number;
 
   /**
@@ -127,9 +119,9 @@ export class Fountain {
    * Simulates one frame: integrates, frees the dead, emits, writes the frame data, and releases
    * both arenas' lanes so the clock may advance.
    * @param frameNo - the frame being simulated (`memory.frame`).
-   * @returns what was drawn and how long it took.
+   * @returns particles written into the frame data.
    */
-  step(frameNo: number): StepResult {
+  step(frameNo: number): number {
     const t0 = performance.now();
     const { memory, draw, frame, ctl } = this;
     const i32 = memory.i32;
@@ -137,12 +129,12 @@ export class Fountain {
     const out = draw.alloc(this.capacity * OUT_FLOATS * 4 + 16, 16);
     const drawn = mode === MODE_PLAIN ? this.integratePlain(out >> 2) : this.integrateArena(out >> 2);
     // the emitter: rate / workers particles per second, at a fixed step
-    this.owed += (Atomics.load(i32, ctl + C_RATE) / this.workers) * DT;
-    while (this.owed >= 1) {
-      this.owed -= 1;
-      if (this.live < this.capacity) this.emit(0);
-    }
-    if (this.live === this.capacity) this.owed = 0;
+    // (whole particles first: a loop over a double would box it on every turn before the JIT gets here)
+    const owed = this.owed;
+    owed[0] += (Atomics.load(i32, ctl + C_RATE) / this.workers) * DT;
+    const births = Math.min(Math.floor(owed[0]), this.capacity - this.live) | 0;
+    owed[0] = this.live + births === this.capacity ? 0 : owed[0] - births;
+    for (let b = 0; b < births; b++) this.emit(0);
     const arenaBytes = frame.used;
     frame.release();
     draw.release();
@@ -154,7 +146,7 @@ export class Fountain {
     Atomics.store(i32, ctl + wordOf(w, W_SIM_US), Math.round(ms * 1000));
     Atomics.store(i32, ctl + wordOf(w, W_LIVE), this.live);
     Atomics.store(i32, ctl + wordOf(w, W_ARENA_BYTES), arenaBytes);
-    return { drawn, ms };
+    return drawn;
   }
 
   /** Frees particle k (swap-remove from the live list). */

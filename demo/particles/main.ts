@@ -15,7 +15,7 @@ import { createMemory, diagnoseIsolation, type Memory } from '../../src/index.ts
 import { Fountain, drawArenaBytes, frameArenaBytes, memoryBytes } from './fountain.ts';
 import { FrameGraph } from './graph.ts';
 import {
-  CONTROL_WORDS, C_DRAWN, C_MODE, C_PIXEL_LIT, C_PIXEL_REQUEST, C_RATE, C_RENDER_DONE, C_RENDER_GO, C_SIM_DONE, C_SIM_GO,
+  CONTROL_WORDS, C_DRAWN, C_MARK, C_MODE, C_PIXEL_LIT, C_PIXEL_REQUEST, C_RATE, C_RENDER_DONE, C_RENDER_GO, C_RENDER_US, C_SIM_DONE, C_SIM_GO,
   C_STOP, C_UPLOAD, type DemoSettings, MAX_SIM_WORKERS, MODE_ARENA, MODE_PLAIN, type RenderInit, type SimInit,
   SLOT_FLOATS, W_ARENA_BYTES, W_GC, W_LIVE, W_SIM_US, type WorkerReport, readSettings, wordOf,
 } from './protocol.ts';
@@ -51,12 +51,21 @@ export interface DemoStats {
   readonly upload: number;
   /** Frames recorded by the graph. */
   readonly frames: number;
+  /** Animation frames the clock waited for the simulation workers, and for the render worker. */
+  readonly waits: { readonly sim: number; readonly render: number };
+  /** The render worker's last draw, ms. */
+  readonly renderMs: number;
 }
 
 declare global {
   interface Window {
     /** The demo's state, for tests and the console. */
-    nebulaDemo?: { stats: () => DemoStats };
+    nebulaDemo?: {
+      /** A snapshot of the run's numbers. */
+      stats: () => DemoStats;
+      /** Asks every worker to put one `console.timeStamp()` with its name into a DevTools trace. */
+      markThreads: () => void;
+    };
   }
 }
 
@@ -167,8 +176,13 @@ async function sharedRun(s: DemoSettings, memory: Memory, ctl: number): Promise<
   return {
     memory, ctl, settings: s,
     label: `${s.workers} simulation worker${s.workers > 1 ? 's' : ''} + ${render.detail}; clock on the main thread`,
-    ready: () => Atomics.load(i32, ctl + C_SIM_DONE) === s.workers
-      && Atomics.load(i32, ctl + C_RENDER_DONE) === Atomics.load(i32, ctl + C_RENDER_GO),
+    ready: () => {
+      const simsDone = Atomics.load(i32, ctl + C_SIM_DONE) === s.workers;
+      const drawn = Atomics.load(i32, ctl + C_RENDER_DONE) === Atomics.load(i32, ctl + C_RENDER_GO);
+      if (!simsDone) waits.sim++;
+      if (!drawn) waits.render++;
+      return simsDone && drawn;
+    },
     start: (frame) => {
       Atomics.store(i32, ctl + C_RENDER_GO, frame - 1);
       Atomics.notify(i32, ctl + C_RENDER_GO);
@@ -213,6 +227,8 @@ let run: Run | null = null;
 let lastAdvance = 0;
 let lastGc = 0;
 let generation = 0;
+/** Animation frames in which the clock could not advance, waiting for the simulation or the renderer. */
+const waits = { sim: 0, render: 0 };
 
 function workerSum(r: Run, word: number): number {
   let sum = 0;
@@ -235,10 +251,15 @@ function stats(): DemoStats {
     frame: r?.memory.frame ?? 0, status, shared: r?.memory.shared ?? false, settings,
     frameP50: graph.frame.p50, frameP99: graph.frame.p99, simP50: graph.sim.p50, simP99: graph.sim.p99,
     gcFrames: graph.gcFrames, live: r === null ? 0 : workerSum(r, W_LIVE), drawn: word(C_DRAWN),
-    lit: r === null ? -1 : word(C_PIXEL_LIT), upload: word(C_UPLOAD), frames: graph.frames,
+    lit: r === null ? -1 : word(C_PIXEL_LIT), upload: word(C_UPLOAD), frames: graph.frames, waits: { ...waits }, renderMs: word(C_RENDER_US) / 1000,
   };
 }
-window.nebulaDemo = { stats };
+window.nebulaDemo = {
+  stats,
+  markThreads: () => {
+    if (run !== null) Atomics.add(run.memory.i32, run.ctl + C_MARK, 1);
+  },
+};
 
 function showStats(r: Run): void {
   graph.summarize();
@@ -253,6 +274,7 @@ function showStats(r: Run): void {
   setText('gc-window', graph.gcInWindow);
   setText('live', workerSum(r, W_LIVE));
   setText('drawn', Atomics.load(i32, r.ctl + C_DRAWN));
+  setText('render-ms', (Atomics.load(i32, r.ctl + C_RENDER_US) / 1000).toFixed(2));
   setText('arena-bytes', `${(workerSum(r, W_ARENA_BYTES) / 2 ** 20).toFixed(2)} MiB`);
   const lit = Atomics.load(i32, r.ctl + C_PIXEL_LIT);
   setText('lit', lit < 0 ? '…' : lit);
@@ -293,6 +315,7 @@ async function begin(s: DemoSettings): Promise<void> {
   graph.clear();
   lastAdvance = 0;
   lastGc = 0;
+  waits.sim = waits.render = 0;
   const { memory, ctl } = makeMemory(s);
   setText('coi', String(globalThis.crossOriginIsolated));
   setText('shared', String(memory.shared));

@@ -8,7 +8,7 @@
  * @module
  */
 import { attachMemory } from '../../src/index.ts';
-import { C_RENDER_DONE, C_RENDER_GO, C_STOP, type RenderInit, type WorkerReport } from './protocol.ts';
+import { C_RENDER_DONE, C_RENDER_GO, C_STOP, type RenderInit, type WorkerReport, markThread } from './protocol.ts';
 import { ParticleRenderer } from './renderer.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -25,6 +25,7 @@ scope.onmessage = (event: MessageEvent<RenderInit>) => {
     const ctl = init.control >> 2;
     const renderer = new ParticleRenderer(init.canvas, memory, init.control, init.workers, memory.pool('particles').capacity);
     let drawn = Atomics.load(i32, ctl + C_RENDER_DONE);
+    let mark = 0;
     const fail = (err: unknown): void => {
       report({ type: 'error', message: err instanceof Error ? err.message : String(err) });
     };
@@ -32,6 +33,7 @@ scope.onmessage = (event: MessageEvent<RenderInit>) => {
     const drawPending = (): void => {
       const go = Atomics.load(i32, ctl + C_RENDER_GO);
       if (go !== drawn && go >= 0) {
+        mark = markThread(i32, ctl, mark, 'nebula-render');
         renderer.draw(go);
         drawn = go;
         Atomics.store(i32, ctl + C_RENDER_DONE, go);

@@ -8,7 +8,7 @@
 import { mat4 } from 'gl-matrix';
 import type { Memory } from '../../src/index.ts';
 import {
-  C_DRAWN, C_PIXEL_LIT, C_PIXEL_REQUEST, C_UPLOAD, OUT_FLOATS, W_COUNT0, W_OUT0, wordOf,
+  C_DRAWN, C_PIXEL_LIT, C_PIXEL_REQUEST, C_RENDER_US, C_UPLOAD, OUT_FLOATS, W_COUNT0, W_OUT0, wordOf,
 } from './protocol.ts';
 
 const VERTEX = `#version 300 es
@@ -18,8 +18,8 @@ out vec4 v_color;
 void main() {
   gl_Position = u_viewProjection * vec4(a_particle.xyz, 1.0);
   float age = a_particle.w;
-  v_color = vec4(mix(vec3(1.0, 0.85, 0.45), vec3(0.25, 0.45, 1.0), age), 0.9 * (1.0 - age) + 0.1);
-  gl_PointSize = 2.0;
+  v_color = vec4(mix(vec3(1.0, 0.8, 0.4), vec3(0.2, 0.4, 1.0), age), 0.5 * (1.0 - age) + 0.08);
+  gl_PointSize = 1.0;
 }`;
 
 const FRAGMENT = `#version 300 es
@@ -86,7 +86,7 @@ export class ParticleRenderer {
     gl.enableVertexAttribArray(0);
     gl.vertexAttribPointer(0, 4, gl.FLOAT, false, 0, 0);
     const projection = mat4.perspective(mat4.create(), Math.PI / 4, canvas.width / canvas.height, 0.1, 200);
-    const view = mat4.lookAt(mat4.create(), [0, 7, 26], [0, 5.5, 0], [0, 1, 0]);
+    const view = mat4.lookAt(mat4.create(), [0, 5, 17], [0, 4.5, 0], [0, 1, 0]);
     gl.uniformMatrix4fv(gl.getUniformLocation(program, 'u_viewProjection'), false, mat4.multiply(mat4.create(), projection, view));
     gl.enable(gl.BLEND);
     gl.blendFunc(gl.ONE, gl.ONE); // additive: dense parts of the fountain glow
@@ -101,6 +101,7 @@ export class ParticleRenderer {
    * @returns particles drawn.
    */
   draw(frame: number): number {
+    const t0 = performance.now();
     const { gl, memory, ctl } = this;
     const i32 = memory.i32;
     const parity = (frame & 1) * 2;
@@ -119,6 +120,7 @@ export class ParticleRenderer {
       Atomics.store(i32, ctl + C_PIXEL_LIT, this.countLit());
       Atomics.store(i32, ctl + C_PIXEL_REQUEST, 0);
     }
+    Atomics.store(i32, ctl + C_RENDER_US, Math.round((performance.now() - t0) * 1000));
     return total;
   }
 
