@@ -19,7 +19,7 @@ import {
   C_STOP, C_UPLOAD, type DemoSettings, MAX_SIM_WORKERS, MODE_ARENA, MODE_PLAIN, type RenderInit, type SimInit,
   SLOT_FLOATS, W_ARENA_BYTES, W_GC, W_LIVE, W_SIM_US, type WorkerReport, readSettings, wordOf,
 } from './protocol.ts';
-import { ParticleRenderer } from './renderer.ts';
+import { NO_WEBGL2, type Renderer, createRenderer } from './renderer.ts';
 
 /** What the page shows in `window.nebulaDemo.stats()`, for tests and the console. */
 export interface DemoStats {
@@ -152,7 +152,10 @@ function startWorker(worker: Worker, name: string, message: SimInit | RenderInit
     worker.onmessage = (event: MessageEvent<WorkerReport>) => {
       const m = event.data;
       if (m.type === 'error') {
-        if (status === 'starting') reject(new Error(`${name}: ${m.message}`));
+        if (status === 'starting') {
+          worker.terminate();
+          reject(new Error(`${name}: ${m.message}`));
+        }
         else showError(new Error(`${name}: ${m.message}`));
       } else {
         resolve({ worker, detail: m.detail });
@@ -169,10 +172,8 @@ async function sharedRun(s: DemoSettings, memory: Memory, ctl: number): Promise<
   const sims = await Promise.all(Array.from({ length: s.workers }, (_, index) => startWorker(
     new Worker(new URL('./sim.worker.ts', import.meta.url), { type: 'module', name: `nebula-sim-${index}` }), `nebula-sim-${index}`,
     { type: 'init', memory: memory.share(), control, index, settings: s }, [])));
-  const canvas = freshCanvas().transferControlToOffscreen();
-  const render = await startWorker(new Worker(new URL('./render.worker.ts', import.meta.url), { type: 'module', name: 'nebula-render' }), 'nebula-render',
-    { type: 'init', memory: memory.share(), control, canvas, workers: s.workers }, [canvas]);
-  const workers = [...sims.map((w) => w.worker), render.worker];
+  const render = await startRenderer(s, memory, control);
+  const workers = [...sims.map((w) => w.worker), ...(render.worker === null ? [] : [render.worker])];
   return {
     memory, ctl, settings: s,
     label: `${s.workers} simulation worker${s.workers > 1 ? 's' : ''} + ${render.detail}; clock on the main thread`,
@@ -186,6 +187,10 @@ async function sharedRun(s: DemoSettings, memory: Memory, ctl: number): Promise<
     start: (frame) => {
       Atomics.store(i32, ctl + C_RENDER_GO, frame - 1);
       Atomics.notify(i32, ctl + C_RENDER_GO);
+      if (render.onMain !== null && frame > 0) {
+        render.onMain.draw(frame - 1);
+        Atomics.store(i32, ctl + C_RENDER_DONE, frame - 1);
+      }
       Atomics.store(i32, ctl + C_SIM_DONE, 0);
       Atomics.store(i32, ctl + C_SIM_GO, frame);
       Atomics.notify(i32, ctl + C_SIM_GO);
@@ -199,9 +204,34 @@ async function sharedRun(s: DemoSettings, memory: Memory, ctl: number): Promise<
   };
 }
 
+/** Where frames are drawn: the render worker, or this thread when the browser has no WebGL2 in workers. */
+interface RenderSide {
+  readonly worker: Worker | null;
+  readonly onMain: Renderer | null;
+  readonly detail: string;
+}
+
+/**
+ * Starts the render worker on a transferred OffscreenCanvas. A browser without WebGL2 on an
+ * OffscreenCanvas in a worker (WebKitGTK 2.50) gets the same renderer on this thread instead,
+ * still drawing frame N − 1 from shared memory, and the page says so.
+ */
+async function startRenderer(s: DemoSettings, memory: Memory, control: number): Promise<RenderSide> {
+  const canvas = freshCanvas().transferControlToOffscreen();
+  try {
+    const render = await startWorker(new Worker(new URL('./render.worker.ts', import.meta.url), { type: 'module', name: 'nebula-render' }), 'nebula-render',
+      { type: 'init', memory: memory.share(), control, canvas, workers: s.workers }, [canvas]);
+    return { worker: render.worker, onMain: null, detail: render.detail };
+  } catch (err) {
+    if (!(err instanceof Error) || !err.message.includes(NO_WEBGL2)) throw err;
+    const onMain = createRenderer(freshCanvas(), memory, control, s.workers, s.particles);
+    return { worker: null, onMain, detail: 'WebGL2 on the main thread (this browser has no WebGL2 on an OffscreenCanvas in a worker)' };
+  }
+}
+
 function singleThreadRun(s: DemoSettings, memory: Memory, ctl: number): Run {
   const fountain = new Fountain(memory, ctl << 2, 0, s.particles, 1, s.seed);
-  const renderer = new ParticleRenderer(freshCanvas(), memory, ctl << 2, 1, s.particles);
+  const renderer = createRenderer(freshCanvas(), memory, ctl << 2, 1, s.particles);
   const i32 = memory.i32;
   return {
     memory, ctl, settings: s,
@@ -279,7 +309,8 @@ function showStats(r: Run): void {
   const lit = Atomics.load(i32, r.ctl + C_PIXEL_LIT);
   setText('lit', lit < 0 ? '…' : lit);
   const upload = Atomics.load(i32, r.ctl + C_UPLOAD);
-  setText('upload', upload === 1 ? 'straight from the SharedArrayBuffer' : upload === 2 ? 'copied to a local Float32Array first' : '…');
+  setText('upload', upload === 1 ? `WebGL2, straight from the memory's ${r.memory.shared ? 'SharedArrayBuffer' : 'ArrayBuffer'}`
+    : upload === 2 ? 'WebGL2, copied to a local Float32Array first' : upload === 3 ? 'no WebGL2 there: CPU raster into 2D ImageData' : '…');
 }
 
 /** The frame clock: never blocks; advances when frame N is simulated and N − 1 drawn. */

@@ -1,6 +1,7 @@
 /**
  * The render worker: draws the particles from shared memory into the page's canvas, transferred
- * as an OffscreenCanvas. It waits for the clock with `Atomics.waitAsync` (it must return to its
+ * as an OffscreenCanvas, with WebGL2 (or, where a worker has no WebGL2, like WebKitGTK's, a CPU
+ * raster into a 2D context). It waits for the clock with `Atomics.waitAsync` (it must return to its
  * event loop after each draw, or the frame is never shown), draws the frame the clock names in
  * `C_RENDER_GO` (always the last complete frame, N − 1, while the simulation writes N), and
  * stores it in `C_RENDER_DONE`. Where `Atomics.waitAsync` is missing, it polls once per animation
@@ -9,7 +10,7 @@
  */
 import { attachMemory } from '../../src/index.ts';
 import { C_RENDER_DONE, C_RENDER_GO, C_STOP, type RenderInit, type WorkerReport, markThread } from './protocol.ts';
-import { ParticleRenderer } from './renderer.ts';
+import { ParticleRenderer, createRenderer } from './renderer.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
@@ -23,7 +24,8 @@ scope.onmessage = (event: MessageEvent<RenderInit>) => {
     const memory = attachMemory(init.memory);
     const i32 = memory.i32;
     const ctl = init.control >> 2;
-    const renderer = new ParticleRenderer(init.canvas, memory, init.control, init.workers, memory.pool('particles').capacity);
+    const renderer = createRenderer(init.canvas, memory, init.control, init.workers, memory.pool('particles').capacity);
+    const api = renderer instanceof ParticleRenderer ? 'WebGL2' : '2D canvas, CPU raster: no WebGL2 in this worker';
     let drawn = Atomics.load(i32, ctl + C_RENDER_DONE);
     let mark = 0;
     const fail = (err: unknown): void => {
@@ -70,7 +72,7 @@ scope.onmessage = (event: MessageEvent<RenderInit>) => {
       };
       scope.requestAnimationFrame(tick);
     }
-    report({ type: 'ready', threadId: memory.threadId, detail: `render worker (WebGL2, ${mode})` });
+    report({ type: 'ready', threadId: memory.threadId, detail: `render worker (${api}, ${mode})` });
   } catch (err) {
     report({ type: 'error', message: err instanceof Error ? err.message : String(err) });
   }

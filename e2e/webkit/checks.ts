@@ -1,0 +1,70 @@
+/**
+ * What both e2e runners (Playwright, and webdriverio for WebKit) read from a demo page: the
+ * manifest's shape and one function that runs in the page and returns its state.
+ * @module
+ */
+
+/** One entry of demo/pages.json. */
+export interface DemoPage {
+  /** URL path under the preview server. */
+  readonly path: string;
+  /** `particles`: the fountain; `allocators`: the first demo; `fallback`: served without COOP/COEP. */
+  readonly kind: string;
+  /** True when the server sends COOP/COEP for this page. */
+  readonly isolated: boolean;
+  /** Human title. */
+  readonly title: string;
+  /** What the page shows. */
+  readonly description: string;
+  /** Element texts the page must show once it is done (or while it runs). */
+  readonly checks: readonly { readonly selector: string; readonly text: string }[];
+}
+
+/** A demo page's state, as {@link pageState} reads it. */
+export interface PageState {
+  /** `globalThis.crossOriginIsolated`. */
+  readonly crossOriginIsolated: boolean;
+  /** `#status`. */
+  readonly status: string;
+  /** The fountain's frame (`#frame` on the other pages). */
+  readonly frame: number;
+  /** Lit pixels of the last render-side pixel check; −1 before the first. */
+  readonly lit: number;
+  /** Particles in the last drawn frame. */
+  readonly drawn: number;
+  /** `#error`. */
+  readonly error: string;
+  /** `#threads`. */
+  readonly threads: string;
+  /** True while the isolation card is hidden. */
+  readonly isolationHidden: boolean;
+  /** `#isolation-reason`. */
+  readonly reason: string;
+  /** `#isolation-fix`. */
+  readonly fix: string;
+  /** `#isolation-missing`. */
+  readonly missing: string;
+}
+
+/**
+ * Runs in the page (self-contained: no imports, no closures) and reads its state.
+ * @returns the page's state.
+ */
+export function pageState(): PageState {
+  const text = (id: string): string => document.getElementById(id)?.textContent ?? '';
+  const demo = (window as { nebulaDemo?: { stats: () => { frame: number; lit: number; drawn: number } } }).nebulaDemo;
+  const s = demo?.stats();
+  return {
+    crossOriginIsolated: globalThis.crossOriginIsolated,
+    status: text('status'),
+    frame: s?.frame ?? Number(text('frame')),
+    lit: s?.lit ?? -1,
+    drawn: s?.drawn ?? 0,
+    error: text('error'),
+    threads: text('threads'),
+    isolationHidden: document.getElementById('isolation')?.hidden ?? true,
+    reason: text('isolation-reason'),
+    fix: text('isolation-fix'),
+    missing: text('isolation-missing'),
+  };
+}

@@ -1,0 +1,152 @@
+/**
+ * The demo's end-to-end checks in WebKit: Playwright cannot drive Debian's WebKitGTK, so this runs
+ * MiniBrowser through WebKitWebDriver with webdriverio, against the same production build served
+ * by `vite preview` (with COOP/COEP). Every page of demo/pages.json gets the same checks as in the
+ * Playwright suite: isolated (or, for the fallback page, not and explaining itself), frames
+ * advance, the renderer draws (a pixel count read back on the rendering thread), no error.
+ *
+ * Run: `xvfb-run -a scripts/with-webkit.sh node --import tsx e2e/webkit/run.ts` (with-webkit.sh
+ * starts WebKitWebDriver and sets JSC_useSharedArrayBuffer=1). Prints `N passed, N failed`;
+ * writes `{ passed, failed }` to $WEBKIT_E2E_JSON when set.
+ * @module
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { remote } from 'webdriverio';
+import pages from '../../demo/pages.json' with { type: 'json' };
+import { type DemoPage, type PageState, pageState } from './checks.ts';
+
+const PORT = Number(process.env.WEBKIT_E2E_PORT ?? 4174);
+const BASE = `http://localhost:${PORT}`;
+const manifest: readonly DemoPage[] = pages;
+
+async function waitForServer(url: string, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  for (;;) {
+    try {
+      const r = await fetch(url);
+      if (r.ok) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > end) throw new Error(`${url} did not answer within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+function startPreview(): ChildProcess {
+  if (process.env.WEBKIT_E2E_NO_BUILD === undefined) {
+    const built = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+    if (built.status !== 0) throw new Error('vite build failed');
+  }
+  return spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], { stdio: 'ignore', detached: true });
+}
+
+interface Result {
+  readonly name: string;
+  readonly error: string | null;
+  readonly ms: number;
+}
+
+async function main(): Promise<number> {
+  const port = Number(process.env.WEBKIT_WEBDRIVER_PORT);
+  if (!Number.isInteger(port) || port <= 0) throw new Error('WEBKIT_WEBDRIVER_PORT is not set: run through scripts/with-webkit.sh');
+  const server = startPreview();
+  const results: Result[] = [];
+  try {
+    await waitForServer(BASE, 30_000);
+    const browser = await remote({
+      hostname: '127.0.0.1', port, logLevel: 'warn',
+      capabilities: {
+        browserName: 'MiniBrowser',
+        // classic WebDriver: WebKitWebDriver has no BiDi, and refuses the webSocketUrl capability
+        'wdio:enforceWebDriverClassic': true,
+        'webkitgtk:browserOptions': { binary: '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser', args: ['--automation'] },
+      } as WebdriverIO.Capabilities,
+    });
+    try {
+      /** The page's state, read in the page: the same reader the Playwright suite uses. */
+      const read = async (): Promise<PageState> => browser.execute(pageState);
+      const run = async (name: string, body: () => Promise<void>): Promise<void> => {
+        const t0 = Date.now();
+        try {
+          await body();
+          results.push({ name, error: null, ms: Date.now() - t0 });
+          console.log(`  ok   ${name} (${Date.now() - t0} ms)`);
+        } catch (err) {
+          const error = err instanceof Error ? err.message : String(err);
+          results.push({ name, error, ms: Date.now() - t0 });
+          console.log(`  FAIL ${name}: ${error}`);
+        }
+      };
+      /** Polls the page until `ok` holds; throws with the last state otherwise. */
+      const until = async (what: string, ok: (s: PageState) => boolean, ms = 30_000): Promise<PageState> => {
+        const end = Date.now() + ms;
+        let s = await read();
+        while (!ok(s)) {
+          if (s.error !== '') throw new Error(`${what}: the page shows an error: ${s.error}`);
+          if (Date.now() > end) throw new Error(`${what}: not within ${ms} ms; page state ${JSON.stringify(s)}`);
+          await new Promise((resolve) => setTimeout(resolve, 250));
+          s = await read();
+        }
+        return s;
+      };
+      const expect = (cond: boolean, what: string): void => {
+        if (!cond) throw new Error(what);
+      };
+
+      await run('demo/pages.json lists at least one page', () => {
+        expect(manifest.length > 0, 'no pages');
+        return Promise.resolve();
+      });
+      for (const demo of manifest) {
+        await run(`${demo.path}: ${demo.title}`, async () => {
+          await browser.url(`${BASE}${demo.path}`);
+          const first = await read();
+          expect(first.crossOriginIsolated === demo.isolated, `crossOriginIsolated is ${String(first.crossOriginIsolated)}, the page wants ${String(demo.isolated)}`);
+          if (demo.kind === 'allocators') {
+            await until('the run ends', (s) => s.status === 'ok' || s.status === 'error' || s.status === 'single-thread');
+          } else {
+            // frames advance, and the renderer draws: a pixel count read back after a draw
+            const a = await until('frames advance', (s) => s.frame >= 20);
+            const b = await until('frames keep advancing', (s) => s.frame >= a.frame + 10);
+            expect(b.frame > a.frame, 'frames do not advance');
+            const lit = await until('the renderer draws (lit pixels)', (s) => s.lit > 500);
+            expect(lit.drawn > 0, 'no particle drawn');
+            if (demo.kind === 'fallback') {
+              expect(!lit.isolationHidden, 'the isolation card is hidden');
+              expect(lit.reason.includes('not cross-origin isolated'), `reason: ${lit.reason}`);
+              expect(lit.fix.includes('Cross-Origin-Embedder-Policy'), `fix: ${lit.fix}`);
+              const d = await until('the diagnosis names the missing headers', (s) => s.missing.includes('Cross-Origin-Opener-Policy'));
+              expect(d.missing.includes('Cross-Origin-Embedder-Policy'), `missing: ${d.missing}`);
+              expect(d.threads.includes('single-thread'), `threads: ${d.threads}`);
+            } else {
+              expect(lit.threads.includes('render worker'), `threads: ${lit.threads}`);
+            }
+          }
+          for (const check of demo.checks) {
+            const text = await browser.execute((sel: string) => document.querySelector(sel)?.textContent ?? null, check.selector);
+            expect(text === check.text, `${check.selector} reads ${JSON.stringify(text)}, expected ${JSON.stringify(check.text)}`);
+          }
+          const end = await read();
+          expect(end.error === '', `#error: ${end.error}`);
+        });
+      }
+    } finally {
+      await browser.deleteSession();
+    }
+  } finally {
+    if (server.pid !== undefined) process.kill(-server.pid);
+  }
+  const failed = results.filter((r) => r.error !== null).length;
+  const passed = results.length - failed;
+  console.log(`webkit e2e: ${passed} passed, ${failed} failed`);
+  if (process.env.WEBKIT_E2E_JSON !== undefined) writeFileSync(process.env.WEBKIT_E2E_JSON, JSON.stringify({ passed, failed, results }));
+  return failed === 0 ? 0 : 1;
+}
+
+main().then((code) => { process.exitCode = code; }, (err: unknown) => {
+  console.error(err);
+  if (process.env.WEBKIT_E2E_JSON !== undefined) writeFileSync(process.env.WEBKIT_E2E_JSON, JSON.stringify({ passed: 0, failed: 1 }));
+  process.exitCode = 1;
+});
