@@ -1,21 +1,14 @@
 /**
  * End-to-end checks of the demo pages listed in demo/pages.json, against the production build
- * served by `vite preview` with COOP/COEP (see playwright.config.ts).
+ * served by `vite preview` (see playwright.config.ts). The server sends COOP/COEP on every page
+ * except those marked `"isolated": false` (the fallback page). The same checks run in WebKit
+ * through e2e/webkit/run.ts.
  * @module
  */
 import { type ConsoleMessage, type Page, expect, test } from '@playwright/test';
 import pages from '../demo/pages.json' with { type: 'json' };
 import { expectedChecksum } from '../demo/protocol.ts';
-
-/** One entry of demo/pages.json. */
-interface DemoPage {
-  /** URL path under the preview server. */
-  readonly path: string;
-  /** Human title. */
-  readonly title: string;
-  /** Element texts the page must show once it is done. */
-  readonly checks: readonly { readonly selector: string; readonly text: string }[];
-}
+import { type DemoPage, type PageState, pageState } from './checks.ts';
 
 const manifest: readonly DemoPage[] = pages;
 
@@ -34,44 +27,79 @@ function watchErrors(page: Page): string[] {
   return errors;
 }
 
+/** Polls the page's state until `ok` holds; fails with the last state (and the page's #error) otherwise. */
+async function until(page: Page, what: string, ok: (s: PageState) => boolean, timeout = 30_000): Promise<PageState> {
+  await expect.poll(async () => {
+    const s = await page.evaluate(pageState);
+    if (s.error !== '') throw new Error(`${what}: the page shows an error: ${s.error}`);
+    return ok(s);
+  }, { message: what, timeout }).toBe(true);
+  return page.evaluate(pageState);
+}
+
+/** The fountain's checks, on the isolated page and on the fallback page alike: frames advance and the renderer draws. */
+async function fountainRuns(page: Page): Promise<PageState> {
+  const a = await until(page, 'frames advance', (s) => s.frame >= 20);
+  await until(page, 'frames keep advancing', (s) => s.frame >= a.frame + 10);
+  // the renderer counts lit pixels of a frame it drew (readPixels, or the 2D raster), every 60 frames
+  const drawn = await until(page, 'the renderer draws: lit pixels', (s) => s.lit > 500);
+  expect(drawn.drawn, 'particles drawn in the last frame').toBeGreaterThan(1000);
+  return drawn;
+}
+
 test('demo/pages.json lists at least one page', () => {
   expect(manifest.length).toBeGreaterThan(0);
+  expect(manifest.map((p) => p.kind)).toEqual(expect.arrayContaining(['particles', 'fallback']));
 });
 
 for (const demo of manifest) {
   test(`${demo.path}: ${demo.title}`, async ({ page }) => {
     const errors = watchErrors(page);
     await page.goto(demo.path);
+    const isolated = await page.evaluate(() => globalThis.crossOriginIsolated);
+    // isolation is the precondition of the isolated pages, and absent on the fallback page on purpose: fail, never skip
+    expect(isolated, demo.isolated ? 'page must be cross-origin isolated (COOP/COEP headers)' : 'the fallback page is served without COOP/COEP').toBe(demo.isolated);
 
-    // cross-origin isolation is the precondition of the whole demo: fail, never skip
-    expect(await page.evaluate(() => globalThis.crossOriginIsolated), 'page must be cross-origin isolated (COOP/COEP headers)').toBe(true);
-
-    // wait for the run to end either way, so a failure shows the page's #error at once
-    const status = page.locator('#status');
-    await expect(status).toHaveText(/^(ok|error|single-thread)$/, { timeout: 20_000 });
-    expect(await status.textContent(), `#error: ${await page.locator('#error').textContent() ?? ''}`).toBe('ok');
-
-    const allocs = Number(await page.locator('#worker-allocs').textContent());
-    expect(allocs).toBeGreaterThan(0);
-    await expect(page.locator('#checksum')).toHaveText(String(expectedChecksum(allocs)));
-    await expect(page.locator('#error')).toHaveText('');
-    await expect(page.locator('#mode')).toContainText('worker');
-
-    for (const check of demo.checks) {
-      await expect(page.locator(check.selector), `${check.selector} on ${demo.path}`).toHaveText(check.text);
-    }
-    // the sprite cache: every sprite made once, drawn from cache hits, concurrent misses shared
-    if (demo.path === '/') {
+    if (demo.kind === 'allocators') {
+      // wait for the run to end either way, so a failure shows the page's #error at once
+      const status = page.locator('#status');
+      await expect(status).toHaveText(/^(ok|error|single-thread)$/, { timeout: 30_000 });
+      expect(await status.textContent(), `#error: ${await page.locator('#error').textContent() ?? ''}`).toBe('ok');
+      const allocs = Number(await page.locator('#worker-allocs').textContent());
+      expect(allocs).toBeGreaterThan(0);
+      await expect(page.locator('#checksum')).toHaveText(String(expectedChecksum(allocs)));
+      await expect(page.locator('#mode')).toContainText('worker');
+      // the sprite cache: every sprite made once, drawn from cache hits, concurrent misses shared
       expect(Number(await page.locator('#sprite-hits').textContent())).toBeGreaterThan(1000);
       expect(Number(await page.locator('#sprite-joined').textContent())).toBeGreaterThan(0);
+    } else {
+      const s = await fountainRuns(page);
+      if (demo.kind === 'fallback') {
+        // the fallback explains itself: why, which headers the response lacked, and what to set
+        expect(s.isolationHidden, 'the isolation card is shown').toBe(false);
+        expect(s.threads).toContain('single-thread');
+        await expect(page.locator('#isolation-reason')).toContainText('not cross-origin isolated');
+        await expect(page.locator('#isolation-fix')).toContainText('Cross-Origin-Embedder-Policy');
+        await expect(page.locator('#isolation-missing')).toContainText('Cross-Origin-Opener-Policy');
+        await expect(page.locator('#isolation-missing')).toContainText('Cross-Origin-Embedder-Policy');
+        await expect(page.locator('#isolation-coop')).toHaveText('(absent)');
+      } else {
+        expect(s.isolationHidden, 'no isolation card on an isolated page').toBe(true);
+        expect(s.threads).toContain('simulation worker');
+        expect(s.threads).toContain('render worker');
+        await expect(page.locator('#upload')).toContainText('WebGL2');
+      }
+    }
+    for (const check of demo.checks) {
+      await expect(page.locator(check.selector), `${check.selector} on ${demo.path}`).toHaveText(check.text);
     }
     expect(errors, 'no console errors').toEqual([]);
   });
 }
 
-test('without COOP/COEP the page falls back to a single thread and says why', async ({ page }) => {
+test('the allocators page, stripped of COOP/COEP, falls back to a single thread and says why', async ({ page }) => {
   const errors = watchErrors(page);
-  // Serve the same pages minus the two isolation headers. From a document fulfilled by route(),
+  // Serve the page minus the two isolation headers. From a document fulfilled by route(),
   // both browsers refuse WebSockets to localhost (Chromium: ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS),
   // so under E2E_DEV=1 Vite's HMR socket logs errors. Mock that socket (open and silent); the demo opens none.
   await page.routeWebSocket(/.*/, () => undefined);
@@ -82,9 +110,9 @@ test('without COOP/COEP the page falls back to a single thread and says why', as
     delete headers['cross-origin-embedder-policy'];
     await route.fulfill({ response, headers });
   });
-  await page.goto('/');
+  await page.goto('/allocators.html');
   expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(false);
-  await expect(page.locator('#status')).toHaveText('single-thread', { timeout: 20_000 });
+  await expect(page.locator('#status')).toHaveText('single-thread', { timeout: 30_000 });
   await expect(page.locator('#shared')).toHaveText('false');
   await expect(page.locator('#mode')).toContainText('single-thread');
   await expect(page.locator('#isolation-reason')).toContainText('not cross-origin isolated');
@@ -94,4 +122,17 @@ test('without COOP/COEP the page falls back to a single thread and says why', as
   await expect(page.locator('#checksum')).toHaveText(String(expectedChecksum(allocs)));
   await expect(page.locator('#error')).toHaveText('');
   expect(errors, 'no console errors').toEqual([]);
+});
+
+test('the fountain is seeded: two runs stopped at the same frame draw the same image', async ({ page }, testInfo) => {
+  const shots: Buffer[] = [];
+  for (let run = 0; run < 2; run++) {
+    await page.goto('/?particles=20000&workers=1&seed=7&stopAt=45');
+    await expect(page.locator('#status')).toHaveText('stopped', { timeout: 30_000 });
+    await expect(page.locator('#error')).toHaveText('');
+    await page.waitForTimeout(200); // the last frame reaches the screen
+    shots.push(await page.locator('#view').screenshot());
+  }
+  await testInfo.attach('fountain-seed-7-frame-45.png', { body: shots[0], contentType: 'image/png' });
+  expect(shots[0].equals(shots[1]), 'the same seed and frame give the same pixels').toBe(true);
 });

@@ -63,6 +63,8 @@ declare global {
     nebulaDemo?: {
       /** A snapshot of the run's numbers. */
       stats: () => DemoStats;
+      /** Starts the graph's window and the wait counts over (a measurement window). */
+      resetStats: () => void;
       /** Asks every worker to put one `console.timeStamp()` with its name into a DevTools trace. */
       markThreads: () => void;
     };
@@ -286,6 +288,10 @@ function stats(): DemoStats {
 }
 window.nebulaDemo = {
   stats,
+  resetStats: () => {
+    graph.clear();
+    waits.sim = waits.render = 0;
+  },
   markThreads: () => {
     if (run !== null) Atomics.add(run.memory.i32, run.ctl + C_MARK, 1);
   },

@@ -14,7 +14,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { remote } from 'webdriverio';
 import pages from '../../demo/pages.json' with { type: 'json' };
-import { type DemoPage, type PageState, pageState } from './checks.ts';
+import { type DemoPage, type PageState, pageState } from '../checks.ts';
 
 const PORT = Number(process.env.WEBKIT_E2E_PORT ?? 4174);
 const BASE = `http://localhost:${PORT}`;
