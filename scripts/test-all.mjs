@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: every check in order: lint, typecheck, unit tests in node + chromium + firefox +
-// webkit, e2e (Playwright), docs, and a quick bench smoke run. Prints one summary and the line `N passed, N failed`.
+// webkit, e2e (Playwright: chromium, firefox; webdriverio: webkit), docs, and a quick bench smoke run. Prints one summary and the line `N passed, N failed`.
 // Counts: each unit/e2e test is one; lint, typecheck and docs count one each.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -49,14 +49,37 @@ step('typecheck', 'npx', ['tsc', '--noEmit']);
   }
 }
 
+// e2e in Chromium and Firefox (Playwright). Headless Firefox has no WebGL, so with Xvfb it runs headed.
 {
   const json = join(out, 'playwright.json');
-  const r = run('e2e', 'npx', ['playwright', 'test'], { PW_JSON: json });
+  const haveXvfb = spawnSync('which', ['xvfb-run']).status === 0;
+  const r = haveXvfb
+    ? run('e2e', 'xvfb-run', ['-a', 'npx', 'playwright', 'test'], { PW_JSON: json })
+    : run('e2e', 'npx', ['playwright', 'test'], { PW_JSON: json });
   if (r) {
     const s = readJson(json)?.stats;
     const passed = (s?.expected ?? 0) + (s?.flaky ?? 0);
     const failed = (s?.unexpected ?? 0) + (r.ok || s?.unexpected ? 0 : 1);
     results.push({ name: 'e2e (chromium, firefox)', passed, failed, secs: r.secs });
+    if (!haveXvfb) console.error('firefox e2e ran headless, without WebGL: install xvfb (see .ci/run)');
+  }
+}
+
+// e2e in WebKit: MiniBrowser through WebKitWebDriver (webdriverio), every page of demo/pages.json.
+{
+  const json = join(out, 'webkit-e2e.json');
+  const haveWebkit = existsSync('/usr/bin/WebKitWebDriver') && spawnSync('which', ['xvfb-run']).status === 0;
+  if (haveWebkit) {
+    const r = run('e2e-webkit', 'xvfb-run', ['-a', 'scripts/with-webkit.sh', 'node', '--import', 'tsx', 'e2e/webkit/run.ts'], { WEBKIT_E2E_JSON: json });
+    if (r) {
+      const j = readJson(json);
+      const passed = j?.passed ?? 0;
+      const failed = (j?.failed ?? 0) + (r.ok || j?.failed ? 0 : 1);
+      results.push({ name: 'e2e (webkit)', passed, failed, secs: r.secs });
+    }
+  } else if (!only.length || only.includes('e2e-webkit')) {
+    console.error('webkit e2e not run: install webkit2gtk-driver and xvfb (see .ci/run)');
+    results.push({ name: 'e2e (webkit): not run', passed: 0, failed: 1, secs: '0.0' });
   }
 }
 
