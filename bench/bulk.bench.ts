@@ -5,7 +5,7 @@
  * GB/s of payload (1e9 bytes written per second).
  *
  * ```sh
- * node --expose-gc --import tsx bench/bulk.bench.ts           # 1 MiB and 64 MiB, 2 rounds x 200 ms per case, ~50 s; writes bench/results/bulk-<date>.json
+ * node --expose-gc --import tsx bench/bulk.bench.ts           # 1 MiB and 64 MiB, 3 rounds x 300 ms per case, ~1 min; writes bench/results/bulk-<date>.json
  * node --expose-gc --import tsx bench/bulk.bench.ts --quick   # 1 MiB, 1 round x 40 ms; writes nothing
  * ```
  * @module
@@ -84,8 +84,8 @@ const colName = (p: { readonly kind: string; readonly bytes: number }): string =
 
 async function main(): Promise<void> {
   const args = parseCli(process.argv.slice(2), { ints: ['--rounds'] }, USAGE);
-  const rounds = args.ints.get('--rounds') ?? (args.quick ? 1 : 2);
-  const timeMs = args.quick ? 40 : 200;
+  const rounds = args.ints.get('--rounds') ?? (args.quick ? 1 : 3);
+  const timeMs = args.quick ? 40 : 300;
   const sizes = args.quick ? [MIB] : [MIB, 64 * MIB];
   const json = args.jsonPath ?? (args.json || !args.quick ? resultsPath('bulk') : null);
   const machine = machineInfo();
