@@ -11,7 +11,7 @@ export default defineConfig({
   workers: 2,
   reporter: process.env.PW_JSON ? [['line'], ['json', { outputFile: process.env.PW_JSON }]] : process.env.CI ? 'line' : 'list',
   use: { baseURL: 'http://localhost:4173' },
-  webServer: {
+  webServer: [{
     // default: production build + `vite preview`; E2E_DEV=1: the vite dev server. Both send COOP/COEP.
     command: process.env.E2E_DEV
       ? 'npx vite --port 4173 --strictPort'
@@ -19,7 +19,14 @@ export default defineConfig({
     url: 'http://localhost:4173',
     reuseExistingServer: !process.env.CI,
     timeout: 60_000,
-  },
+  }, {
+    // the same build from a server that sends neither header (like GitHub Pages): the service-worker shim's test
+    command: 'npx vite preview --port 4175 --strictPort',
+    env: { NEBULA_NO_ISOLATION: '1' },
+    url: 'http://localhost:4175',
+    reuseExistingServer: !process.env.CI,
+    timeout: 60_000,
+  }],
   projects: [
     { name: 'chromium', use: { ...devices['Desktop Chrome'],
       launchOptions: { executablePath: '/usr/bin/chromium', args: chromiumArgs } } },

@@ -9,6 +9,12 @@ export const crossOriginIsolation = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+/**
+ * `NEBULA_NO_ISOLATION=1 vite preview`: a server that sends neither header, like GitHub Pages
+ * (the e2e suite checks the service-worker shim, public/coi-serviceworker.js, against it).
+ */
+const headers = process.env.NEBULA_NO_ISOLATION === undefined ? crossOriginIsolation : {};
+
 /** Pages of demo/pages.json served without the two headers, on purpose (the fallback page). */
 const notIsolated = new Set(pages.filter((p) => !p.isolated).map((p) => p.path));
 
@@ -58,8 +64,8 @@ export default defineConfig({
   // the demo and the README example import the package by name, as users do
   resolve: { alias: { 'nebula-memory': fileURLToPath(new URL('./src/index.ts', import.meta.url)) } },
   plugins: [withoutIsolationFor(notIsolated)],
-  server: { port: 5173, strictPort: true, headers: crossOriginIsolation },
-  preview: { port: 4173, strictPort: true, headers: crossOriginIsolation },
+  server: { port: 5173, strictPort: true, headers },
+  preview: { port: 4173, strictPort: true, headers },
   worker: { format: 'es' },
   build: {
     target: 'es2022',

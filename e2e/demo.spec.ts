@@ -97,31 +97,35 @@ for (const demo of manifest) {
   });
 }
 
-test('the allocators page, stripped of COOP/COEP, falls back to a single thread and says why', async ({ page }) => {
-  const errors = watchErrors(page);
-  // Serve the page minus the two isolation headers. From a document fulfilled by route(),
-  // both browsers refuse WebSockets to localhost (Chromium: ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS),
-  // so under E2E_DEV=1 Vite's HMR socket logs errors. Mock that socket (open and silent); the demo opens none.
-  await page.routeWebSocket(/.*/, () => undefined);
-  await page.route('**/*', async (route) => {
-    const response = await route.fetch();
-    const headers = { ...response.headers() };
-    delete headers['cross-origin-opener-policy'];
-    delete headers['cross-origin-embedder-policy'];
-    await route.fulfill({ response, headers });
+test.describe('without the service-worker shim', () => {
+  // public/coi-serviceworker.js would isolate the stripped page after one reload: block it here
+  test.use({ serviceWorkers: 'block' });
+  test('the allocators page, stripped of COOP/COEP, falls back to a single thread and says why', async ({ page }) => {
+    const errors = watchErrors(page);
+    // Serve the page minus the two isolation headers. From a document fulfilled by route(),
+    // both browsers refuse WebSockets to localhost (Chromium: ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS),
+    // so under E2E_DEV=1 Vite's HMR socket logs errors. Mock that socket (open and silent); the demo opens none.
+    await page.routeWebSocket(/.*/, () => undefined);
+    await page.route('**/*', async (route) => {
+      const response = await route.fetch();
+      const headers = { ...response.headers() };
+      delete headers['cross-origin-opener-policy'];
+      delete headers['cross-origin-embedder-policy'];
+      await route.fulfill({ response, headers });
+    });
+    await page.goto('/allocators.html');
+    expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(false);
+    await expect(page.locator('#status')).toHaveText('single-thread', { timeout: 30_000 });
+    await expect(page.locator('#shared')).toHaveText('false');
+    await expect(page.locator('#mode')).toContainText('single-thread');
+    await expect(page.locator('#isolation-reason')).toContainText('not cross-origin isolated');
+    await expect(page.locator('#isolation-fix')).toContainText('Cross-Origin-Embedder-Policy');
+    const allocs = Number(await page.locator('#worker-allocs').textContent());
+    expect(allocs).toBeGreaterThan(0);
+    await expect(page.locator('#checksum')).toHaveText(String(expectedChecksum(allocs)));
+    await expect(page.locator('#error')).toHaveText('');
+    expect(errors, 'no console errors').toEqual([]);
   });
-  await page.goto('/allocators.html');
-  expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(false);
-  await expect(page.locator('#status')).toHaveText('single-thread', { timeout: 30_000 });
-  await expect(page.locator('#shared')).toHaveText('false');
-  await expect(page.locator('#mode')).toContainText('single-thread');
-  await expect(page.locator('#isolation-reason')).toContainText('not cross-origin isolated');
-  await expect(page.locator('#isolation-fix')).toContainText('Cross-Origin-Embedder-Policy');
-  const allocs = Number(await page.locator('#worker-allocs').textContent());
-  expect(allocs).toBeGreaterThan(0);
-  await expect(page.locator('#checksum')).toHaveText(String(expectedChecksum(allocs)));
-  await expect(page.locator('#error')).toHaveText('');
-  expect(errors, 'no console errors').toEqual([]);
 });
 
 test('the fountain is seeded: two runs stopped at the same frame draw the same image', async ({ page }, testInfo) => {
@@ -135,4 +139,18 @@ test('the fountain is seeded: two runs stopped at the same frame draw the same i
   }
   await testInfo.attach('fountain-seed-7-frame-45.png', { body: shots[0], contentType: 'image/png' });
   expect(shots[0].equals(shots[1]), 'the same seed and frame give the same pixels').toBe(true);
+});
+
+test('a server without the headers: the service-worker shim isolates the page after one reload, and leaves the fallback page alone', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.goto('http://localhost:4175/allocators.html');
+  // the shim registers itself and reloads once, when it controls the page
+  await expect.poll(() => page.evaluate(() => globalThis.crossOriginIsolated), { timeout: 20_000 }).toBe(true);
+  await expect(page.locator('#status')).toHaveText(/^(ok|error|single-thread)$/, { timeout: 30_000 });
+  await expect(page.locator('#status')).toHaveText('ok');
+  await expect(page.locator('#shared')).toHaveText('true');
+  await page.goto('http://localhost:4175/fallback.html');
+  expect(await page.evaluate(() => globalThis.crossOriginIsolated), 'the shim skips fallback.html').toBe(false);
+  await until(page, 'the fallback names the missing headers', (s) => s.missing.includes('Cross-Origin-Embedder-Policy'));
+  expect(errors, 'no console errors').toEqual([]);
 });
