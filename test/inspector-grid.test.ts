@@ -105,12 +105,17 @@ describe('pool grid aggregation', () => {
     expect(px(1)).toEqual([THREAD_RGB[0], THREAD_RGB[1], THREAD_RGB[2], 255]); // thread 0, full cell
     expect(px(2)).toEqual([THREAD_RGB[6], THREAD_RGB[7], THREAD_RGB[8], 255]); // thread 2
     expect(px(3)).toEqual([...FREE_RGB, 255]);
-    // an aggregated cell with 1 of 4 live: 35% + 65% / 4 of the way from free to the owner hue
+    // an aggregated cell with 1 of 4 live: 35% + 65% / 4 of the way (in 256ths) from free to the owner hue
     const half = new PoolGridCells({ capacity: 4, cellPx: 1, cols: 1, rows: 1, slotsPerCell: 4, cells: 1 });
     half.aggregate(source([0, 2, 0, 0]));
     const img2 = { width: 1, height: 1, data: new Uint8ClampedArray(4) } as unknown as ImageData;
     paintGrid(half, img2);
-    const f = 0.35 + 0.65 / 4;
-    expect(Array.from(img2.data)).toEqual([0, 1, 2].map((c) => Math.round(FREE_RGB[c] + (THREAD_RGB[3 + c] - FREE_RGB[c]) * f)).concat(255));
+    const w = Math.round(256 * (0.35 + 0.65 / 4));
+    expect(w).toBe(131);
+    expect(Array.from(half.weight)).toEqual([0, 131, 173, 214, 256]);
+    expect(Array.from(img2.data)).toEqual([0, 1, 2].map((c) => FREE_RGB[c] + (((THREAD_RGB[3 + c] - FREE_RGB[c]) * w) >> 8)).concat(255));
+    // the last cell of 10 slots in cells of 3 holds 1 slot: its own weights
+    const tail = new PoolGridCells({ capacity: 10, cellPx: 1, cols: 4, rows: 1, slotsPerCell: 3, cells: 4 });
+    expect(Array.from(tail.weightLast)).toEqual([0, 256]);
   });
 });

@@ -97,6 +97,14 @@ export class PoolGridCells {
   readonly liveByOwner: Int32Array;
   /** Sum of `live`. */
   totalLive = 0;
+  /**
+   * Colour weight (0..256) of a cell with `k` live slots: `round(256 * (0.35 + 0.65 * k / slotsPerCell))`,
+   * 0 for none; `weightLast` the same for the last cell, which may hold fewer slots. Tables made
+   * once, so painting needs integer arithmetic only (no fraction, so no boxed number even in
+   * code V8 has not optimized).
+   */
+  readonly weight: Int32Array;
+  readonly weightLast: Int32Array;
   /** Scratch: owners of one chunk of slots. */
   private readonly chunk: Uint8Array;
   /** Scratch: counts per owner inside the current cell. */
@@ -110,6 +118,8 @@ export class PoolGridCells {
     this.owner = new Uint8Array(shape.cells);
     this.liveByOwner = new Int32Array(MAX_THREADS + 1);
     this.chunk = new Uint8Array(Math.min(OWNER_CHUNK, shape.capacity));
+    this.weight = weights(shape.slotsPerCell);
+    this.weightLast = weights(shape.capacity - (shape.cells - 1) * shape.slotsPerCell);
   }
 
   /**
@@ -161,4 +171,11 @@ export class PoolGridCells {
     }
     this.totalLive = total;
   }
+}
+
+/** Colour weights of a cell of `n` slots with 0..n live: 0, then from 35% to 100% of 256. */
+function weights(n: number): Int32Array {
+  const w = new Int32Array(n + 1);
+  for (let k = 1; k <= n; k++) w[k] = Math.round(256 * (0.35 + (0.65 * k) / n));
+  return w;
 }

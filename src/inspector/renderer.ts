@@ -78,6 +78,9 @@ export class InspectorRenderer {
   private layoutDirty = true;
   /** Per region: the pool grid's pixels (null for arenas and stacks). */
   private images: (ImageData | null)[] = [];
+  /** Per region: where the pool grid's pixels go, in device pixels (integers, computed at layout). */
+  private gridX = new Int32Array(0);
+  private gridY = new Int32Array(0);
   private drawn = 0;
   /** Draw the tooltip on the canvas (worker mode) instead of leaving it to the DOM. */
   private tooltipOnCanvas = false;
@@ -112,8 +115,9 @@ export class InspectorRenderer {
    * ```
    */
   resize(size: InspectorSize): void {
-    this.width = Math.max(1, size.width);
-    this.height = Math.max(1, size.height);
+    // whole pixels: per-frame coordinates stay small integers, which V8 passes without boxing
+    this.width = Math.max(1, Math.round(size.width)) | 0;
+    this.height = Math.max(1, Math.round(size.height)) | 0;
     this.dpr = size.dpr !== undefined && size.dpr > 0 ? size.dpr : 1;
     this.painter.measure(this.ctx);
     this.layoutDirty = true;
@@ -254,12 +258,10 @@ export class InspectorRenderer {
     const layout = rebuilt || this.layoutDirty || this.layout === null ? this.relayout() : this.layout;
     const ctx = this.ctx;
     const dpr = this.dpr;
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    // the transform, font and baseline were set at layout time (a canvas resize resets them, and
+    // every resize lays out again): a fractional dpr passed every frame would box a number
     ctx.fillStyle = BACKGROUND;
-    ctx.fillRect(0, 0, Math.round(this.width * dpr), Math.round(this.height * dpr));
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.font = FONT;
-    ctx.textBaseline = 'middle';
+    ctx.fillRect(0, 0, this.width, this.height);
     this.drawTitle(layout.title);
     const regions = model.regions;
     for (let k = 0; k < regions.length; k++) {
@@ -268,7 +270,7 @@ export class InspectorRenderer {
       this.drawLabel(r, rects.label);
       if (r.kind === 'arena') this.drawArena(r, rects.bar, rects.lanes, rects.graph);
       else if (r.kind === 'stack') this.drawStack(r, rects.bar);
-      else this.drawPool(r, k, rects.bar, rects.grid);
+      else this.drawPool(r, k, rects.bar);
     }
     this.drawWarnings(layout.warnings);
     this.drawn++;
@@ -302,8 +304,14 @@ export class InspectorRenderer {
       fillImage(img, BACKGROUND_RGB);
       return img;
     });
+    this.gridX = Int32Array.from(layout.regions, (g) => Math.round(g.grid.x * dpr));
+    this.gridY = Int32Array.from(layout.regions, (g) => Math.round(g.grid.y * dpr));
     this.layout = layout;
     this.layoutDirty = false;
+    const ctx = this.ctx;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.font = FONT;
+    ctx.textBaseline = 'middle';
     return layout;
   }
 
@@ -311,7 +319,7 @@ export class InspectorRenderer {
     const ctx = this.ctx;
     const p = this.painter;
     const m = this.model;
-    const y = rect.y + rect.h / 2;
+    const y = rect.y + (rect.h >> 1);
     ctx.fillStyle = TEXT;
     let x = p.text(ctx, 'nebula-memory', rect.x, y);
     ctx.fillStyle = DIM;
@@ -343,7 +351,7 @@ export class InspectorRenderer {
     const ctx = this.ctx;
     const p = this.painter;
     const s = r.stats;
-    const y = rect.y + rect.h / 2;
+    const y = rect.y + (rect.h >> 1);
     ctx.fillStyle = TEXT;
     let x = p.text(ctx, r.name, rect.x, y);
     ctx.fillStyle = DIM;
@@ -371,22 +379,25 @@ export class InspectorRenderer {
     }
   }
 
-  /** A track with a fill of `frac` and a peak tick at `peakFrac`. */
-  private bar(rect: Rect, frac: number, peakFrac: number, fill: string): void {
+  /**
+   * A track filled `usedPx` pixels, with a peak tick at `peakPx` (warning colour when `warn`).
+   * Only whole numbers cross this call: a fraction would be boxed into a new heap number.
+   */
+  private bar(rect: Rect, usedPx: number, peakPx: number, warn: boolean): void {
     const ctx = this.ctx;
     ctx.fillStyle = TRACK;
     ctx.fillRect(rect.x, rect.y, rect.w, rect.h);
-    ctx.fillStyle = fill;
-    ctx.fillRect(rect.x, rect.y, clamp01(frac) * rect.w, rect.h);
-    ctx.fillStyle = peakFrac > NEAR_FULL ? WARN : PEAK;
-    ctx.fillRect(rect.x + clamp01(peakFrac) * rect.w - 1, rect.y, 2, rect.h);
+    ctx.fillStyle = USED;
+    ctx.fillRect(rect.x, rect.y, usedPx, rect.h);
+    ctx.fillStyle = warn ? WARN : PEAK;
+    ctx.fillRect(rect.x + peakPx - 1, rect.y, 2, rect.h);
   }
 
   private drawArena(r: RegionModel, bar: Rect, lanes: Rect, graph: Rect): void {
     const ctx = this.ctx;
     const s = r.stats;
     const cap = s[STAT.CAPACITY] || 1;
-    this.bar(bar, s[STAT.USED] / cap, s[STAT.PEAK] / cap, USED);
+    this.bar(bar, px(s[STAT.USED], cap, bar.w), px(s[STAT.PEAK], cap, bar.w), s[STAT.PEAK] > NEAR_FULL * cap);
     ctx.fillStyle = TRACK;
     ctx.fillRect(lanes.x, lanes.y, lanes.w, lanes.h);
     let x = lanes.x;
@@ -395,21 +406,21 @@ export class InspectorRenderer {
       if (b <= 0) continue;
       const w = (b / cap) * lanes.w;
       ctx.fillStyle = THREAD_CSS[t];
-      ctx.fillRect(x, lanes.y, Math.max(w, 1), lanes.h);
+      ctx.fillRect(x | 0, lanes.y, Math.max(w, 1) | 0, lanes.h);
       x += w;
     }
     ctx.fillStyle = TRACK;
     ctx.fillRect(graph.x, graph.y, graph.w, graph.h);
     ctx.fillStyle = PEAK;
-    ctx.fillRect(graph.x, graph.y + (1 - NEAR_FULL) * graph.h, graph.w, 1);
+    ctx.fillRect(graph.x, (graph.y + (1 - NEAR_FULL) * graph.h) | 0, graph.w, 1);
     const slots = r.history.length;
     const bw = graph.w / slots;
     const n = r.historyLength;
     for (let k = 0; k < n; k++) {
       const v = r.history[k];
-      const h = clamp01(v / cap) * graph.h;
+      const h = px(v, cap, graph.h);
       ctx.fillStyle = v > NEAR_FULL * cap ? WARN : USED;
-      ctx.fillRect(graph.x + (slots - n + k) * bw, graph.y + graph.h - h, Math.max(bw - 1, 1), h);
+      ctx.fillRect((graph.x + (slots - n + k) * bw) | 0, graph.y + graph.h - h, Math.max(bw - 1, 1) | 0, h);
     }
   }
 
@@ -417,19 +428,19 @@ export class InspectorRenderer {
     const ctx = this.ctx;
     const s = r.stats;
     const cap = s[STAT.CAPACITY] || 1;
-    this.bar(bar, s[STAT.USED] / cap, s[STAT.PEAK] / cap, USED);
+    this.bar(bar, px(s[STAT.USED], cap, bar.w), px(s[STAT.PEAK], cap, bar.w), s[STAT.PEAK] > NEAR_FULL * cap);
     ctx.fillStyle = TEXT;
     for (let k = 0; k < r.markCount; k++) {
-      ctx.fillRect(bar.x + clamp01((r.marks[k] - r.dataStart) / cap) * bar.w, bar.y - 2, 1, bar.h + 4);
+      ctx.fillRect(bar.x + px(r.marks[k] - r.dataStart, cap, bar.w), bar.y - 2, 1, bar.h + 4);
     }
   }
 
-  private drawPool(r: RegionModel, k: number, bar: Rect, grid: Rect): void {
+  private drawPool(r: RegionModel, k: number, bar: Rect): void {
     const ctx = this.ctx;
     const s = r.stats;
     const cap = s[STAT.CAPACITY] || 1;
-    const live = clamp01(s[STAT.USED] / cap) * bar.w;
-    const cached = clamp01(s[STAT.DEPTH] / cap) * bar.w;
+    const live = px(s[STAT.USED], cap, bar.w);
+    const cached = px(s[STAT.DEPTH], cap, bar.w);
     ctx.fillStyle = TRACK;
     ctx.fillRect(bar.x, bar.y, bar.w, bar.h);
     ctx.fillStyle = s[STAT.USED] > NEAR_FULL * cap ? WARN : LIVE;
@@ -440,14 +451,14 @@ export class InspectorRenderer {
     const g = r.grid;
     if (img === null || g === null) return;
     paintGrid(g, img);
-    ctx.putImageData(img, Math.round(grid.x * this.dpr), Math.round(grid.y * this.dpr));
+    ctx.putImageData(img, this.gridX[k], this.gridY[k]);
   }
 
   private drawWarnings(rect: Rect): void {
     const ctx = this.ctx;
     const p = this.painter;
     const m = this.model;
-    let y = rect.y + LINE_H / 2;
+    let y = rect.y + (LINE_H >> 1);
     ctx.fillStyle = m.warnCount > 0 ? WARN : DIM;
     let x = p.text(ctx, 'warnings ', rect.x, y);
     p.int(ctx, m.warnCount, x, y);
@@ -522,37 +533,48 @@ function fillImage(img: ImageData, rgb: readonly [number, number, number]): void
   }
 }
 
-function clamp01(v: number): number {
-  return v < 0 ? 0 : v > 1 ? 1 : v;
+/** `v / cap` of `w` pixels, clamped to 0..w, as a whole number (returned as a small integer, never boxed). */
+function px(v: number, cap: number, w: number): number {
+  return (Math.min(Math.max(v / cap, 0), 1) * w) | 0;
 }
 
 /**
  * Writes a pool grid's cells into `img`: free cells in the free colour, cells with live slots in
- * their dominant owner's hue, brighter the larger the live fraction; cells of 4 pixels and more
- * keep a one-pixel gap. Allocates nothing.
+ * their dominant owner's hue, mixed from the free colour by the cell's weight (35% for one live
+ * slot up to 100% for a full cell); cells of 4 pixels and more keep a one-pixel gap. Integer
+ * arithmetic only, and allocates nothing.
  */
 export function paintGrid(g: PoolGridCells, img: ImageData): void {
-  const { cellPx, cols, cells, slotsPerCell, capacity } = g.shape;
+  const shape = g.shape;
+  const cellPx = shape.cellPx;
+  const cols = shape.cols;
+  const cells = shape.cells;
   const data = img.data;
   const stride = img.width * 4;
   const gap = cellPx >= 4 ? 1 : 0;
   const inner = cellPx - gap;
-  const [fr, fg, fb] = FREE_RGB;
+  const fr = FREE_RGB[0];
+  const fg = FREE_RGB[1];
+  const fb = FREE_RGB[2];
+  const rgb = THREAD_RGB;
+  const live = g.live;
+  const owner = g.owner;
+  const weight = g.weight;
+  let col = 0;
+  let y0 = 0;
   for (let c = 0; c < cells; c++) {
-    const live = g.live[c];
+    const n = live[c];
     let r = fr;
     let gg = fg;
     let b = fb;
-    if (live > 0) {
-      const n = c === cells - 1 ? capacity - c * slotsPerCell : slotsPerCell;
-      const f = 0.35 + (0.65 * live) / n;
-      const t = 3 * (g.owner[c] - 1);
-      r = fr + (THREAD_RGB[t] - fr) * f;
-      gg = fg + (THREAD_RGB[t + 1] - fg) * f;
-      b = fb + (THREAD_RGB[t + 2] - fb) * f;
+    if (n > 0) {
+      const w = c === cells - 1 ? g.weightLast[n] : weight[n];
+      const t = 3 * (owner[c] - 1);
+      r = fr + (((rgb[t] - fr) * w) >> 8);
+      gg = fg + (((rgb[t + 1] - fg) * w) >> 8);
+      b = fb + (((rgb[t + 2] - fb) * w) >> 8);
     }
-    const x0 = (c % cols) * cellPx;
-    const y0 = Math.floor(c / cols) * cellPx;
+    const x0 = col * cellPx;
     for (let dy = 0; dy < inner; dy++) {
       let at = (y0 + dy) * stride + x0 * 4;
       for (let dx = 0; dx < inner; dx++) {
@@ -562,6 +584,10 @@ export function paintGrid(g: PoolGridCells, img: ImageData): void {
         data[at + 3] = 255;
         at += 4;
       }
+    }
+    if (++col === cols) {
+      col = 0;
+      y0 += cellPx;
     }
   }
 }

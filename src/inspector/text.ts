@@ -14,7 +14,7 @@ const DIGITS: readonly string[] = Object.freeze(['0', '1', '2', '3', '4', '5', '
 export class TextPainter {
   /** The CSS font, a constant string. */
   readonly font: string;
-  /** Advance of one character in CSS pixels (measured once per context). */
+  /** Advance of one character in whole CSS pixels (measured once per context, rounded up). */
   charW = 7;
 
   constructor(font: string) {
@@ -24,8 +24,9 @@ export class TextPainter {
   /** Sets the font on `ctx` and measures the character width. Not per frame. */
   measure(ctx: InspectorContext): void {
     ctx.font = this.font;
-    const w = ctx.measureText('0000000000').width / 10;
-    if (w > 0 && Number.isFinite(w)) this.charW = w;
+    // a whole number of pixels: every x stays a small integer, which V8 passes without boxing
+    const w = Math.ceil(ctx.measureText('0000000000').width / 10);
+    if (w > 0 && Number.isFinite(w)) this.charW = w | 0;
   }
 
   /** Width of `chars` characters. */
