@@ -411,14 +411,19 @@ export class InspectorRenderer {
     }
     ctx.fillStyle = TRACK;
     ctx.fillRect(graph.x, graph.y, graph.w, graph.h);
-    ctx.fillStyle = PEAK;
-    ctx.fillRect(graph.x, (graph.y + (1 - NEAR_FULL) * graph.h) | 0, graph.w, 1);
+    // the graph's top is the arena's peak (no frame's high water exceeds it), so small arenas'
+    // shapes show; the 90%-of-capacity line is drawn when it falls inside
+    const top = Math.max(s[STAT.PEAK], 1);
+    if (NEAR_FULL * cap <= top) {
+      ctx.fillStyle = PEAK;
+      ctx.fillRect(graph.x, graph.y + graph.h - px(NEAR_FULL * cap, top, graph.h), graph.w, 1);
+    }
     const slots = r.history.length;
     const bw = graph.w / slots;
     const n = r.historyLength;
     for (let k = 0; k < n; k++) {
       const v = r.history[k];
-      const h = px(v, cap, graph.h);
+      const h = px(v, top, graph.h);
       ctx.fillStyle = v > NEAR_FULL * cap ? WARN : USED;
       ctx.fillRect((graph.x + (slots - n + k) * bw) | 0, graph.y + graph.h - h, Math.max(bw - 1, 1) | 0, h);
     }

@@ -1,0 +1,202 @@
+/**
+ * The inspector demo: a synthetic workload on two workers and this page, and the inspector next
+ * to it, on the page (default) or in a worker (`?mode=worker`). `?frames=N` stops the workload
+ * after N frames (the e2e test uses it); the stop button does the same at any time. The page
+ * shows the inspector's readout in elements with ids, and exposes `globalThis.__inspectorTest`
+ * so a test can compare them with `memory.snapshot()`.
+ */
+import '../style.css';
+import './inspector.css';
+import {
+  type InspectorReadout, type MemorySnapshot, createMemory, mountInspector, mountInspectorInWorker,
+} from 'nebula-memory';
+import { type FromWorkload, REGIONS, type ToWorkload } from './protocol.ts';
+
+/** What the e2e test reads from the page. */
+export interface InspectorDemoHandle {
+  readonly mode: 'page' | 'worker';
+  snapshot(): MemorySnapshot;
+  readout(): Promise<InspectorReadout>;
+  stop(): Promise<void>;
+}
+
+declare global {
+  var __inspectorTest: InspectorDemoHandle | undefined;
+}
+
+const WORKERS = 2;
+const params = new URLSearchParams(location.search);
+const mode: 'page' | 'worker' = params.get('mode') === 'worker' ? 'worker' : 'page';
+const maxFrames = Number(params.get('frames') ?? 'Infinity');
+
+const $ = (id: string): HTMLElement => {
+  const el = document.getElementById(id);
+  if (el === null) throw new Error(`#${id} missing`);
+  return el;
+};
+const setStatus = (s: string): void => {
+  $('status').textContent = s;
+  $('status').dataset.state = s;
+};
+
+function fail(err: unknown): void {
+  setStatus('error');
+  $('error').textContent = err instanceof Error ? `${err.message}\n${err.stack ?? ''}` : String(err);
+}
+addEventListener('error', (e) => { fail(e.error ?? e.message); });
+addEventListener('unhandledrejection', (e) => { fail(e.reason); });
+
+const memory = createMemory({ size: 64 << 20 });
+$('mode').textContent = mode;
+$('shared').textContent = String(memory.shared);
+const arena = memory.createArena('frame', REGIONS.frame);
+memory.createPool('particles', REGIONS.particles);
+memory.createPool('bullets', REGIONS.bullets);
+const stack = memory.createStack('scratch', REGIONS.scratch);
+
+// the inspector, next to the workload
+const host = $('inspector');
+const size = { width: 680, height: 560 };
+let readout: () => Promise<InspectorReadout>;
+if (mode === 'worker') {
+  const remote = mountInspectorInWorker(memory, host, new URL('./inspector.worker.ts', import.meta.url), size);
+  readout = () => remote.readout();
+  remote.ready.catch(fail);
+} else {
+  const inspector = mountInspector(memory, host, size);
+  readout = () => Promise.resolve(inspector.readout());
+}
+
+// the workload: two workers, this page's stack, and the frame clock
+const workers: Worker[] = [];
+let pending = 0;
+let frame = 0;
+let stopping = Number.isFinite(maxFrames) && maxFrames <= 0;
+let stopped = false;
+let onStopped: (() => void) | null = null;
+const stoppedPromise = new Promise<void>((resolve) => { onStopped = resolve; });
+// the stack's long-lived outer mark and block ("level data"), below each frame's nested marks
+stack.mark();
+stack.push(4096, 16);
+let frameMark = -1;
+
+function send(w: Worker, m: ToWorkload): void {
+  w.postMessage(m);
+}
+
+function onMessage(e: MessageEvent<FromWorkload>): void {
+  const m = e.data;
+  if (m.type === 'error') fail(new Error(`workload worker: ${m.message}`));
+  else if (m.type === 'done' && --pending === 0 && stopping) void finish();
+}
+
+async function start(): Promise<void> {
+  const ready: Promise<number>[] = [];
+  for (let i = 0; i < WORKERS; i++) {
+    const w = new Worker(new URL('./workload.worker.ts', import.meta.url), { type: 'module' });
+    workers.push(w);
+    ready.push(new Promise<number>((resolve) => {
+      w.addEventListener('message', (e: MessageEvent<FromWorkload>) => { if (e.data.type === 'ready') resolve(e.data.threadId); }, { once: true });
+    }));
+    w.addEventListener('message', onMessage);
+    send(w, { type: 'init', memory: memory.share(), index: i, seed: 1234 + i });
+  }
+  $('workers').textContent = (await Promise.all(ready)).map((t) => `thread ${t}`).join(', ');
+  setStatus('running');
+  requestAnimationFrame(tick);
+}
+
+function tick(): void {
+  if (stopped) return;
+  if (pending === 0 && !stopping) {
+    // this page's frame work: nested stack marks left open until the next frame, a few temporaries
+    if (frameMark >= 0) stack.release(frameMark);
+    frameMark = stack.mark();
+    stack.push(1024 + (frame % 7) * 64, 16);
+    stack.mark();
+    stack.push(512, 16);
+    stack.mark();
+    stack.push(128 + (frame % 13) * 16, 16);
+    for (let k = 0; k < 16; k++) arena.alloc(256, 16);
+    memory.advance();
+    frame++;
+    $('frame').textContent = String(frame);
+    pending = WORKERS;
+    for (const w of workers) send(w, { type: 'frame', frame });
+    if (frame >= maxFrames) stopping = true;
+    if (frame % 10 === 0) void showReadout();
+  }
+  requestAnimationFrame(tick);
+}
+
+async function finish(): Promise<void> {
+  if (stopped) return;
+  stopped = true;
+  memory.publishStats(); // this page's counts since its last advance(), for a worker-mode inspector
+  // let the inspector draw the quiet memory a few times, then show what it drew
+  await new Promise<void>((resolve) => { let n = 4; const f = (): void => { if (--n === 0) resolve(); else requestAnimationFrame(f); }; requestAnimationFrame(f); });
+  await showReadout();
+  ($('stop') as HTMLButtonElement).disabled = true;
+  if ($('status').dataset.state !== 'error') setStatus('stopped');
+  onStopped?.();
+}
+
+const FIELDS = ['used', 'peak', 'capacity', 'allocations', 'frees', 'failures', 'errors', 'lastError'] as const;
+
+/** Writes the inspector's readout into the table: one row per region, cells `#rg-<region>-<field>`. */
+async function showReadout(): Promise<void> {
+  const r = await readout();
+  $('ro-frame').textContent = String(r.frame);
+  $('ro-drawn').textContent = String(r.drawn);
+  $('ro-warnings').textContent = r.warnings.map((w) => `${w.region} ${w.kind}${w.lastError ? ` ${w.lastError}` : ''}`).join(', ') || 'none';
+  const table = $('readout');
+  if (table.childElementCount === 0) {
+    const head = document.createElement('tr');
+    for (const t of ['region', ...FIELDS, 'live / depth']) {
+      const th = document.createElement('th');
+      th.textContent = t;
+      head.append(th);
+    }
+    table.append(head);
+  }
+  for (const reg of r.regions) {
+    let row = document.getElementById(`rg-${reg.name}`);
+    if (row === null) {
+      row = document.createElement('tr');
+      row.id = `rg-${reg.name}`;
+      const th = document.createElement('th');
+      th.textContent = `${reg.kind} ${reg.name}`;
+      row.append(th);
+      for (const f of [...FIELDS, 'extra']) {
+        const td = document.createElement('td');
+        td.id = `rg-${reg.name}-${f}`;
+        row.append(td);
+      }
+      table.append(row);
+    }
+    for (const f of FIELDS) {
+      const td = $(`rg-${reg.name}-${f}`);
+      td.textContent = String(reg[f] ?? '');
+      td.className = (f === 'failures' || f === 'errors') && reg[f] > 0 ? 'warn' : '';
+    }
+    $(`rg-${reg.name}-extra`).textContent = reg.kind === 'pool' ? `${reg.live} live` : reg.kind === 'stack' ? `${reg.depth} deep, ${reg.marks.length} marks` : `${reg.leases} leases`;
+  }
+}
+
+$('stop').addEventListener('click', () => {
+  stopping = true;
+  if (pending === 0) void finish();
+});
+
+globalThis.__inspectorTest = {
+  mode,
+  snapshot: () => memory.snapshot(),
+  readout: () => readout(),
+  stop: () => {
+    stopping = true;
+    if (pending === 0) void finish();
+    return stoppedPromise;
+  },
+};
+
+start().catch(fail);
