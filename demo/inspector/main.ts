@@ -59,7 +59,10 @@ const host = $('inspector');
 const size = { width: 680, height: 560 };
 let readout: () => Promise<InspectorReadout>;
 if (mode === 'worker') {
-  const remote = mountInspectorInWorker(memory, host, new URL('./inspector.worker.ts', import.meta.url), size);
+  // `new Worker(new URL(..., import.meta.url))` written out here, so Vite bundles the worker
+  // (a bare URL passed to a library function would be copied as a raw .ts asset)
+  const worker = new Worker(new URL('./inspector.worker.ts', import.meta.url), { type: 'module' });
+  const remote = mountInspectorInWorker(memory, host, worker, size);
   readout = () => remote.readout();
   remote.ready.catch(fail);
 } else {

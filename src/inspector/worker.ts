@@ -235,7 +235,8 @@ export function serveInspectorWorker(): void {
  * Thread-safety: the main thread.
  * @example
  * ```ts
- * const remote = mountInspectorInWorker(memory, el, new URL('./inspector.worker.ts', import.meta.url));
+ * const worker = new Worker(new URL('./inspector.worker.ts', import.meta.url), { type: 'module' });
+ * const remote = mountInspectorInWorker(memory, el, worker);
  * await remote.ready;
  * console.log((await remote.readout()).frame);
  * ```
@@ -357,13 +358,16 @@ export class InspectorInWorker {
  * transferred (`transferControlToOffscreen`) to `worker` (a Worker running
  * {@link serveInspectorWorker}, or its module URL). The worker attaches to the memory and draws
  * from the shared buffer at its own frame rate; the page forwards pointer moves and resizes.
+ * With a bundler (Vite, webpack), pass a Worker made with the literal
+ * `new Worker(new URL('./x.worker.ts', import.meta.url), { type: 'module' })`: only that pattern
+ * makes the bundler build the worker; a URL passed on is copied as a raw file.
  *
  * Thread-safety: the main thread; `memory` must be shared (`memory.share()` works).
  * @throws {@link MemoryError} `NOT_SHARED` when the memory is an ArrayBuffer.
  * @example
  * ```ts
- * const remote = mountInspectorInWorker(memory, document.querySelector('#inspector')!,
- *   new URL('./inspector.worker.ts', import.meta.url));
+ * const worker = new Worker(new URL('./inspector.worker.ts', import.meta.url), { type: 'module' });
+ * const remote = mountInspectorInWorker(memory, document.querySelector('#inspector')!, worker);
  * ```
  */
 export function mountInspectorInWorker(memory: Memory, element: HTMLElement, worker: Worker | URL | string, options: InspectorOptions = {}): InspectorInWorker {

@@ -1,0 +1,110 @@
+/**
+ * The live inspector on its demo page (demo/inspector.html), in both modes: drawn on the page,
+ * and drawn in a worker on a transferred OffscreenCanvas. Once the workload stops (after 180
+ * frames, so the memory is quiet), the inspector's readout must equal `memory.snapshot()`
+ * field by field, the numbers the page shows must be the snapshot's, the canvas must hold a
+ * drawing, and a screenshot goes to test-results/inspector/ for the record.
+ * @module
+ */
+import { type ConsoleMessage, type Page, expect, test } from '@playwright/test';
+import type { InspectorReadout, MemorySnapshot } from '../src/index.ts';
+import { compareReadout } from '../test/fixtures/inspector-compare.ts';
+
+const FRAMES = 180;
+
+interface DemoHandle {
+  snapshot(): MemorySnapshot;
+  readout(): Promise<InspectorReadout>;
+}
+
+/** Collects console errors and uncaught exceptions of a page and its workers. */
+function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (m: ConsoleMessage) => { if (m.type() === 'error') errors.push(`console.error: ${m.text()}`); });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('worker', (w) => { w.on('console', (m: ConsoleMessage) => { if (m.type() === 'error') errors.push(`worker console.error: ${m.text()}`); }); });
+  return errors;
+}
+
+/** Pixels of a PNG, decoded by the browser itself: how many differ from the background, and how many colours. */
+async function pixelStats(page: Page, png: Buffer): Promise<{ pixels: number; drawn: number; colours: number }> {
+  return page.evaluate(async (b64) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${b64}`;
+    await img.decode();
+    const c = document.createElement('canvas');
+    c.width = img.width;
+    c.height = img.height;
+    const ctx = c.getContext('2d');
+    if (ctx === null) throw new Error('no 2D context');
+    ctx.drawImage(img, 0, 0);
+    const d = ctx.getImageData(0, 0, c.width, c.height).data;
+    let drawn = 0;
+    const colours = new Set<number>();
+    for (let k = 0; k < d.length; k += 4) {
+      if (Math.abs(d[k] - 15) + Math.abs(d[k + 1] - 18) + Math.abs(d[k + 2] - 24) > 12) drawn++;
+      colours.add((d[k] << 16) | (d[k + 1] << 8) | d[k + 2]);
+    }
+    return { pixels: d.length / 4, drawn, colours: colours.size };
+  }, png.toString('base64'));
+}
+
+for (const mode of ['page', 'worker'] as const) {
+  test(`inspector drawn ${mode === 'page' ? 'on the page' : 'in a worker (OffscreenCanvas)'} shows snapshot()'s numbers`, async ({ page }, testInfo) => {
+    const errors = watchErrors(page);
+    await page.goto(`/demo/inspector.html?mode=${mode}&frames=${FRAMES}`);
+    expect(await page.evaluate(() => globalThis.crossOriginIsolated), 'page must be cross-origin isolated (COOP/COEP headers)').toBe(true);
+    const status = page.locator('#status');
+    await expect(status).toHaveText(/^(stopped|error)$/, { timeout: 30_000 });
+    expect(await status.textContent(), `#error: ${await page.locator('#error').textContent() ?? ''}`).toBe('stopped');
+    await expect(page.locator('#mode')).toHaveText(mode);
+
+    // the inspector's numbers against snapshot(), read in the page at the same moment
+    const { snapshot, readout } = await page.evaluate(async () => {
+      const t = (globalThis as unknown as { __inspectorTest: DemoHandle }).__inspectorTest;
+      return { snapshot: t.snapshot(), readout: await t.readout() };
+    });
+    expect(compareReadout(readout, snapshot)).toEqual([]);
+    expect(readout.frame).toBe(FRAMES);
+    expect(readout.regions.map((r) => `${r.kind} ${r.name}`)).toEqual(['arena frame', 'pool particles', 'pool bullets', 'stack scratch']);
+    const particles = snapshot.regions[1].stats;
+    expect(particles.kind === 'pool' && particles.live).toBeGreaterThan(50_000);
+    const scratch = snapshot.regions[3].stats;
+    expect(scratch.kind === 'stack' && scratch.marks.length).toBe(4);
+    // the deliberate failure at frame 60 and 180: the warning list names it with its code
+    expect(readout.warnings.map((w) => `${w.region} ${w.kind} ${w.lastError ?? '-'}`))
+      .toEqual(['bullets failures POOL_EXHAUSTED', 'bullets errors POOL_EXHAUSTED']);
+
+    // the numbers the page shows are the snapshot's
+    for (const r of snapshot.regions) {
+      const s = r.stats;
+      const shown = { used: s.kind === 'pool' ? s.live : s.used, peak: s.peak, capacity: s.capacity, allocations: s.allocations,
+        failures: s.failures, errors: s.errors, lastError: s.lastError ?? '' };
+      for (const [field, value] of Object.entries(shown)) {
+        await expect(page.locator(`#rg-${r.name}-${field}`), `${r.name} ${field}`).toHaveText(String(value));
+      }
+    }
+    await expect(page.locator('#ro-frame')).toHaveText(String(FRAMES));
+
+    // the canvas holds a drawing: many non-background pixels, in many colours (thread hues, text, bars)
+    const canvas = page.locator('#inspector canvas');
+    const stats = await pixelStats(page, await canvas.screenshot());
+    expect(stats.drawn / stats.pixels, `drawn pixels ${stats.drawn} of ${stats.pixels}`).toBeGreaterThan(0.1);
+    expect(stats.colours).toBeGreaterThan(50);
+
+    // hover: the page's tooltip names the pool slot range under the pointer; in a worker, it is drawn on the canvas
+    const box = await canvas.boundingBox();
+    if (box === null) throw new Error('no canvas box');
+    await page.mouse.move(box.x + 200, box.y + 160);
+    if (mode === 'page') {
+      await expect(page.locator('.nebula-inspector-tooltip')).toContainText('pool "particles", slots ');
+    } else {
+      const before = stats.drawn;
+      await expect.poll(async () => (await pixelStats(page, await canvas.screenshot())).drawn).not.toBe(before);
+    }
+
+    // a screenshot for the record, with the tooltip
+    await page.screenshot({ path: `${testInfo.project.outputDir}/inspector/${mode}-${testInfo.project.name}.png`, fullPage: true });
+    expect(errors, 'no console errors').toEqual([]);
+  });
+}
