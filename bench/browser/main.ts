@@ -44,6 +44,6 @@ async function main(): Promise<void> {
 
 main().catch((e: unknown) => {
   const error = e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e);
-  print(`failed: ${error}`);
+  print(`failed: ${error}`); // run.ts reads this line
   window.__benchResult = { error };
 });

@@ -38,16 +38,25 @@ interface Run {
 
 async function runPage(browser: Browser, name: string, build: string, quick: boolean, timeoutMs: number): Promise<SuiteResult> {
   const page = await browser.newPage();
-  page.on('console', (m) => {
-    const t = m.text();
-    if (!t.startsWith('BENCH_RESULT ')) console.log(`  [${name} ${build}] ${t}`);
+  // the result comes from the page's BENCH_RESULT console line: a late navigation cannot lose it
+  const result = new Promise<SuiteResult | { readonly error: string }>((resolve, reject) => {
+    const timer = setTimeout(() => { reject(new Error(`${name} ${build}: no result after ${timeoutMs} ms`)); }, timeoutMs);
+    page.on('console', (m) => {
+      const t = m.text();
+      if (t.startsWith('BENCH_RESULT ')) {
+        clearTimeout(timer);
+        resolve(JSON.parse(t.slice('BENCH_RESULT '.length)) as SuiteResult);
+      } else if (t.startsWith('failed: ')) {
+        clearTimeout(timer);
+        resolve({ error: t });
+      } else console.log(`  [${name} ${build}] ${t}`);
+    });
   });
   page.on('pageerror', (e) => { console.error(`  [${name} ${build}] page error: ${e.message}`); });
   await page.goto(`http://localhost:${PORT}/?build=${build}${quick ? '&quick=1' : ''}`);
-  await page.waitForFunction(() => window.__benchResult !== undefined, undefined, { timeout: timeoutMs, polling: 500 });
-  const res = await page.evaluate(() => window.__benchResult);
+  const res = await result;
   await page.close();
-  if (res === undefined || 'error' in res) throw new Error(`${name} ${build}: ${res === undefined ? 'no result' : res.error}`);
+  if ('error' in res) throw new Error(`${name} ${build}: ${res.error}`);
   if (!res.crossOriginIsolated) throw new Error(`${name}: the page is not cross-origin isolated (COOP/COEP missing)`);
   if (res.build !== build) throw new Error(`${name}: asked for the ${build} build, the page ran ${res.build}`);
   return res;

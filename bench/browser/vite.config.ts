@@ -12,7 +12,10 @@ const repo = fileURLToPath(new URL('../..', import.meta.url));
 
 export default defineConfig({
   root,
-  server: { port: 4180, strictPort: true, headers: crossOriginIsolation, fs: { allow: [repo] } },
+  // no HMR and no watching: an edit elsewhere in the repository must not reload the page mid-run
+  server: { port: 4180, strictPort: true, headers: crossOriginIsolation, fs: { allow: [repo] }, hmr: false, watch: null },
+  // bundled before the first page load, so the dependency optimizer never reloads the page
+  optimizeDeps: { include: ['tinybench', 'gl-matrix'] },
   preview: { port: 4180, strictPort: true, headers: crossOriginIsolation },
   build: { target: 'es2022' },
   cacheDir: fileURLToPath(new URL('../../node_modules/.vite-bench', import.meta.url)),
