@@ -39,3 +39,4 @@ declare const __NEBULA_STATS__: boolean | undefined;
  * ```
  */
 export const STATS: boolean = typeof __NEBULA_STATS__ === 'undefined' || __NEBULA_STATS__;
+

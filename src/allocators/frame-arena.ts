@@ -4,7 +4,7 @@
  * @module
  */
 import type { ArenaOptions, ArenaStats, Mark, Offset } from '../api.ts';
-import { CHECKS, STATS } from '../build.ts';
+import { CHECKS as CHECKED_BUILD, STATS } from '../build.ts';
 import { RED_BYTE, poison } from './poison.ts';
 import { MEMORY_ERROR_CODES, type MemoryError, hex, memoryError } from '../errors.ts';
 import { EV } from '../trace/chrome-trace.ts';
@@ -15,6 +15,15 @@ import { HISTORY_FRAMES, S_ALLOCATIONS, S_BYTES, S_ERRORS, S_FAILURES, countersI
 import {
   AtomicOps, type SegmentWords, acquireSegment, leaseChunk, lockSegment, recycleSegment, releaseSegment,
 } from './lockfree.ts';
+
+// The build switches as module-local consts: V8 does not fold an imported binding when no
+// bundler defines the switch, and each use on a hot path then costs a load of its own (pool
+// alloc+free measured 0.3 ns faster with a local CHECKS). Statistics counters add STAT_STEP per
+// event without a branch (`count += STAT_STEP`): `if (STATS) count++` measured 0.6-1.1 ns per
+// arena alloc against about 0.05 ns for this.
+const CHECKS = CHECKED_BUILD;
+const STAT_STEP = STATS ? 1 : 0;
+const STAT_MASK = STATS ? -1 : 0;
 
 // ---- region header: Int32 word indexes relative to the region's first word ----
 /** Bytes per segment; a positive multiple of 64. Constant. */
@@ -285,10 +294,8 @@ export class FrameArena {
     const next = p + size + (CHECKS ? this.red : 0);
     if (next <= this.end && (!CHECKS || (size > 0 && (size | 0) === size && align > 0 && (align & (align - 1)) === 0 && (align | 0) === align))) {
       this.cur = next;
-      if (STATS) {
-        this.allocations++;
-        this.bytes += size;
-      }
+      this.allocations += STAT_STEP;
+      this.bytes += size & STAT_MASK;
       if (CHECKS && this.red !== 0) this.guard(p, size);
       return p;
     }
@@ -314,10 +321,8 @@ export class FrameArena {
     const next = p + size + (CHECKS ? this.red : 0);
     if (next <= this.end && (!CHECKS || (size > 0 && (size | 0) === size && align > 0 && (align & (align - 1)) === 0 && (align | 0) === align))) {
       this.cur = next;
-      if (STATS) {
-        this.allocations++;
-        this.bytes += size;
-      }
+      this.allocations += STAT_STEP;
+      this.bytes += size & STAT_MASK;
       if (CHECKS && this.red !== 0) this.guard(p, size);
       return p;
     }
@@ -348,10 +353,8 @@ export class FrameArena {
     }
     const p = (this.cur + align - 1) & -align;
     this.cur = p + size + this.red;
-    if (STATS) {
-      this.allocations++;
-      this.bytes += size;
-    }
+    this.allocations += STAT_STEP;
+    this.bytes += size & STAT_MASK;
     if (CHECKS && this.red !== 0) this.guard(p, size);
     return p;
   }

