@@ -10,7 +10,7 @@ export { InspectorRenderer } from './renderer.ts';
 export type { InspectorSize } from './renderer.ts';
 export type { InspectorContext } from './context.ts';
 export { InspectorInWorker, WorkerInspector, mountInspectorInWorker, serveInspectorWorker, startInspectorWorker } from './worker.ts';
-export type { InspectorWorkerMessage, InspectorWorkerOptions } from './worker.ts';
+export type { InspectorWorkerOptions } from './worker.ts';
 export { poolGridShape } from './pool-grid.ts';
 export type { PoolGridShape, SlotOwnerSource } from './pool-grid.ts';
 export type {

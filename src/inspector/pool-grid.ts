@@ -109,22 +109,23 @@ export class PoolGridCells {
   private readonly chunk: Uint8Array;
   /** Scratch: counts per owner inside the current cell. */
   private readonly counts = new Int32Array(MAX_THREADS + 1);
-  /** Scratch: owners touched inside the current cell, to reset `counts` cheaply. */
-  private readonly touched = new Uint8Array(MAX_THREADS + 1);
 
   constructor(shape: PoolGridShape) {
     this.shape = shape;
     this.live = new Int32Array(shape.cells);
     this.owner = new Uint8Array(shape.cells);
     this.liveByOwner = new Int32Array(MAX_THREADS + 1);
-    this.chunk = new Uint8Array(Math.min(OWNER_CHUNK, shape.capacity));
+    // whole cells per read: a multiple of slotsPerCell (at least one cell)
+    const perRead = Math.max(1, Math.floor(OWNER_CHUNK / shape.slotsPerCell)) * shape.slotsPerCell;
+    this.chunk = new Uint8Array(Math.min(perRead, shape.capacity));
     this.weight = weights(shape.slotsPerCell);
     this.weightLast = weights(shape.capacity - (shape.cells - 1) * shape.slotsPerCell);
   }
 
   /**
    * Reads every slot's owner from `source` and fills `live`, `owner`, `liveByOwner` and
-   * `totalLive`. Ties between owners go to the one that reached the count first. Allocates nothing.
+   * `totalLive`. Ties between owners go to the one that reached the count first. Reads in
+   * chunks of whole cells, so no cell straddles two reads. Allocates nothing.
    */
   aggregate(source: SlotOwnerSource): void {
     const { slotsPerCell, capacity } = this.shape;
@@ -132,43 +133,52 @@ export class PoolGridCells {
     const owner = this.owner;
     const byOwner = this.liveByOwner;
     const counts = this.counts;
-    const touched = this.touched;
     const chunk = this.chunk;
+    const step = chunk.length;
     byOwner.fill(0);
-    let nTouched = 0;
-    let best = 0;
-    let bestCount = 0;
-    let cellLive = 0;
-    let cell = 0;
-    let inCell = 0;
     let total = 0;
-    for (let from = 0; from < capacity; from += chunk.length) {
-      const n = source.slotOwnersInto(chunk, from);
-      for (let k = 0; k < n; k++) {
-        const o = chunk[k];
-        if (o !== 0) {
-          cellLive++;
-          byOwner[o]++;
-          if (counts[o] === 0) touched[nTouched++] = o;
-          const c = ++counts[o];
-          if (c > bestCount) { bestCount = c; best = o; }
-        }
-        if (++inCell === slotsPerCell) {
-          live[cell] = cellLive;
-          owner[cell] = best;
-          total += cellLive;
-          for (let t = 0; t < nTouched; t++) counts[touched[t]] = 0;
-          nTouched = 0; best = 0; bestCount = 0; cellLive = 0; inCell = 0;
-          cell++;
+    let cell = 0;
+    if (slotsPerCell === 1) {
+      for (let from = 0; from < capacity; from += step) {
+        const n = source.slotOwnersInto(chunk, from);
+        for (let k = 0; k < n; k++) {
+          const o = chunk[k];
+          owner[cell] = o;
+          const l = o === 0 ? 0 : 1;
+          live[cell++] = l;
+          byOwner[o] += l;
+          total += l;
         }
       }
+      this.totalLive = total;
+      return;
     }
-    if (inCell > 0) {
-      live[cell] = cellLive;
-      owner[cell] = best;
-      total += cellLive;
-      for (let t = 0; t < nTouched; t++) counts[touched[t]] = 0;
+    for (let from = 0; from < capacity; from += step) {
+      const n = source.slotOwnersInto(chunk, from);
+      for (let k = 0; k < n; k += slotsPerCell) {
+        const end = Math.min(n, k + slotsPerCell);
+        let best = 0;
+        let bestCount = 0;
+        for (let j = k; j < end; j++) {
+          // branch-free on the owner: free slots (0) count into counts[0], which never wins
+          const o = chunk[j];
+          const c = ++counts[o];
+          if (c > bestCount && o !== 0) { bestCount = c; best = o; }
+        }
+        const cellLive = end - k - counts[0];
+        // move the cell's counts to the per-owner totals and clear them (later repeats add 0)
+        for (let j = k; j < end; j++) {
+          const o = chunk[j];
+          byOwner[o] += counts[o];
+          counts[o] = 0;
+        }
+        counts[0] = 0;
+        live[cell] = cellLive;
+        owner[cell++] = best;
+        total += cellLive;
+      }
     }
+    byOwner[0] = 0;
     this.totalLive = total;
   }
 }

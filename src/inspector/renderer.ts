@@ -181,7 +181,12 @@ export class InspectorRenderer {
    * const { x, y } = renderer.hoverPoint();
    * ```
    */
-  hoverPoint(): { readonly x: number; readonly y: number } {
+  hoverPoint(): {
+    /** Pointer x in CSS pixels from the canvas's left edge. */
+    readonly x: number;
+    /** Pointer y in CSS pixels from the canvas's top edge. */
+    readonly y: number;
+  } {
     return { x: this.hoverX, y: this.hoverY };
   }
 
@@ -580,7 +585,13 @@ export function paintGrid(g: PoolGridCells, img: ImageData): void {
       b = fb + (((rgb[t + 2] - fb) * w) >> 8);
     }
     const x0 = col * cellPx;
-    for (let dy = 0; dy < inner; dy++) {
+    if (cellPx === 1) {
+      const at = y0 * stride + x0 * 4;
+      data[at] = r;
+      data[at + 1] = gg;
+      data[at + 2] = b;
+      data[at + 3] = 255;
+    } else for (let dy = 0; dy < inner; dy++) {
       let at = (y0 + dy) * stride + x0 * 4;
       for (let dx = 0; dx < inner; dx++) {
         data[at] = r;

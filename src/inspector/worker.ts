@@ -12,7 +12,9 @@ import type { InspectorReadout } from './readout.ts';
 import { InspectorRenderer } from './renderer.ts';
 
 /**
- * Messages between the page and an inspector worker (the `type` field names each).
+ * Messages between the page and an inspector worker (the `type` field names each). The protocol
+ * of {@link mountInspectorInWorker} and {@link serveInspectorWorker}; not part of the public API.
+ * @internal
  *
  * Thread-safety: structured-cloneable values; any worker.
  * @example
