@@ -60,7 +60,7 @@ export {
   startInspectorWorker, poolGridShape,
 } from './inspector/index.ts';
 export type {
-  InspectorOptions, InspectorSize, InspectorContext, InspectorWorkerMessage, InspectorWorkerOptions, PoolGridShape, SlotOwnerSource,
+  InspectorOptions, InspectorSize, InspectorContext, InspectorWorkerOptions, PoolGridShape, SlotOwnerSource,
   InspectorArenaReadout, InspectorPoolReadout, InspectorReadout, InspectorRegionCommon, InspectorRegionReadout, InspectorStackReadout,
   InspectorWarning, InspectorWarningKind, InspectorHit, InspectorPart,
 } from './inspector/index.ts';
