@@ -97,6 +97,34 @@ describe('pool grid aggregation', () => {
     expect(cells.totalLive).toBe(owners.filter((o) => o !== 0).length);
   });
 
+  it('sweeps a large pool over several calls within a slot budget, publishing totals at each full sweep', () => {
+    const capacity = 3 * OWNER_CHUNK + 100;
+    const owners = Array.from({ length: capacity }, (_, i) => (i % 4 === 0 ? 0 : 1 + (i % 3)));
+    const shape = { capacity, cellPx: 1, cols: 256, rows: Math.ceil(capacity / 256), slotsPerCell: 1, cells: capacity };
+    const cells = new PoolGridCells(shape);
+    const src = source(owners);
+    const liveTotal = owners.filter((o) => o !== 0).length;
+    cells.aggregate(src, OWNER_CHUNK);
+    expect(src.reads).toEqual([0]);
+    expect(cells.midSweep).toBe(true);
+    expect(cells.totalLive).toBe(0); // no sweep finished yet
+    expect(cells.live[OWNER_CHUNK - 1]).toBe(1);
+    expect(cells.live[OWNER_CHUNK + 1]).toBe(0); // not read yet
+    cells.aggregate(src, 2 * OWNER_CHUNK);
+    cells.aggregate(src, OWNER_CHUNK);
+    expect(src.reads).toEqual([0, OWNER_CHUNK, 2 * OWNER_CHUNK, 3 * OWNER_CHUNK]);
+    expect(cells.midSweep).toBe(false);
+    expect(cells.sweeps).toBe(1);
+    expect(cells.totalLive).toBe(liveTotal);
+    expect(cells.live[OWNER_CHUNK + 1]).toBe(1);
+    // sweepNow: finishes a sweep under way, then reads the whole pool once more
+    cells.aggregate(src, OWNER_CHUNK);
+    cells.sweepNow(src);
+    expect(cells.sweeps).toBe(3);
+    expect(cells.midSweep).toBe(false);
+    expect(Array.from(cells.liveByOwner.subarray(1, 4))).toEqual([1, 2, 3].map((o) => owners.filter((x) => x === o).length));
+  });
+
   it('paints free cells in the free colour and live cells in their owner hue, brighter when fuller', () => {
     const shape = { capacity: 4, cellPx: 1, cols: 4, rows: 1, slotsPerCell: 1, cells: 4 };
     const cells = new PoolGridCells(shape);

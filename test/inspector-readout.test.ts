@@ -144,12 +144,17 @@ describe('inspector hit testing', () => {
   it('aggregated cells report their slot range, live count and dominant owner', () => {
     const { pool, renderer } = setup(400_000);
     for (let k = 0; k < 100; k++) pool.alloc();
+    renderer.draw(); // lays out: reads the whole pool once
     renderer.draw();
+    // 400,000 slots at 262,144 a frame: the second draw read part of the pool; readout() reads it whole
+    expect(renderer.model.regions[1].grid?.midSweep).toBe(true);
     const p = renderer.readout().regions[1] as InspectorPoolReadout;
     // 624 x 221 = 137,904 pixels for 400,000 slots: 3 slots a cell
     expect(p.grid).toEqual({ capacity: 400_000, cellPx: 1, cols: 624, rows: 214, slotsPerCell: 3, cells: 133_334 });
     expect(renderer.hitTest(8.5, 130.5)).toMatchObject({ part: 'grid', index: 0, count: 3, lines: ['pool "slots", slots 0-2', '3 of 3 live (100%)', 'mostly thread 0'] });
     expect(renderer.hitTest(8 + 40.5, 130.5)).toMatchObject({ index: 120, lines: ['pool "slots", slots 120-122', '0 of 3 live (0%)', 'none live'] });
+    expect(p.gridLive).toBe(100);
+    expect(p.liveByThread[0]).toBe(100);
   });
 
   it('keeps a tooltip while hovering, refreshed on moves and every few frames', () => {

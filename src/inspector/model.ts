@@ -17,6 +17,8 @@ import type { Memory } from '../memory/memory.ts';
 import { STAT, STAT_COUNT } from '../stats-fields.ts';
 import type { PoolGridCells } from './pool-grid.ts';
 
+/** Pool slots a grid reads per frame unless told otherwise: 200,000-slot pools in one frame, 4,194,304 in 16. */
+export const DEFAULT_SLOTS_PER_FRAME = 1 << 18;
 /** Most marks a stack records (`Stack.marksInto` writes at most this many). */
 export const MAX_MARKS = 7;
 /** A region fills past this fraction of its capacity: a warning (arena and stack peak, pool live). */
@@ -64,14 +66,14 @@ export class RegionModel {
     this.dataStart = kind === 'stack' ? offset + STACK_HEADER_BYTES : 0;
   }
 
-  /** Reads this region's numbers from the shared buffer. Allocates nothing. */
-  read(): void {
+  /** Reads this region's numbers from the shared buffer, at most `slots` pool slots. Allocates nothing. */
+  read(slots: number): void {
     const s = this.source;
     s.statsInto(this.stats);
     this.historyLength = s.frameHistoryInto(this.history);
     if (this.kind === 'arena') (s as FrameArena).laneUsageInto(this.lanes);
     else if (this.kind === 'stack') this.markCount = (s as Stack).marksInto(this.marks);
-    else if (this.grid !== null) this.grid.aggregate(s as Pool);
+    else if (this.grid !== null) this.grid.aggregate(s as Pool, slots);
   }
 }
 
@@ -97,6 +99,8 @@ export class InspectorModel {
   warnCount = 0;
   /** Reads done. */
   reads = 0;
+  /** Pool slots each pool's grid reads per frame; larger pools are swept over several frames. */
+  slotsPerFrame = DEFAULT_SLOTS_PER_FRAME;
   private regionCount = -1;
 
   constructor(memory: Memory) {
@@ -128,7 +132,7 @@ export class InspectorModel {
     let w = 0;
     for (let k = 0; k < regions.length; k++) {
       const r = regions[k];
-      r.read();
+      r.read(this.slotsPerFrame);
       const s = r.stats;
       const cap = s[STAT.CAPACITY];
       const fill = r.kind === 'pool' ? s[STAT.USED] : s[STAT.PEAK];

@@ -28,6 +28,12 @@ export interface InspectorOptions {
   readonly autoStart?: boolean;
   /** Show a tooltip with the numbers under the pointer. @defaultValue true */
   readonly tooltip?: boolean;
+  /**
+   * Pool slots each pool's grid reads per frame; a larger pool's grid is swept over several
+   * frames, bounding the cost per frame (see {@link InspectorRenderer.slotsPerFrame}).
+   * @defaultValue 262144
+   */
+  readonly slotsPerFrame?: number;
 }
 
 /** The CSS size to use: the options', else the element's, else 640 x 480. */
@@ -120,6 +126,7 @@ export class Inspector {
     const ctx = canvas.getContext('2d', { alpha: false });
     if (ctx === null) throw new Error('mountInspector: this canvas has no 2D context');
     this.renderer = new InspectorRenderer(memory, ctx, { width, height, dpr });
+    if (options.slotsPerFrame !== undefined) this.renderer.slotsPerFrame = options.slotsPerFrame;
     this.tip = options.tooltip === false ? null : makeTooltip(wrapper);
     canvas.addEventListener('pointermove', this.onMove);
     canvas.addEventListener('pointerleave', this.onLeave);

@@ -93,9 +93,9 @@ export class PoolGridCells {
   readonly live: Int32Array;
   /** Dominant owner of each cell: the thread id + 1 owning most of its live slots, 0 if none is live. */
   readonly owner: Uint8Array;
-  /** Live slots per owner: index thread id + 1 (index 0 unused). */
+  /** Live slots per owner at the last completed sweep: index thread id + 1 (index 0 unused). */
   readonly liveByOwner: Int32Array;
-  /** Sum of `live`. */
+  /** Live slots at the last completed sweep (the sum of `live` then). */
   totalLive = 0;
   /**
    * Colour weight (0..256) of a cell with `k` live slots: `round(256 * (0.35 + 0.65 * k / slotsPerCell))`,
@@ -109,6 +109,13 @@ export class PoolGridCells {
   private readonly chunk: Uint8Array;
   /** Scratch: counts per owner inside the current cell. */
   private readonly counts = new Int32Array(MAX_THREADS + 1);
+  /** Where the next aggregate() call starts reading (a multiple of the read size). */
+  private cursor = 0;
+  /** The sweep under way: live slots per owner and in all, so far. */
+  private readonly sweepByOwner = new Int32Array(MAX_THREADS + 1);
+  private sweepTotal = 0;
+  /** Sweeps of the whole pool completed. */
+  sweeps = 0;
 
   constructor(shape: PoolGridShape) {
     this.shape = shape;
@@ -123,24 +130,28 @@ export class PoolGridCells {
   }
 
   /**
-   * Reads every slot's owner from `source` and fills `live`, `owner`, `liveByOwner` and
-   * `totalLive`. Ties between owners go to the one that reached the count first. Reads in
-   * chunks of whole cells, so no cell straddles two reads. Allocates nothing.
+   * Reads slot owners from `source`, from where the last call stopped, `budget` slots at most
+   * (rounded up to whole reads) and never past the pool's end, and fills `live` and `owner` for those
+   * cells. `liveByOwner` and `totalLive` are set each time a sweep of the whole pool completes:
+   * with a budget of at least the capacity, every call is one whole sweep. Ties between owners go
+   * to the one that reached the count first. Reads in chunks of whole cells, so no cell straddles
+   * two reads. Allocates nothing.
    */
-  aggregate(source: SlotOwnerSource): void {
+  aggregate(source: SlotOwnerSource, budget = Infinity): void {
     const { slotsPerCell, capacity } = this.shape;
     const live = this.live;
     const owner = this.owner;
-    const byOwner = this.liveByOwner;
+    const byOwner = this.sweepByOwner;
     const counts = this.counts;
     const chunk = this.chunk;
-    const step = chunk.length;
-    byOwner.fill(0);
-    let total = 0;
-    let cell = 0;
-    if (slotsPerCell === 1) {
-      for (let from = 0; from < capacity; from += step) {
-        const n = source.slotOwnersInto(chunk, from);
+    const limit = Math.min(budget, capacity);
+    let total = this.sweepTotal;
+    let from = this.cursor;
+    let scanned = 0;
+    while (scanned < limit) {
+      const n = source.slotOwnersInto(chunk, from);
+      let cell = (from / slotsPerCell) | 0;
+      if (slotsPerCell === 1) {
         for (let k = 0; k < n; k++) {
           const o = chunk[k];
           owner[cell] = o;
@@ -149,37 +160,60 @@ export class PoolGridCells {
           byOwner[o] += l;
           total += l;
         }
-      }
-      this.totalLive = total;
-      return;
-    }
-    for (let from = 0; from < capacity; from += step) {
-      const n = source.slotOwnersInto(chunk, from);
-      for (let k = 0; k < n; k += slotsPerCell) {
-        const end = Math.min(n, k + slotsPerCell);
-        let best = 0;
-        let bestCount = 0;
-        for (let j = k; j < end; j++) {
-          // branch-free on the owner: free slots (0) count into counts[0], which never wins
-          const o = chunk[j];
-          const c = ++counts[o];
-          if (c > bestCount && o !== 0) { bestCount = c; best = o; }
+      } else {
+        for (let k = 0; k < n; k += slotsPerCell) {
+          const end = Math.min(n, k + slotsPerCell);
+          let best = 0;
+          let bestCount = 0;
+          for (let j = k; j < end; j++) {
+            // branch-free on the owner: free slots (0) count into counts[0], which never wins
+            const o = chunk[j];
+            const c = ++counts[o];
+            if (c > bestCount && o !== 0) { bestCount = c; best = o; }
+          }
+          const cellLive = end - k - counts[0];
+          // move the cell's counts to the per-owner totals and clear them (later repeats add 0)
+          for (let j = k; j < end; j++) {
+            const o = chunk[j];
+            byOwner[o] += counts[o];
+            counts[o] = 0;
+          }
+          counts[0] = 0;
+          live[cell] = cellLive;
+          owner[cell++] = best;
+          total += cellLive;
         }
-        const cellLive = end - k - counts[0];
-        // move the cell's counts to the per-owner totals and clear them (later repeats add 0)
-        for (let j = k; j < end; j++) {
-          const o = chunk[j];
-          byOwner[o] += counts[o];
-          counts[o] = 0;
-        }
-        counts[0] = 0;
-        live[cell] = cellLive;
-        owner[cell++] = best;
-        total += cellLive;
+      }
+      scanned += n;
+      from += n;
+      if (from >= capacity || n === 0) {
+        // a sweep is complete: publish its totals, start the next one
+        byOwner[0] = 0;
+        this.liveByOwner.set(byOwner);
+        this.totalLive = total;
+        byOwner.fill(0);
+        total = 0;
+        from = 0;
+        this.sweeps++;
+        break; // a call never reads past the end of a sweep
       }
     }
-    byOwner[0] = 0;
-    this.totalLive = total;
+    this.cursor = from;
+    this.sweepTotal = total;
+  }
+
+  /**
+   * Finishes the sweep under way, then sweeps the whole pool once more, so every number is from
+   * one read of the pool now (for a readout, not for every frame).
+   */
+  sweepNow(source: SlotOwnerSource): void {
+    if (this.cursor !== 0) this.aggregate(source);
+    this.aggregate(source);
+  }
+
+  /** True while a sweep is under way (the last call stopped inside the pool). */
+  get midSweep(): boolean {
+    return this.cursor !== 0;
   }
 }
 

@@ -124,6 +124,27 @@ export class InspectorRenderer {
   }
 
   /**
+   * Pool slots each pool's grid reads per frame. A larger pool is swept over several frames (its
+   * grid shows each part as of its last read), which bounds the cost per frame; the summary bar
+   * and the numbers are read whole every frame. {@link InspectorRenderer.readout} reads every
+   * pool whole first.
+   *
+   * Thread-safety: the renderer's thread.
+   * @defaultValue 262144
+   * @example
+   * ```ts
+   * renderer.slotsPerFrame = 1 << 20;
+   * ```
+   */
+  get slotsPerFrame(): number {
+    return this.model.slotsPerFrame;
+  }
+
+  set slotsPerFrame(n: number) {
+    this.model.slotsPerFrame = Math.max(1, Math.floor(n));
+  }
+
+  /**
    * Draws the tooltip on the canvas (worker mode, where there is no DOM) when true.
    *
    * Thread-safety: the renderer's thread.
@@ -231,6 +252,10 @@ export class InspectorRenderer {
    */
   readout(): InspectorReadout {
     if (this.drawn === 0) this.draw();
+    // pools swept over several frames: read them whole now, so the readout is one moment
+    for (const r of this.model.regions) {
+      if (r.grid !== null && (r.grid.midSweep || this.model.slotsPerFrame < r.grid.shape.capacity)) r.grid.sweepNow(r.source as SlotOwnerSource);
+    }
     return buildReadout(this.model, this.drawn);
   }
 

@@ -23,7 +23,10 @@ import { InspectorRenderer } from './renderer.ts';
  * ```
  */
 export type InspectorWorkerMessage =
-  | { readonly type: 'nebula-inspector:init'; readonly canvas: OffscreenCanvas; readonly memory: SharedMemoryInit; readonly width: number; readonly height: number; readonly dpr: number }
+  | {
+    readonly type: 'nebula-inspector:init'; readonly canvas: OffscreenCanvas; readonly memory: SharedMemoryInit;
+    readonly width: number; readonly height: number; readonly dpr: number; readonly slotsPerFrame?: number;
+  }
   | { readonly type: 'nebula-inspector:resize'; readonly width: number; readonly height: number; readonly dpr: number }
   | { readonly type: 'nebula-inspector:hover'; readonly x: number | null; readonly y: number }
   | { readonly type: 'nebula-inspector:readout'; readonly id: number }
@@ -50,6 +53,8 @@ export interface InspectorWorkerOptions {
   readonly dpr?: number;
   /** Start the draw loop at once. @defaultValue true */
   readonly autoStart?: boolean;
+  /** Pool slots each pool's grid reads per frame (see {@link InspectorRenderer.slotsPerFrame}). @defaultValue 262144 */
+  readonly slotsPerFrame?: number;
 }
 
 interface FrameScope {
@@ -93,6 +98,7 @@ export class WorkerInspector {
     if (ctx === null) throw new Error('startInspectorWorker: this OffscreenCanvas has no 2D context');
     this.renderer = new InspectorRenderer(this.memory, ctx, { width: options.width, height: options.height, dpr });
     this.renderer.setCanvasTooltip(true);
+    if (options.slotsPerFrame !== undefined) this.renderer.slotsPerFrame = options.slotsPerFrame;
     if (options.autoStart !== false) this.start();
   }
 
@@ -211,7 +217,9 @@ export function serveInspectorWorker(): void {
     const m = e.data;
     try {
       if (m.type === 'nebula-inspector:init') {
-        inspector = startInspectorWorker(m.canvas, m.memory, { width: m.width, height: m.height, dpr: m.dpr });
+        inspector = startInspectorWorker(m.canvas, m.memory, {
+          width: m.width, height: m.height, dpr: m.dpr, ...(m.slotsPerFrame === undefined ? {} : { slotsPerFrame: m.slotsPerFrame }),
+        });
         scope.postMessage({ type: 'nebula-inspector:ready', threadId: inspector.memory.threadId } satisfies InspectorWorkerMessage);
       } else if (inspector === null) {
         return;
@@ -284,7 +292,10 @@ export class InspectorInWorker {
       this.worker.addEventListener('error', (e) => { reject(new Error(`inspector worker failed: ${e.message}`)); });
     });
     const offscreen = canvas.transferControlToOffscreen();
-    this.worker.postMessage({ type: 'nebula-inspector:init', canvas: offscreen, memory: memory.share(), width, height, dpr } satisfies InspectorWorkerMessage, [offscreen]);
+    this.worker.postMessage({
+      type: 'nebula-inspector:init', canvas: offscreen, memory: memory.share(), width, height, dpr,
+      ...(options.slotsPerFrame === undefined ? {} : { slotsPerFrame: options.slotsPerFrame }),
+    } satisfies InspectorWorkerMessage, [offscreen]);
     if (options.tooltip !== false) {
       canvas.addEventListener('pointermove', this.onMove);
       canvas.addEventListener('pointerleave', this.onLeave);
