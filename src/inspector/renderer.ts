@@ -140,6 +140,15 @@ export class InspectorRenderer {
     return this.model.slotsPerFrame;
   }
 
+  /**
+   * Sets the pool slots each grid reads per frame (at least 1).
+   *
+   * Thread-safety: the renderer's thread.
+   * @example
+   * ```ts
+   * renderer.slotsPerFrame = 65_536;
+   * ```
+   */
   set slotsPerFrame(n: number) {
     this.model.slotsPerFrame = Math.max(1, Math.floor(n));
   }
