@@ -1,26 +1,20 @@
 /**
  * Chromium only: arena mode makes no garbage in steady state, measured through the DevTools
- * protocol. A trace (Tracing domain, categories `devtools.timeline` and `v8`) records every
- * `MinorGC`/`MajorGC` event of every thread of the page's renderer process, dedicated workers
- * included. The workers name their threads in the trace with one `console.timeStamp()` each, so
- * the simulation and render workers are told apart from the main thread.
+ * protocol. The test attaches to every worker of the page (`Target.setAutoAttach`) and, during a
+ * window of frames, polls each isolate's `Runtime.getHeapUsage` every 100 ms: allocation only
+ * makes the used heap grow, so every drop is a GC, and the growth between drops is what the
+ * thread allocated.
+ *
+ * Why not a trace: recording one (Tracing, categories `devtools.timeline`/`v8`, which carry the
+ * `MinorGC`/`MajorGC` events) changes how V8 runs the hot loop, which then boxes its floats and
+ * makes hundreds of kilobytes of garbage a second that it does not make otherwise. A forced
+ * `HeapProfiler.collectGarbage` has the same effect (it drops the optimized code).
  *
  * The same measurement in plain JS mode must see GCs on the simulation thread, or it measures
  * nothing. Frame times of both modes are printed and attached (`frame-times.json`).
  * @module
  */
-import { type Browser, type Page, expect, test } from '@playwright/test';
-
-/** One trace event, as far as this test reads it. */
-interface TraceEvent {
-  readonly name: string;
-  readonly pid: number;
-  readonly tid: number;
-  readonly args?: { readonly data?: { readonly message?: string } };
-}
-
-/** GC events per named thread, during one trace window. */
-type GcCounts = Record<string, number>;
+import { type CDPSession, type Page, expect, test } from '@playwright/test';
 
 /** The demo's numbers (see DemoStats in demo/particles/main.ts). */
 interface Stats {
@@ -35,6 +29,12 @@ interface Stats {
   readonly waits: { readonly sim: number; readonly render: number };
 }
 
+/** One isolate's window: GCs seen (heap drops; several GCs between two polls count once) and bytes allocated per frame (growth between polls, without what the GCs between them took: a lower bound). */
+interface HeapWindow {
+  gcs: number;
+  bytesPerFrame: number;
+}
+
 const stats = (page: Page): Promise<Stats> => page.evaluate(() => {
   const demo = window.nebulaDemo;
   if (demo === undefined) throw new Error('no window.nebulaDemo');
@@ -46,61 +46,92 @@ async function waitFrames(page: Page, frames: number): Promise<void> {
   await expect.poll(async () => (await stats(page)).frame, { timeout: 60_000, message: `${frames} more frames` }).toBeGreaterThanOrEqual(start + frames);
 }
 
-/** Traces `ms` of the running page and counts GC events per thread: "main", "nebula-sim-0", "nebula-render", … */
-async function traceGcs(browser: Browser, page: Page, ms: number): Promise<{ gcs: GcCounts; stats: Stats }> {
-  await browser.startTracing(page, { categories: ['devtools.timeline', 'v8', '__metadata'] });
-  await page.evaluate(() => {
-    window.nebulaDemo?.markThreads();
-    window.nebulaDemo?.resetStats();
+/** The page's DevTools session, attached to its workers too (non-flat: messages go through Target.sendMessageToTarget). */
+async function attach(page: Page): Promise<{ usedSizes: () => Promise<Record<string, number>> }> {
+  const cdp: CDPSession = await page.context().newCDPSession(page);
+  const workers = new Map<string, string>(); // worker name -> session id
+  const pending = new Map<number, (result: { usedSize: number }) => void>();
+  let id = 0;
+  cdp.on('Target.attachedToTarget', (e) => {
+    workers.set(e.targetInfo.title, e.sessionId);
   });
-  await page.waitForTimeout(ms);
-  const s = await stats(page);
-  const buffer = await browser.stopTracing();
-  const parsed = JSON.parse(buffer.toString('utf8')) as { traceEvents?: TraceEvent[] } | TraceEvent[];
-  const events = Array.isArray(parsed) ? parsed : parsed.traceEvents ?? [];
-  const names = new Map<string, string>();
-  for (const e of events) {
-    const label = e.args?.data?.message;
-    if (e.name === 'TimeStamp' && label?.startsWith('nebula-') === true) names.set(`${e.pid}:${e.tid}`, label);
-  }
-  const main = events.find((e) => e.name === 'thread_name' && (e.args as { name?: string } | undefined)?.name === 'CrRendererMain');
-  if (main !== undefined) names.set(`${main.pid}:${main.tid}`, 'main');
-  const gcs: GcCounts = {};
-  for (const name of names.values()) gcs[name] = 0;
-  for (const e of events) {
-    if (e.name !== 'MinorGC' && e.name !== 'MajorGC') continue;
-    const name = names.get(`${e.pid}:${e.tid}`) ?? `other ${e.pid}:${e.tid}`;
-    gcs[name] = (gcs[name] ?? 0) + 1;
-  }
-  return { gcs, stats: s };
+  cdp.on('Target.receivedMessageFromTarget', (e) => {
+    const reply = JSON.parse(e.message) as { id?: number; result?: { usedSize: number } };
+    if (reply.id !== undefined && reply.result !== undefined) pending.get(reply.id)?.(reply.result);
+  });
+  await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
+  const usage = (sessionId: string): Promise<{ usedSize: number }> => new Promise((resolve) => {
+    const n = ++id;
+    pending.set(n, resolve);
+    void cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id: n, method: 'Runtime.getHeapUsage' }) });
+  });
+  return {
+    usedSizes: async () => {
+      const out: Record<string, number> = { main: (await cdp.send('Runtime.getHeapUsage')).usedSize };
+      for (const [name, sid] of workers) out[name] = (await usage(sid)).usedSize;
+      return out;
+    },
+  };
 }
 
-test('arena mode: no GC on the simulation and render workers in steady state; plain JS mode: GCs (DevTools protocol)', async ({ page, browser }, testInfo) => {
+/** Polls every isolate's used heap for `ms`; a drop is a GC. */
+async function heapWindow(page: Page, usedSizes: () => Promise<Record<string, number>>, ms: number): Promise<{ heaps: Record<string, HeapWindow>; stats: Stats }> {
+  await page.evaluate(() => {
+    window.nebulaDemo?.resetStats();
+  });
+  const f0 = (await stats(page)).frame;
+  let last = await usedSizes();
+  const heaps: Record<string, HeapWindow> = {};
+  const grown: Record<string, number> = {};
+  for (const name of Object.keys(last)) {
+    heaps[name] = { gcs: 0, bytesPerFrame: 0 };
+    grown[name] = 0;
+  }
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    await page.waitForTimeout(100);
+    const now = await usedSizes();
+    for (const [name, used] of Object.entries(now)) {
+      const before = last[name] ?? used;
+      const h = heaps[name] ?? (heaps[name] = { gcs: 0, bytesPerFrame: 0 });
+      if (used < before) h.gcs++;
+      else grown[name] = (grown[name] ?? 0) + used - before;
+    }
+    last = now;
+  }
+  const s = await stats(page);
+  const frames = Math.max(1, s.frame - f0);
+  for (const [name, h] of Object.entries(heaps)) h.bytesPerFrame = Math.round((grown[name] ?? 0) / frames);
+  return { heaps, stats: s };
+}
+
+test('arena mode: no GC on the simulation and render workers in steady state; plain JS mode: GCs (DevTools protocol)', async ({ page }, testInfo) => {
   test.setTimeout(180_000);
+  const devtools = await attach(page);
   await page.goto('/?mode=arena&seed=1&workers=1');
   expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
   // steady state: JIT warm-up and the first heap growth are over
   await waitFrames(page, 150);
-  const arena = await traceGcs(browser, page, 5000);
-  expect(Object.keys(arena.gcs), 'both workers named their threads in the trace').toEqual(expect.arrayContaining(['nebula-sim-0', 'nebula-render']));
-  expect(arena.stats.frames, 'frames advanced during the trace').toBeGreaterThanOrEqual(20);
+  const arena = await heapWindow(page, devtools.usedSizes, 5000);
+  expect(Object.keys(arena.heaps), 'both workers are attached').toEqual(expect.arrayContaining(['nebula-sim-0', 'nebula-render']));
+  expect(arena.stats.frames, 'frames advanced during the window').toBeGreaterThanOrEqual(20);
 
   await page.selectOption('#ctl-mode', 'plain');
   await waitFrames(page, 60);
-  const plain = await traceGcs(browser, page, 5000);
-  expect(plain.stats.frames, 'frames advanced during the trace').toBeGreaterThanOrEqual(10);
+  const plain = await heapWindow(page, devtools.usedSizes, 5000);
+  expect(plain.stats.frames, 'frames advanced during the window').toBeGreaterThanOrEqual(10);
 
   const report = {
-    particles: 100_000, workers: 1, traceMs: 5000,
-    arena: { gcs: arena.gcs, ...pick(arena.stats) },
-    plain: { gcs: plain.gcs, ...pick(plain.stats) },
+    particles: 100_000, workers: 1, windowMs: 5000,
+    arena: { heaps: arena.heaps, ...pick(arena.stats) },
+    plain: { heaps: plain.heaps, ...pick(plain.stats) },
   };
   console.log(`frame times, headless Chromium: ${JSON.stringify(report)}`);
   await testInfo.attach('frame-times.json', { body: JSON.stringify(report, null, 2), contentType: 'application/json' });
 
-  expect(arena.gcs['nebula-sim-0'], 'GCs on the simulation worker in arena mode').toBe(0);
-  expect(arena.gcs['nebula-render'], 'GCs on the render worker in arena mode').toBe(0);
-  expect(plain.gcs['nebula-sim-0'], 'plain JS mode must show GCs on the simulation worker, or the measurement sees nothing').toBeGreaterThan(0);
+  expect(arena.heaps['nebula-sim-0'].gcs, 'GCs on the simulation worker in arena mode').toBe(0);
+  expect(arena.heaps['nebula-render'].gcs, 'GCs on the render worker in arena mode').toBe(0);
+  expect(plain.heaps['nebula-sim-0'].gcs, 'plain JS mode must show GCs on the simulation worker, or the measurement sees nothing').toBeGreaterThan(0);
 });
 
 function pick(s: Stats): Record<string, number> {

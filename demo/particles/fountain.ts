@@ -1,8 +1,10 @@
 /**
  * The fountain: one simulation worker's share of the particles. Particles live in slots of the
- * pool `particles`; each frame the fountain integrates its own particles, frees the dead ones,
- * emits new ones, and writes what the renderer needs (x, y, z, age) into a block of the arena
- * `draw` (frames: 2), so the render worker can read frame N − 1 while this writes frame N.
+ * pool `particles`; each frame the fountain integrates its own particles, writes what the renderer
+ * needs (x, y, z, age) into a block of the arena `draw` (frames: 2), so the render worker can read
+ * frame N − 1 while this writes frame N, and emits new particles. A particle that dies while the
+ * emitter owes births is reborn in its own slot; otherwise its slot is freed, and births beyond
+ * the deaths take new slots (`pool.tryAlloc`).
  *
  * Two ways to do the same physics:
  * - arena mode: four vec3 temporaries per particle, each a `frame.alloc(12, 4)` offset into the
@@ -30,8 +32,14 @@ interface PlainParticle {
 
 /** Bytes of the arena `frame` that `particles` particles need per frame, with room for lane tails. */
 export function frameArenaBytes(particles: number, workers: number): number {
-  return particles * TEMPS_PER_PARTICLE * 12 + workers * (128 << 10) + (64 << 10);
+  return particles * TEMPS_PER_PARTICLE * 12 + workers * 2 * FRAME_LANE_BYTES + (64 << 10);
 }
+
+/**
+ * Lane size of the arena `frame`: a worker leases 1 MiB of the shared cursor at once, so 100,000
+ * particles' temporaries (4.8 MB) take 5 leases a frame, not 75 of the default 64 KiB.
+ */
+export const FRAME_LANE_BYTES = 1 << 20;
 
 /** Bytes of the arena `draw` per frame. */
 export function drawArenaBytes(particles: number, workers: number): number {
@@ -58,6 +66,8 @@ export class Fountain {
   private readonly handles: Int32Array;
   private readonly at: Int32Array;
   private live = 0;
+  /** Births the emitter still owes in the current frame. */
+  private births = 0;
   /** Fractional particles owed by the emitter (a Float64Array: a double field would be a boxed number in unoptimized code). */
   private readonly owed = new Float64Array(1);
   private readonly workers: number;
@@ -87,11 +97,19 @@ export class Fountain {
     for (let k = 0; k < this.capacity; k++) this.emit(this.rng.next());
   }
 
-  /** Emits one particle at age `age` of its life (0: just born), from the fountain's nozzle. */
+  /** Emits one particle at age `age` of its life (0: just born) into a new pool slot; none when the pool is full. */
   private emit(age: number): void {
     const h = this.pool.tryAlloc();
     if (h === 0) return;
     const p = this.pool.offsetOf(h) >> 2;
+    this.spawnAt(p, age);
+    this.handles[this.live] = h;
+    this.at[this.live] = p;
+    this.live++;
+  }
+
+  /** Writes a new particle at age `age` of its life into the slot at f32 index `p`, from the fountain's nozzle. */
+  private spawnAt(p: number, age: number): void {
     const f32 = this.memory.f32;
     const r = this.rng;
     const angle = r.next() * 2 * Math.PI;
@@ -110,9 +128,21 @@ export class Fountain {
     f32[p + 5] = vy + GRAVITY * t;
     f32[p + 6] = vz;
     f32[p + 7] = maxLife;
-    this.handles[this.live] = h;
-    this.at[this.live] = p;
-    this.live++;
+  }
+
+  /**
+   * A particle whose life ended: when the emitter still owes births this frame, a new particle is
+   * born in its slot (no free, no alloc); otherwise its slot goes back to the pool.
+   * @returns true when the slot was reused (the caller moves on), false when it was freed.
+   */
+  private retire(k: number): boolean {
+    if (this.births > 0) {
+      this.births--;
+      this.spawnAt(this.at[k], 0);
+      return true;
+    }
+    this.kill(k);
+    return false;
   }
 
   /**
@@ -127,14 +157,18 @@ export class Fountain {
     const i32 = memory.i32;
     const mode = Atomics.load(i32, ctl + C_MODE);
     const out = draw.alloc(this.capacity * OUT_FLOATS * 4 + 16, 16);
-    const drawn = mode === MODE_PLAIN ? this.integratePlain(out >> 2) : this.integrateArena(out >> 2);
-    // the emitter: rate / workers particles per second, at a fixed step
-    // (whole particles first: a loop over a double would box it on every turn before the JIT gets here)
+    // the emitter: rate / workers particles per second, at a fixed step. Births take the slots of
+    // particles that die this frame first; the rest get new pool slots after the update. (Whole
+    // particles: a loop over a double would box it on every turn before the JIT gets here.)
     const owed = this.owed;
     owed[0] += (Atomics.load(i32, ctl + C_RATE) / this.workers) * DT;
-    const births = Math.min(Math.floor(owed[0]), this.capacity - this.live) | 0;
-    owed[0] = this.live + births === this.capacity ? 0 : owed[0] - births;
+    this.births = Math.floor(owed[0]) | 0;
+    owed[0] -= this.births;
+    const drawn = mode === MODE_PLAIN ? this.integratePlain(out >> 2) : this.integrateArena(out >> 2);
+    const births = Math.min(this.births, this.capacity - this.live);
     for (let b = 0; b < births; b++) this.emit(0);
+    if (this.live === this.capacity) owed[0] = 0; // full: the debt does not pile up
+    this.births = 0;
     const arenaBytes = frame.used;
     frame.release();
     draw.release();
@@ -168,7 +202,7 @@ export class Fountain {
       const p = at[k];
       const life = f32[p + 3] - DT;
       if (life <= 0) {
-        this.kill(k);
+        if (this.retire(k)) k++;
         continue;
       }
       const v = p + 4;
@@ -219,7 +253,7 @@ export class Fountain {
       const p = at[k];
       const particle = readParticle(f32, p);
       if (particle.life <= 0) {
-        this.kill(k);
+        if (this.retire(k)) k++;
         continue;
       }
       const a = vec3.scaleAndAdd(vec3.create(), vec3.fromValues(0, GRAVITY, 0), particle.vel, NEG_DRAG);

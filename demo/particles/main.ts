@@ -12,10 +12,10 @@
  */
 import './particles.css';
 import { createMemory, diagnoseIsolation, type Memory } from '../../src/index.ts';
-import { Fountain, drawArenaBytes, frameArenaBytes, memoryBytes } from './fountain.ts';
+import { FRAME_LANE_BYTES, Fountain, drawArenaBytes, frameArenaBytes, memoryBytes } from './fountain.ts';
 import { FrameGraph } from './graph.ts';
 import {
-  CONTROL_WORDS, C_DRAWN, C_MARK, C_MODE, C_PIXEL_LIT, C_PIXEL_REQUEST, C_RATE, C_RENDER_DONE, C_RENDER_GO, C_RENDER_US, C_SIM_DONE, C_SIM_GO,
+  CONTROL_WORDS, C_DRAWN, C_MODE, C_PIXEL_LIT, C_PIXEL_REQUEST, C_RATE, C_RENDER_DONE, C_RENDER_GO, C_RENDER_US, C_SIM_DONE, C_SIM_GO,
   C_STOP, C_UPLOAD, type DemoSettings, MAX_SIM_WORKERS, MODE_ARENA, MODE_PLAIN, type RenderInit, type SimInit,
   SLOT_FLOATS, W_ARENA_BYTES, W_GC, W_LIVE, W_SIM_US, type WorkerReport, readSettings, wordOf,
 } from './protocol.ts';
@@ -65,8 +65,6 @@ declare global {
       stats: () => DemoStats;
       /** Starts the graph's window and the wait counts over (a measurement window). */
       resetStats: () => void;
-      /** Asks every worker to put one `console.timeStamp()` with its name into a DevTools trace. */
-      markThreads: () => void;
     };
   }
 }
@@ -100,7 +98,7 @@ function showError(err: unknown): void {
 const defaultWorkers = Math.max(1, Math.min(MAX_SIM_WORKERS, (navigator.hardwareConcurrency || 4) - 2));
 const isFallbackPage = document.body.dataset.page === 'fallback';
 let settings = readSettings(location.search, defaultWorkers);
-if (isFallbackPage && !new URLSearchParams(location.search).has('particles')) settings = { ...settings, particles: 20_000, rate: 6_000 };
+if (isFallbackPage && !new URLSearchParams(location.search).has('particles')) settings = { ...settings, particles: 20_000, rate: 8_000 };
 
 /** One run: a memory, its regions, and (when shared) its workers. */
 interface Run {
@@ -119,7 +117,7 @@ interface Run {
 function makeMemory(s: DemoSettings): { memory: Memory; ctl: number } {
   const memory = createMemory({ size: memoryBytes(s.particles, s.workers) });
   memory.createPool('particles', { slotSize: SLOT_FLOATS * 4, align: 16, capacity: s.particles });
-  memory.createArena('frame', { capacity: frameArenaBytes(s.particles, s.workers), frames: 1 });
+  memory.createArena('frame', { capacity: frameArenaBytes(s.particles, s.workers), frames: 1, laneBytes: FRAME_LANE_BYTES });
   memory.createArena('draw', { capacity: drawArenaBytes(s.particles, s.workers), frames: 2 });
   const control = memory.createArena('control', { capacity: 4096, frames: 0 });
   const ctl = control.alloc(CONTROL_WORDS * 4, 64) >> 2;
@@ -291,9 +289,6 @@ window.nebulaDemo = {
   resetStats: () => {
     graph.clear();
     waits.sim = waits.render = 0;
-  },
-  markThreads: () => {
-    if (run !== null) Atomics.add(run.memory.i32, run.ctl + C_MARK, 1);
   },
 };
 

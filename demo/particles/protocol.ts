@@ -54,11 +54,6 @@ export const C_STOP = 9;
 export const C_DRAWN = 10;
 /** Time the render worker's last draw took (upload, draw call, and the pixel check when asked), µs. */
 export const C_RENDER_US = 11;
-/**
- * Bumped by a test that records a DevTools trace: on their next frame, the workers call
- * `console.timeStamp()` once with their name, so the trace can tell their threads apart.
- */
-export const C_MARK = 12;
 /** Per simulation worker w: base of 8 words ({@link W_OUT0} …). */
 export const C_WORKER = 16;
 /** Words per worker entry. */
@@ -159,21 +154,6 @@ export interface RenderInit {
   readonly canvas: OffscreenCanvas;
   /** Simulation workers whose frame data the renderer draws. */
   readonly workers: number;
-}
-
-/**
- * Calls `console.timeStamp(label)` once when the mark word changed since `seen`: a trace event on
- * this thread, named by the label (used by the e2e GC measurement). Makes nothing otherwise.
- * @param i32 - the memory's Int32 view.
- * @param ctl - Int32 index of the control block.
- * @param seen - the mark this thread saw last.
- * @param label - this thread's name in the trace.
- * @returns the mark now seen.
- */
-export function markThread(i32: Int32Array, ctl: number, seen: number, label: string): number {
-  const mark = Atomics.load(i32, ctl + C_MARK);
-  if (mark !== seen && typeof console.timeStamp === 'function') console.timeStamp(label);
-  return mark;
 }
 
 /** Worker → page. */

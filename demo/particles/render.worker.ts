@@ -9,7 +9,7 @@
  * @module
  */
 import { attachMemory } from '../../src/index.ts';
-import { C_RENDER_DONE, C_RENDER_GO, C_STOP, type RenderInit, type WorkerReport, markThread } from './protocol.ts';
+import { C_RENDER_DONE, C_RENDER_GO, C_STOP, type RenderInit, type WorkerReport } from './protocol.ts';
 import { ParticleRenderer, createRenderer } from './renderer.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -27,7 +27,6 @@ scope.onmessage = (event: MessageEvent<RenderInit>) => {
     const renderer = createRenderer(init.canvas, memory, init.control, init.workers, memory.pool('particles').capacity);
     const api = renderer instanceof ParticleRenderer ? 'WebGL2' : '2D canvas, CPU raster: no WebGL2 in this worker';
     let drawn = Atomics.load(i32, ctl + C_RENDER_DONE);
-    let mark = 0;
     const fail = (err: unknown): void => {
       report({ type: 'error', message: err instanceof Error ? err.message : String(err) });
     };
@@ -35,7 +34,6 @@ scope.onmessage = (event: MessageEvent<RenderInit>) => {
     const drawPending = (): void => {
       const go = Atomics.load(i32, ctl + C_RENDER_GO);
       if (go !== drawn && go >= 0) {
-        mark = markThread(i32, ctl, mark, 'nebula-render');
         renderer.draw(go);
         drawn = go;
         Atomics.store(i32, ctl + C_RENDER_DONE, go);

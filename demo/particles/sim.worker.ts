@@ -13,7 +13,7 @@
  */
 import { attachMemory } from '../../src/index.ts';
 import { Fountain } from './fountain.ts';
-import { C_SIM_DONE, C_SIM_GO, C_STOP, type SimInit, W_GC, type WorkerReport, markThread, wordOf } from './protocol.ts';
+import { C_SIM_DONE, C_SIM_GO, C_STOP, type SimInit, W_GC, type WorkerReport, wordOf } from './protocol.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
@@ -38,8 +38,6 @@ scope.onmessage = (event: MessageEvent<SimInit>) => {
     });
     registry.register({}, 0);
     let seen = Atomics.load(i32, ctl + C_SIM_GO);
-    let mark = 0;
-    const label = `nebula-sim-${init.index}`;
     const loop = (): void => {
       try {
         for (;;) {
@@ -48,7 +46,6 @@ scope.onmessage = (event: MessageEvent<SimInit>) => {
           const go = Atomics.load(i32, ctl + C_SIM_GO);
           if (go === seen) continue;
           seen = go;
-          mark = markThread(i32, ctl, mark, label);
           fountain.step(go);
           Atomics.add(i32, ctl + C_SIM_DONE, 1);
           Atomics.notify(i32, ctl + C_SIM_DONE);
