@@ -47,6 +47,10 @@ addEventListener('error', (e) => { fail(e.error ?? e.message); });
 addEventListener('unhandledrejection', (e) => { fail(e.reason); });
 
 const memory = createMemory({ size: 64 << 20 });
+if (!memory.shared) {
+  // the workload runs on workers: without shared memory there is nothing to inspect live
+  throw new Error(`this page needs cross-origin isolation: ${memory.isolation.reason} ${memory.isolation.fix}`);
+}
 $('mode').textContent = mode;
 $('shared').textContent = String(memory.shared);
 const arena = memory.createArena('frame', REGIONS.frame);
