@@ -72,6 +72,10 @@ for (const demo of manifest) {
       // the sprite cache: every sprite made once, drawn from cache hits, concurrent misses shared
       expect(Number(await page.locator('#sprite-hits').textContent())).toBeGreaterThan(1000);
       expect(Number(await page.locator('#sprite-joined').textContent())).toBeGreaterThan(0);
+    } else if (demo.kind === 'inspector') {
+      // e2e/inspector.spec.ts checks the inspector in depth; here: it runs and draws frames
+      const frame = Number(await page.locator('#frame').textContent());
+      await expect.poll(async () => Number(await page.locator('#frame').textContent()), { message: 'frames advance', timeout: 30_000 }).toBeGreaterThan(frame);
     } else {
       const s = await fountainRuns(page);
       if (demo.kind === 'fallback') {
@@ -89,6 +93,8 @@ for (const demo of manifest) {
         expect(s.threads).toContain('render worker');
         await expect(page.locator('#upload')).toContainText('WebGL2');
       }
+      await expect(page.locator('#inspector'), 'the inspector is mounted').toHaveAttribute('data-inspector', 'mounted');
+      await expect(page.locator('#inspector-view canvas')).toHaveCount(1);
     }
     for (const check of demo.checks) {
       await expect(page.locator(check.selector), `${check.selector} on ${demo.path}`).toHaveText(check.text);
@@ -145,7 +151,8 @@ test('a server without the headers: the service-worker shim isolates the page af
   const errors = watchErrors(page);
   await page.goto('http://localhost:4175/allocators.html');
   // the shim registers itself and reloads once, when it controls the page
-  await expect.poll(() => page.evaluate(() => globalThis.crossOriginIsolated), { timeout: 20_000 }).toBe(true);
+  // (the reload may destroy the context mid-evaluate: that reads as not yet)
+  await expect.poll(() => page.evaluate(() => globalThis.crossOriginIsolated).catch(() => false), { timeout: 20_000 }).toBe(true);
   await expect(page.locator('#status')).toHaveText(/^(ok|error|single-thread)$/, { timeout: 30_000 });
   await expect(page.locator('#status')).toHaveText('ok');
   await expect(page.locator('#shared')).toHaveText('true');

@@ -11,7 +11,7 @@
  * @module
  */
 import './particles.css';
-import { createMemory, diagnoseIsolation, type Memory } from '../../src/index.ts';
+import { type Inspector, createMemory, diagnoseIsolation, type Memory, mountInspector } from '../../src/index.ts';
 import { FRAME_LANE_BYTES, Fountain, drawArenaBytes, frameArenaBytes, memoryBytes } from './fountain.ts';
 import { FrameGraph } from './graph.ts';
 import {
@@ -254,6 +254,8 @@ function singleThreadRun(s: DemoSettings, memory: Memory, ctl: number): Run {
 
 const graph = new FrameGraph(el<HTMLCanvasElement>('graph'));
 let run: Run | null = null;
+/** The live inspector of the run's memory (src/inspector), in `<section id="inspector">`. */
+let inspector: Inspector | null = null;
 let lastAdvance = 0;
 let lastGc = 0;
 let generation = 0;
@@ -343,6 +345,8 @@ async function begin(s: DemoSettings): Promise<void> {
   const mine = ++generation;
   run?.stop();
   run = null;
+  inspector?.destroy();
+  inspector = null;
   setStatus('starting');
   graph.clear();
   lastAdvance = 0;
@@ -360,6 +364,10 @@ async function begin(s: DemoSettings): Promise<void> {
   }
   setText('threads', r.label);
   run = r;
+  const host = el('inspector-view');
+  host.replaceChildren();
+  inspector = mountInspector(memory, host, { width: host.clientWidth > 0 ? host.clientWidth : 800, height: 260 });
+  el('inspector').dataset.inspector = 'mounted';
   r.start(memory.frame);
 }
 

@@ -106,6 +106,9 @@ async function main(): Promise<number> {
           expect(first.crossOriginIsolated === demo.isolated, `crossOriginIsolated is ${String(first.crossOriginIsolated)}, the page wants ${String(demo.isolated)}`);
           if (demo.kind === 'allocators') {
             await until('the run ends', (s) => s.status === 'ok' || s.status === 'error' || s.status === 'single-thread');
+          } else if (demo.kind === 'inspector') {
+            const a = await read();
+            await until('frames advance', (s) => s.frame > a.frame);
           } else {
             // frames advance, and the renderer draws: a pixel count read back after a draw
             const a = await until('frames advance', (s) => s.frame >= 20);
@@ -123,6 +126,8 @@ async function main(): Promise<number> {
             } else {
               expect(lit.threads.includes('render worker'), `threads: ${lit.threads}`);
             }
+            const mounted = await browser.execute(() => document.getElementById('inspector')?.dataset.inspector ?? null);
+            expect(mounted === 'mounted', `the inspector is ${String(mounted)}`);
           }
           for (const check of demo.checks) {
             const text = await browser.execute((sel: string) => document.querySelector(sel)?.textContent ?? null, check.selector);
