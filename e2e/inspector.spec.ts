@@ -53,6 +53,9 @@ for (const mode of ['page', 'worker'] as const) {
   test(`inspector drawn ${mode === 'page' ? 'on the page' : 'in a worker (OffscreenCanvas)'} shows snapshot()'s numbers`, async ({ page }, testInfo) => {
     const errors = watchErrors(page);
     await page.goto(`/demo/inspector.html?mode=${mode}&frames=${FRAMES}`);
+    // `vite preview` answers an unbuilt page with index.html: say what is missing instead of timing out
+    expect(await page.locator('body').getAttribute('data-page'),
+      'demo/inspector.html is not in the build: list it in demo/pages.json (vite.config.ts builds every page there)').toBe('inspector');
     expect(await page.evaluate(() => globalThis.crossOriginIsolated), 'page must be cross-origin isolated (COOP/COEP headers)').toBe(true);
     const status = page.locator('#status');
     await expect(status).toHaveText(/^(stopped|error)$/, { timeout: 30_000 });
