@@ -10,6 +10,10 @@
  * makes hundreds of kilobytes of garbage a second that it does not make otherwise. A forced
  * `HeapProfiler.collectGarbage` has the same effect (it drops the optimized code).
  *
+ * Steady state: after a warm-up of 150 frames, the window starts right after the simulation
+ * worker's next GC (at most 40 s later), as the benchmarks run a GC after their warm-up: the
+ * warm-up's garbage is gone then, and cannot spill a scavenge into the window.
+ *
  * The same measurement in plain JS mode must see GCs on the simulation thread, or it measures
  * nothing. Frame times of both modes are printed and attached (`frame-times.json`).
  * @module
@@ -74,6 +78,19 @@ async function attach(page: Page): Promise<{ usedSizes: () => Promise<Record<str
   };
 }
 
+/** Waits for the next GC of the worker `name` (a drop of its used heap), at most `ms`; true when one came. */
+async function nextGc(usedSizes: () => Promise<Record<string, number>>, name: string, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  let last = (await usedSizes())[name] ?? 0;
+  while (Date.now() < end) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const used = (await usedSizes())[name] ?? 0;
+    if (used < last) return true;
+    last = used;
+  }
+  return false;
+}
+
 /** Polls every isolate's used heap for `ms`; a drop is a GC. */
 async function heapWindow(page: Page, usedSizes: () => Promise<Record<string, number>>, ms: number): Promise<{ heaps: Record<string, HeapWindow>; stats: Stats }> {
   await page.evaluate(() => {
@@ -112,6 +129,7 @@ test('arena mode: no GC on the simulation and render workers in steady state; pl
   expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
   // steady state: JIT warm-up and the first heap growth are over
   await waitFrames(page, 150);
+  const afterGc = await nextGc(devtools.usedSizes, 'nebula-sim-0', 40_000);
   const arena = await heapWindow(page, devtools.usedSizes, 5000);
   expect(Object.keys(arena.heaps), 'both workers are attached').toEqual(expect.arrayContaining(['nebula-sim-0', 'nebula-render']));
   expect(arena.stats.frames, 'frames advanced during the window').toBeGreaterThanOrEqual(20);
@@ -122,7 +140,7 @@ test('arena mode: no GC on the simulation and render workers in steady state; pl
   expect(plain.stats.frames, 'frames advanced during the window').toBeGreaterThanOrEqual(10);
 
   const report = {
-    particles: 100_000, workers: 1, windowMs: 5000,
+    particles: 100_000, workers: 1, windowMs: 5000, windowStartsAfterAGc: afterGc,
     arena: { heaps: arena.heaps, ...pick(arena.stats) },
     plain: { heaps: plain.heaps, ...pick(plain.stats) },
   };

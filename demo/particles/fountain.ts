@@ -30,6 +30,9 @@ interface PlainParticle {
   readonly life: number;
 }
 
+/** Particles per call of the arena-mode update. */
+const CHUNK = 4096;
+
 /** Bytes of the arena `frame` that `particles` particles need per frame, with room for lane tails. */
 export function frameArenaBytes(particles: number, workers: number): number {
   return particles * TEMPS_PER_PARTICLE * 12 + workers * 2 * FRAME_LANE_BYTES + (64 << 10);
@@ -66,6 +69,9 @@ export class Fountain {
   private readonly handles: Int32Array;
   private readonly at: Int32Array;
   private live = 0;
+  /** Where {@link Fountain.arenaChunk} goes on: the next particle and the next float of frame data. */
+  private chunkK = 0;
+  private chunkO = 0;
   /** Births the emitter still owes in the current frame. */
   private births = 0;
   /** Fractional particles owed by the emitter (a Float64Array: a double field would be a boxed number in unoptimized code). */
@@ -193,12 +199,24 @@ export class Fountain {
 
   /** Arena mode: temporaries are frame-arena offsets; no JS object is made. */
   private integrateArena(o0: number): number {
+    this.chunkK = 0;
+    this.chunkO = o0;
+    while (this.chunkK < this.live) this.arenaChunk(this.chunkK + CHUNK);
+    return (this.chunkO - o0) / OUT_FLOATS;
+  }
+
+  /**
+   * Particles from `chunkK` up to `limit` (or the end of the live list). A frame is ~25 calls of
+   * this, not one long loop: the JIT optimizes it by its call count within a few frames, and any
+   * deoptimization costs one chunk in the interpreter (which boxes every float), not a frame.
+   */
+  private arenaChunk(limit: number): void {
     const f32 = this.memory.f32;
     const frame = this.frame;
     const at = this.at;
-    let o = o0;
-    let k = 0;
-    while (k < this.live) {
+    let o = this.chunkO;
+    let k = this.chunkK;
+    while (k < this.live && k < limit) {
       const p = at[k];
       const life = f32[p + 3] - DT;
       if (life <= 0) {
@@ -240,7 +258,8 @@ export class Fountain {
       o += OUT_FLOATS;
       k++;
     }
-    return (o - o0) / OUT_FLOATS;
+    this.chunkK = k;
+    this.chunkO = o;
   }
 
   /** Plain JS mode: gl-matrix temporaries from `vec3.create()` and a state object per particle. */
