@@ -211,19 +211,19 @@ export function leasesBlocking(i32: Int32Array, offset: number, next: number): n
  */
 export class FrameArena {
   /** The region's name. */
-  readonly name: string;
+  declare readonly name: string;
   /** Bytes per frame segment. */
-  readonly capacity: number;
+  declare readonly capacity: number;
   /** Frames kept alive (0 = manual). */
-  readonly frames: number;
+  declare readonly frames: number;
   /** Bytes per lane lease. */
-  readonly laneBytes: number;
+  declare readonly laneBytes: number;
 
   private readonly i32: Int32Array;
-  private readonly base: number;
-  private readonly data: number;
-  private readonly tid: number;
-  private readonly memory: Memory;
+  private declare readonly base: number;
+  private declare readonly data: number;
+  private declare readonly tid: number;
+  private declare readonly memory: Memory;
   // the lane: [start, end) absolute bytes, bump at cur; seg = -1 when nothing is leased
   private cur = 0;
   private end = 0;
@@ -238,14 +238,14 @@ export class FrameArena {
   private bytes = 0;
   private failures = 0;
   /** Word index of the region's statistics block. */
-  private readonly statsWord: number;
+  private declare readonly statsWord: number;
   /** Red-zone bytes after each block: the header's value in the checked build, 0 in the fast one. */
-  private readonly red: number;
+  private declare readonly red: number;
   /** This lease's blocks as [offset, size] pairs, while red zones are on. */
   private redLog = new Int32Array(0);
   private redCount = 0;
-  private readonly ops: AtomicOps;
-  private readonly segs: readonly SegmentWords[];
+  private declare readonly ops: AtomicOps;
+  private declare readonly segs: readonly SegmentWords[];
   private readonly out = new Int32Array(1);
   // the request being leased for, read by needAt (built once: no closure per lease)
   private pendingSize = 0;

@@ -138,49 +138,49 @@ export function initPool(i32: Int32Array, offset: number, o: PoolOptions): void 
  */
 export class Pool {
   /** The region's name. */
-  readonly name: string;
+  declare readonly name: string;
   /** Number of slots. */
-  readonly capacity: number;
+  declare readonly capacity: number;
   /** Bytes per slot as asked. */
-  readonly slotSize: number;
+  declare readonly slotSize: number;
   /** Bytes between two slots. */
-  readonly stride: number;
+  declare readonly stride: number;
   /** Slot alignment. */
-  readonly align: number;
+  declare readonly align: number;
 
   private readonly i32: Int32Array;
   private readonly u8: Uint8Array;
   private readonly f64: Float64Array;
-  private readonly memory: Memory;
-  private readonly base: number;
-  private readonly data: number;
-  private readonly meta: number;
-  private readonly born: number;
+  private declare readonly memory: Memory;
+  private declare readonly base: number;
+  private declare readonly data: number;
+  private declare readonly meta: number;
+  private declare readonly born: number;
   /** Slots are whole, aligned Int32 words: poisoned with plain stores. */
-  private readonly wholeWords: boolean;
+  private declare readonly wholeWords: boolean;
   /** Call sites of this thread's live slots, by slot index, while capture is on (checked build). */
   private sites: Map<number, string> | null = null;
-  private readonly next: number;
-  private readonly indexBits: number;
-  private readonly indexMask: number;
-  private readonly genMask: number;
-  private readonly linkBits: number;
-  private readonly linkMask: number;
-  private readonly tagMask: number;
-  private readonly batch: number;
-  private readonly ownerTag: number;
-  private readonly cachedWord: number;
+  private declare readonly next: number;
+  private declare readonly indexBits: number;
+  private declare readonly indexMask: number;
+  private declare readonly genMask: number;
+  private declare readonly linkBits: number;
+  private declare readonly linkMask: number;
+  private declare readonly tagMask: number;
+  private declare readonly batch: number;
+  private declare readonly ownerTag: number;
+  private declare readonly cachedWord: number;
   /** Free slots of this thread, as the handles they will have when allocated. */
-  private readonly cache: Int32Array;
-  private readonly ops: AtomicOps;
-  private readonly shape: FreeListShape;
+  private declare readonly cache: Int32Array;
+  private declare readonly ops: AtomicOps;
+  private declare readonly shape: FreeListShape;
   private count = 0;
   // this thread's counts since its last publishStats(): plain fields, published once a frame
   private allocations = 0;
   private frees = 0;
   private failures = 0;
   /** Word index of the region's statistics block. */
-  private readonly statsWord: number;
+  private declare readonly statsWord: number;
 
   /** @internal */
   constructor(memory: Memory, name: string, offset: number, statsOffset: number) {

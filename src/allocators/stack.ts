@@ -102,18 +102,18 @@ export function initStack(i32: Int32Array, offset: number, o: StackOptions, owne
  */
 export class Stack {
   /** The region's name. */
-  readonly name: string;
+  declare readonly name: string;
   /** Bytes of the stack. */
-  readonly capacity: number;
+  declare readonly capacity: number;
 
   private readonly i32: Int32Array;
-  private readonly memory: Memory;
-  private readonly base: number;
-  private readonly data: number;
-  private readonly limit: number;
-  private readonly tid: number;
+  private declare readonly memory: Memory;
+  private declare readonly base: number;
+  private declare readonly data: number;
+  private declare readonly limit: number;
+  private declare readonly tid: number;
   /** Red-zone bytes after each block: the header's value in the checked build, 0 in the fast one. */
-  private readonly red: number;
+  private declare readonly red: number;
   // the owner's copy of top, newest block, depth and peak; written through to the header on
   // every change, so other threads read the header, and only the owner mutates either
   private top = 0;
@@ -128,7 +128,7 @@ export class Stack {
   private bytes = 0;
   private failures = 0;
   /** Word index of the region's statistics block. */
-  private readonly statsWord: number;
+  private declare readonly statsWord: number;
 
   /** @internal */
   constructor(memory: Memory, name: string, offset: number, statsOffset: number) {

@@ -92,9 +92,9 @@ function badPosition(what: string, layout: string, request: Record<string, unkno
 
 class AosCursorBase implements CursorState {
   [POS] = 0;
-  readonly layout: StructLayout;
-  private readonly mask: number;
-  private readonly limit: number;
+  declare readonly layout: StructLayout;
+  private declare readonly mask: number;
+  private declare readonly limit: number;
   constructor(layout: StructLayout, byteLength: number) {
     this.layout = layout;
     this.mask = layout.align - 1;
@@ -118,7 +118,7 @@ class AosCursorBase implements CursorState {
 
 class SoaCursorBase implements CursorState {
   [POS] = 0;
-  readonly layout: SoaLayout;
+  declare readonly layout: SoaLayout;
   constructor(layout: SoaLayout) {
     this.layout = layout;
   }

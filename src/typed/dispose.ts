@@ -75,8 +75,8 @@ export class SlotLoan implements Disposable {
   /** The slot's byte offset, or 0 once returned. */
   offset: Offset = 0;
   /** The pool the slot belongs to. */
-  readonly pool: Pool;
-  private readonly shelf: { put(loan: SlotLoan): void };
+  declare readonly pool: Pool;
+  private declare readonly shelf: { put(loan: SlotLoan): void };
   /** The same as {@link SlotLoan.dispose}, under `Symbol.dispose` (or its fallback key), for `using`. */
   declare [Symbol.dispose]: () => void;
 
@@ -174,10 +174,10 @@ export class StackScope implements Disposable {
   /** The mark taken when the scope began. */
   mark: Mark = 0;
   /** The stack. */
-  readonly stack: Stack;
+  declare readonly stack: Stack;
   /** True until disposed. */
   open = false;
-  private readonly shelf: { put(scope: StackScope): void };
+  private declare readonly shelf: { put(scope: StackScope): void };
   /** The same as {@link StackScope.dispose}, under `Symbol.dispose` (or its fallback key), for `using`. */
   declare [Symbol.dispose]: () => void;
 

@@ -61,13 +61,13 @@ export interface CursorState {
  */
 export class ElementsAccess {
   /** The memory-wide view of the element type (`memory.f32` for vectors). */
-  readonly view: TypedView;
+  declare readonly view: TypedView;
   /** Elements of the field. */
-  readonly length: number;
-  private readonly owner: CursorState;
-  private readonly base: number;
-  private readonly stride: number;
-  private readonly shift: number;
+  declare readonly length: number;
+  private declare readonly owner: CursorState;
+  private declare readonly base: number;
+  private declare readonly stride: number;
+  private declare readonly shift: number;
 
   /** @internal */
   constructor(owner: object, view: View, f: FieldInfo, base: number, stride: number) {

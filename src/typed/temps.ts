@@ -53,12 +53,12 @@ class Ring {
  */
 export class TempRings {
   /** The region the rings live in. */
-  readonly name: string;
-  private readonly memory: Memory;
-  private readonly grow: boolean;
-  private readonly poison: boolean;
-  private readonly clock: Int32Array;
-  private readonly rings: readonly Ring[];
+  declare readonly name: string;
+  private declare readonly memory: Memory;
+  private declare readonly grow: boolean;
+  private declare readonly poison: boolean;
+  private declare readonly clock: Int32Array;
+  private declare readonly rings: readonly Ring[];
   private resets = 0;
   private growths = 0;
   // hot state, one set per kind: next index, limit (the next frame check or the frame's end), views

@@ -57,12 +57,12 @@ function writeInit(memory: Memory, layout: StructLayout, c: Record<string, unkno
  */
 export class TypedArena<F extends StructFields> {
   /** The layout. */
-  readonly layout: StructLayout<F>;
+  declare readonly layout: StructLayout<F>;
   /** The arena. */
-  readonly arena: FrameArena;
+  declare readonly arena: FrameArena;
   /** The cursor `at()` moves. */
-  readonly cursor: StructCursor<F>;
-  private readonly memory: Memory;
+  declare readonly cursor: StructCursor<F>;
+  private declare readonly memory: Memory;
 
   /** @internal Use {@link typed}. */
   constructor(memory: Memory, arena: FrameArena, layout: StructLayout<F>) {
@@ -108,12 +108,12 @@ export class TypedArena<F extends StructFields> {
  */
 export class TypedStack<F extends StructFields> {
   /** The layout. */
-  readonly layout: StructLayout<F>;
+  declare readonly layout: StructLayout<F>;
   /** The stack. */
-  readonly stack: Stack;
+  declare readonly stack: Stack;
   /** The cursor `at()` moves. */
-  readonly cursor: StructCursor<F>;
-  private readonly memory: Memory;
+  declare readonly cursor: StructCursor<F>;
+  private declare readonly memory: Memory;
 
   /** @internal Use {@link typed}. */
   constructor(memory: Memory, stack: Stack, layout: StructLayout<F>) {
@@ -177,12 +177,12 @@ export class TypedStack<F extends StructFields> {
  */
 export class TypedPool<F extends StructFields> {
   /** The layout. */
-  readonly layout: StructLayout<F>;
+  declare readonly layout: StructLayout<F>;
   /** The pool. */
-  readonly pool: Pool;
+  declare readonly pool: Pool;
   /** The cursor `at()` moves. */
-  readonly cursor: StructCursor<F>;
-  private readonly memory: Memory;
+  declare readonly cursor: StructCursor<F>;
+  private declare readonly memory: Memory;
 
   /** @internal Use {@link typed}. */
   constructor(memory: Memory, pool: Pool, layout: StructLayout<F>) {
