@@ -19,6 +19,18 @@ describe('bulk helpers: the same bytes as a byte loop would write', () => {
     }), { numRuns: 200 });
   });
 
+  it('fillBytes / fillF32 on a single-thread (ArrayBuffer) memory write the same bytes through plain fills', () => {
+    const memory = createMemory({ size: SIZE, shared: false });
+    fillBytes(memory, 8193, 3000, 0xcd);
+    expect(memory.u8[8192]).toBe(0);
+    expect(memory.u8.subarray(8193, 11193).every((b) => b === 0xcd)).toBe(true);
+    expect(memory.u8[11193]).toBe(0);
+    fillF32(memory, 12004, 1001, 2.5);
+    expect(memory.f32[3000]).toBe(0);
+    expect(memory.f32.subarray(3001, 4002).every((f) => f === 2.5)).toBe(true);
+    expect(memory.f32[4002]).toBe(0);
+  });
+
   it('copyBytes is a memmove (overlap both ways)', () => {
     const memory = createMemory({ size: SIZE });
     for (let i = 0; i < 4096; i++) memory.u8[8192 + i] = i * 7;

@@ -48,6 +48,9 @@ export function fillBytes(memory: Memory, offset: Offset, bytes: number, value: 
   }
   const u8 = memory.u8;
   const end = offset + bytes;
+  // an ArrayBuffer (single-thread mode) fills bytes at full speed; the wide-element path is for
+  // SharedArrayBuffers, which V8 writes one element at a time (PERF-BASELINE, conclusion 6)
+  if (!memory.shared) { u8.fill(value, offset, end); return; }
   if (bytes < SMALL || value === 0xff) {
     // 0xff repeated is a float64 NaN, whose bits a fill need not keep: bytes, or 32-bit words
     if (bytes < SMALL) { u8.fill(value, offset, end); return; }
@@ -108,7 +111,7 @@ export function fillF32(memory: Memory, offset: Offset, count: number, value: nu
   const f32 = memory.f32;
   let i = offset >> 2;
   const end = i + count;
-  if (count < SMALL / 4 || !Number.isFinite(value)) { f32.fill(value, i, end); return; }
+  if (count < SMALL / 4 || !Number.isFinite(value) || !memory.shared) { f32.fill(value, i, end); return; }
   if ((i & 1) !== 0) f32[i++] = value;
   const pairs = (end - i) >> 1;
   f32[i] = value;
