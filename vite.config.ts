@@ -11,7 +11,7 @@ export const crossOriginIsolation = {
 
 /**
  * `NEBULA_NO_ISOLATION=1 vite preview`: a server that sends neither header, like GitHub Pages
- * (the e2e suite checks the service-worker shim, public/coi-serviceworker.js, against it).
+ * (the e2e suite checks the service-worker shim, public/coi-serviceworker.mjs, against it).
  */
 const headers = process.env.NEBULA_NO_ISOLATION === undefined ? crossOriginIsolation : {};
 

@@ -10,9 +10,11 @@
  * makes hundreds of kilobytes of garbage a second that it does not make otherwise. A forced
  * `HeapProfiler.collectGarbage` has the same effect (it drops the optimized code).
  *
- * Steady state: after a warm-up of 150 frames, the window starts right after the simulation
- * worker's next GC (at most 40 s later), as the benchmarks run a GC after their warm-up: the
- * warm-up's garbage is gone then, and cannot spill a scavenge into the window.
+ * Steady state: after a warm-up of 150 frames, the test waits for the simulation worker's next
+ * GC (at most 40 s), then for its heap to stay quiet for 3 s (the collector's follow-up work, like
+ * finishing an incremental marking, is done; at most 20 s): the warm-up's garbage is gone and
+ * cannot spill a GC into the window, as the benchmarks run a GC after their warm-up. A frame loop
+ * that made garbage would never be quiet that long: plain JS mode has a GC in every frame.
  *
  * The same measurement in plain JS mode must see GCs on the simulation thread, or it measures
  * nothing. Frame times of both modes are printed and attached (`frame-times.json`).
@@ -91,6 +93,21 @@ async function nextGc(usedSizes: () => Promise<Record<string, number>>, name: st
   return false;
 }
 
+/** Waits until the worker `name`'s used heap has not dropped for `quietMs`, at most `ms`; true when it was quiet. */
+async function quiet(usedSizes: () => Promise<Record<string, number>>, name: string, quietMs: number, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  let last = (await usedSizes())[name] ?? 0;
+  let since = Date.now();
+  while (Date.now() < end) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const used = (await usedSizes())[name] ?? 0;
+    if (used < last) since = Date.now();
+    else if (Date.now() - since >= quietMs) return true;
+    last = used;
+  }
+  return false;
+}
+
 /** Polls every isolate's used heap for `ms`; a drop is a GC. */
 async function heapWindow(page: Page, usedSizes: () => Promise<Record<string, number>>, ms: number): Promise<{ heaps: Record<string, HeapWindow>; stats: Stats }> {
   await page.evaluate(() => {
@@ -130,6 +147,7 @@ test('arena mode: no GC on the simulation and render workers in steady state; pl
   // steady state: JIT warm-up and the first heap growth are over
   await waitFrames(page, 150);
   const afterGc = await nextGc(devtools.usedSizes, 'nebula-sim-0', 40_000);
+  const quietBefore = await quiet(devtools.usedSizes, 'nebula-sim-0', 3000, 20_000);
   const arena = await heapWindow(page, devtools.usedSizes, 5000);
   expect(Object.keys(arena.heaps), 'both workers are attached').toEqual(expect.arrayContaining(['nebula-sim-0', 'nebula-render']));
   expect(arena.stats.frames, 'frames advanced during the window').toBeGreaterThanOrEqual(20);
@@ -140,7 +158,7 @@ test('arena mode: no GC on the simulation and render workers in steady state; pl
   expect(plain.stats.frames, 'frames advanced during the window').toBeGreaterThanOrEqual(10);
 
   const report = {
-    particles: 100_000, workers: 1, windowMs: 5000, windowStartsAfterAGc: afterGc,
+    particles: 100_000, workers: 1, windowMs: 5000, windowStartsAfterAGc: afterGc, quietBefore,
     arena: { heaps: arena.heaps, ...pick(arena.stats) },
     plain: { heaps: plain.heaps, ...pick(plain.stats) },
   };
