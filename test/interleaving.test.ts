@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  type FreeListShape, type SegmentWords, type SharedOps, acquireSegment, leaseChunk, lockSegment, popBatch,
+  type FreeListShape, type SegmentWords, type SharedOps, acquireSegment, headTagMask, leaseChunk, lockSegment, popBatch,
   pushChain, recycleSegment, releaseSegment,
 } from '../src/allocators/lockfree.ts';
 import { type Exploration, type Scenario, explore } from './interleaving/explorer.ts';
@@ -23,7 +23,7 @@ function run(sc: Scenario): Exploration {
 // ---- free list: head at word 0, next[i] at word 1 + i; slots 0..cap-1 listed in order ----
 function freeList(cap: number, tagged: boolean): { shape: FreeListShape; init: (m: Int32Array) => void } {
   const linkBits = 32 - Math.clz32(cap);
-  const shape: FreeListShape = { head: 0, next: 1, capacity: cap, linkBits, tagMask: tagged ? 2 ** (32 - linkBits) - 1 : 0 };
+  const shape: FreeListShape = { head: 0, next: 1, capacity: cap, linkBits, tagMask: tagged ? headTagMask(linkBits) : 0 };
   return {
     shape,
     init: (m) => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { attachMemory, createMemory, type Memory, type Pool } from '../src/index.ts';
 import { POOL_HEADER_BYTES } from '../src/allocators/pool.ts';
 import { DATA_START, alignUp } from '../src/memory/layout.ts';
+import { headTagMask } from '../src/allocators/lockfree.ts';
 import { expectCode, itChecked } from './helpers.ts';
 
 function setup(opts: { slotSize: number; capacity: number; align?: number; batch?: number }): { m: Memory; p: Pool; data: number } {
@@ -147,5 +148,33 @@ describe('Pool: caches and batches', () => {
       kind: 'pool', name: 'p', capacity: 32, slotSize: 10, stride: 12, live: 1, free: 30, cached: 1, peak: 1,
       allocations: 1, frees: 0, bytes: 10, failures: 0, errors: 0, lastError: null,
     });
+  });
+});
+
+describe('Pool: every shared word stays a small integer', () => {
+  it("the free-list head's tag leaves the head below 2^30 for every link width (31-bit small integers in Chromium)", () => {
+    for (let linkBits = 1; linkBits <= 23; linkBits++) {
+      const mask = headTagMask(linkBits);
+      expect(mask).toBeGreaterThanOrEqual(127);
+      expect(mask * 2 ** linkBits + (2 ** linkBits - 1)).toBeLessThan(2 ** 30);
+    }
+  });
+
+  it("wraps the head's tag at its largest value, and the pool stays consistent", () => {
+    const m = createMemory({ size: 1 << 16 });
+    const p = m.createPool('p', { slotSize: 8, capacity: 4, batch: 1 });
+    const headWord = (m.regions()[0].offset >> 2) + 10; // P_HEAD in pool.ts
+    const linkBits = 3; // bitLength(capacity 4)
+    const link = m.i32[headWord] & 7;
+    m.i32[headWord] = (headTagMask(linkBits) << linkBits) | link; // the tag one step before it wraps
+    for (let k = 0; k < 8; k++) {
+      const h = p.alloc();
+      p.free(h);
+      p.flush();
+      expect(m.i32[headWord]).toBeGreaterThanOrEqual(0);
+      expect(m.i32[headWord]).toBeLessThan(2 ** 30);
+    }
+    expect(m.i32[headWord] >>> linkBits).toBeLessThan(16); // wrapped to a small tag
+    p.checkInvariants();
   });
 });

@@ -99,6 +99,18 @@ export function popBatch(ops: SharedOps, s: FreeListShape, want: number, out: In
 }
 
 /**
+ * The tag bits of a free-list head above `linkBits` of link, so that the whole head stays below
+ * 2^30: a small integer in every engine. Chromium's V8 (pointer compression) has 31-bit small
+ * integers; a head with a 32-bit tag became a boxed heap number on every refill and flush, which
+ * is garbage. A pool of 4M slots (23 link bits) keeps 7 tag bits: an ABA needs 128 successful
+ * CASes by others between one thread's read of the head and its CAS.
+ * @internal
+ */
+export function headTagMask(linkBits: number): number {
+  return 2 ** Math.max(1, 30 - linkBits) - 1;
+}
+
+/**
  * Pushes a chain of slots with one successful CAS. The caller has linked `first` ... `last`
  * already (next[] of every slot but the last); this links `last` to the old head and swings the
  * head to `first`.

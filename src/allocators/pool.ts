@@ -18,7 +18,7 @@ import {
   S_ALLOCATIONS, S_BYTES, S_ERRORS, S_FAILURES, S_FREES, S_PEAK, countersInto, lastErrorCode, noteFrameHighWater, publishCounts, raiseTo,
   readCounter, readFrameHistory, recordError,
 } from '../memory/stats-block.ts';
-import { AtomicOps, type FreeListShape, popBatch, pushChain } from './lockfree.ts';
+import { AtomicOps, type FreeListShape, headTagMask, popBatch, pushChain } from './lockfree.ts';
 
 // The build switches as module-local consts: V8 does not fold an imported binding when no
 // bundler defines the switch, and each use on a hot path then costs a load of its own (pool
@@ -69,8 +69,12 @@ export const POOL_HEADER_BYTES = alignUp(HEADER_WORDS * 4, REGION_ALIGN);
 const HEADER_BYTES = POOL_HEADER_BYTES;
 /** Most slots in one pool: the index takes at most 22 of a handle's 30 bits. */
 const MAX_SLOTS = 1 << 22;
-/** Generation bits kept in meta (meta is gen << 8 | owner in 31 bits). */
-const MAX_GEN_BITS = 23;
+/**
+ * Generation bits kept in meta. meta is gen << 8 | owner and stays below 2^30, so every word the
+ * pool reads is a small integer in every engine: with pointer compression (Chromium) V8's small
+ * integers have 31 bits, and a larger value read into a variable becomes a boxed heap number.
+ */
+const MAX_GEN_BITS = 22;
 
 function bitLength(n: number): number {
   return 32 - Math.clz32(n);
@@ -204,7 +208,7 @@ export class Pool {
     this.genMask = (1 << Math.min(30 - this.indexBits, MAX_GEN_BITS)) - 1;
     this.linkBits = i32[b + P_LINK_BITS];
     this.linkMask = (1 << this.linkBits) - 1;
-    this.tagMask = this.linkBits >= 31 ? 1 : (2 ** (32 - this.linkBits)) - 1;
+    this.tagMask = headTagMask(this.linkBits);
     this.batch = i32[b + P_BATCH];
     this.ownerTag = memory.threadId + 1;
     this.cachedWord = b + P_CACHED + memory.threadId * CACHED_STRIDE;
