@@ -3,6 +3,7 @@
  * frame, read by any thread; 64-bit counters; the last error; per-frame high water; open marks;
  * the allocation-free `statsInto` form.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MEMORY_ERROR_CODES, STAT, STAT_COUNT, STATS, attachMemory, createMemory } from '../src/index.ts';
 import { addCounter, readCounter } from '../src/memory/stats-block.ts';
@@ -100,6 +101,56 @@ describe('statistics', () => {
     expect([s[STAT.ALLOCATIONS], s[STAT.USED], s[STAT.CAPACITY], s[STAT.DEPTH], s[STAT.FREE], s[STAT.BYTES]]).toEqual([1, 1, 16, 3, 12, 12]);
     stack.statsInto(s);
     expect([s[STAT.ALLOCATIONS], s[STAT.USED], s[STAT.DEPTH], s[STAT.CAPACITY], s[STAT.FREES]]).toEqual([1, 24, 1, 512, 0]);
+  });
+
+  it('counts pool frees exactly through refills, flushes and publishes (they are derived from the cache count)', () => {
+    fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 1, maxLength: 300 }), (steps) => {
+      const m = createMemory({ size: 1 << 16 });
+      const pool = m.createPool('p', { slotSize: 8, capacity: 24, batch: 3 });
+      const other = attachMemory(m.share()).pool('p');
+      const held: number[] = [];
+      let allocs = 0;
+      let frees = 0;
+      for (const s of steps) {
+        if (s < 4 && held.length < 20) { held.push(pool.alloc()); allocs++; }
+        else if (s < 7 && held.length > 0) { pool.free(held.pop() ?? 0); frees++; }
+        else if (s === 7 && held.length > 0) { other.free(held.shift() ?? 0); frees++; } // a free by another thread
+        else if (s === 8) pool.publishStats();
+        else { pool.flush(); other.flush(); }
+        other.publishStats();
+        expect(pool.stats()).toMatchObject({ allocations: allocs, frees, live: held.length });
+      }
+      m.checkInvariants();
+    }), { numRuns: 100 });
+  });
+
+  it('counts stack pops and released blocks exactly (derived from the depth) through publishes and resets', () => {
+    fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 1, maxLength: 200 }), (steps) => {
+      const m = createMemory({ size: 1 << 16 });
+      const stack = m.createStack('s', { capacity: 4096 });
+      const blocks: number[] = [];
+      const marks: { mark: number; depth: number }[] = [];
+      let pushes = 0;
+      let frees = 0;
+      for (const s of steps) {
+        if (s < 4 && blocks.length < 40) { blocks.push(stack.push(8 + s * 4)); pushes++; }
+        else if (s < 6 && blocks.length > 0) {
+          stack.pop(blocks.pop() ?? 0);
+          frees++;
+          while (marks.length > 0 && marks[marks.length - 1].depth > blocks.length) marks.pop(); // popped past: scopes end
+        }
+        else if (s === 6) marks.push({ mark: stack.mark(), depth: blocks.length });
+        else if (s === 7 && marks.length > 0) {
+          const { mark, depth } = marks.pop() ?? { mark: 0, depth: 0 };
+          stack.release(mark);
+          frees += blocks.length - depth;
+          blocks.length = depth;
+        } else if (s === 8) stack.publishStats();
+        else { stack.reset(); frees += blocks.length; blocks.length = 0; marks.length = 0; }
+        expect(stack.stats()).toMatchObject({ allocations: pushes, frees, depth: blocks.length });
+      }
+      m.checkInvariants();
+    }), { numRuns: 100 });
   });
 
   it('keeps 64-bit counts: the low word carries into the high word', () => {

@@ -181,7 +181,12 @@ export class Pool {
   private count = 0;
   // this thread's counts since its last publishStats(): plain fields, published once a frame
   private allocations = 0;
-  private frees = 0;
+  // frees are not counted per free: the cache count moves by -1 per alloc and +1 per free, and by
+  // the slots refills and flushes move, so frees = allocations + (count - countAtPublish) - netRefill
+  /** Slots refilled minus slots flushed since the last publish (slow paths only). */
+  private netRefill = 0;
+  /** The cache count at the last publish. */
+  private countAtPublish = 0;
   private failures = 0;
   /** Word index of the region's statistics block. */
   private declare readonly statsWord: number;
@@ -325,7 +330,6 @@ export class Pool {
     this.cache[n++] = (g2 << this.indexBits) | i;
     this.count = n;
     i32[this.cachedWord] = n;
-    this.frees += STAT_STEP;
   }
 
   /**
@@ -408,6 +412,7 @@ export class Pool {
     const k = popBatch(this.ops, this.shape, this.batch, cache);
     if (k === 0) return 0;
     const left = Atomics.sub(i32, this.base + P_FREE, k) - k;
+    this.netRefill += k;
     this.memory.tracer?.record(EV.REFILL, this.base << 2, k, left);
     // the first slot popped goes on top of the cache, so alloc hands out low indexes first;
     // the cache holds each slot's next handle, built from its generation
@@ -433,6 +438,7 @@ export class Pool {
     for (let j = n - 1; j > lo; j--) i32[this.next + (cache[j] & mask)] = (cache[j - 1] & mask) + 1;
     pushChain(this.ops, this.shape, cache[n - 1] & mask, cache[lo] & mask);
     const listed = Atomics.add(i32, this.base + P_FREE, k) + k;
+    this.netRefill -= k;
     this.memory.tracer?.record(EV.FLUSH, this.base << 2, k, listed);
     this.count = lo;
     i32[this.cachedWord] = lo;
@@ -550,7 +556,7 @@ export class Pool {
     return Object.freeze({
       kind: 'pool', name: this.name, capacity: this.capacity, slotSize: this.slotSize, stride: this.stride,
       live, free, cached, peak: Math.max(live, Atomics.load(i32, this.statsWord + S_PEAK)),
-      allocations, frees: readCounter(i32, this.statsWord + S_FREES) + this.frees,
+      allocations, frees: readCounter(i32, this.statsWord + S_FREES) + this.unpublishedFrees(),
       bytes: readCounter(i32, this.statsWord + S_BYTES) + this.allocations * this.slotSize,
       failures: readCounter(i32, this.statsWord + S_FAILURES) + this.failures,
       errors: Atomics.load(i32, this.statsWord + S_ERRORS), lastError: lastErrorCode(i32, this.statsWord),
@@ -569,8 +575,9 @@ export class Pool {
    */
   publishStats(): void {
     const i32 = this.i32;
-    publishCounts(i32, this.statsWord, this.allocations, this.frees, this.allocations * this.slotSize, this.failures);
-    this.allocations = this.frees = this.failures = 0;
+    publishCounts(i32, this.statsWord, this.allocations, this.unpublishedFrees(), this.allocations * this.slotSize, this.failures);
+    this.allocations = this.failures = this.netRefill = 0;
+    this.countAtPublish = this.count;
     const live = this.live;
     raiseTo(i32, this.statsWord + S_PEAK, live);
     noteFrameHighWater(i32, this.statsWord, this.memory.frame, live);
@@ -626,7 +633,7 @@ export class Pool {
    */
   statsInto(out: Float64Array): void {
     out.fill(0);
-    countersInto(this.i32, this.statsWord, out, this.allocations, this.frees, this.allocations * this.slotSize, this.failures);
+    countersInto(this.i32, this.statsWord, out, this.allocations, this.unpublishedFrees(), this.allocations * this.slotSize, this.failures);
     const free = Atomics.load(this.i32, this.base + P_FREE);
     const cached = this.cachedTotal();
     const live = this.capacity - free - cached;
@@ -635,6 +642,11 @@ export class Pool {
     out[STAT.CAPACITY] = this.capacity;
     out[STAT.DEPTH] = cached;
     out[STAT.FREE] = free;
+  }
+
+  /** This thread's frees since its last publish, from the cache count's movement (see netRefill). */
+  private unpublishedFrees(): number {
+    return STATS ? this.allocations + (this.count - this.countAtPublish) - this.netRefill : 0;
   }
 
   /** Counts an error this pool raises in the shared block, and returns it to be thrown. */

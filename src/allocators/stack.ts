@@ -124,7 +124,12 @@ export class Stack {
   private sites: Map<number, string> | null = null;
   // this thread's counts since its last publishStats(): plain fields, published once a frame
   private allocations = 0;
-  private frees = 0;
+  // frees are not counted per pop: depth moves +1 per push and -1 per freed block, so
+  // frees = freesBefore + allocations - (count - countAtPublish)
+  /** The depth at the last publish (or reload). */
+  private countAtPublish = 0;
+  /** Frees folded in when the depth was reloaded from the header (adopt). */
+  private freesBefore = 0;
   private bytes = 0;
   private failures = 0;
   /** Word index of the region's statistics block. */
@@ -151,7 +156,8 @@ export class Stack {
     const b = this.base;
     this.top = i32[b + S_TOP];
     this.last = i32[b + S_LAST];
-    this.count = i32[b + S_DEPTH];
+    this.freesBefore = this.unpublishedFrees() - this.allocations; // keep the frees counted so far
+    this.count = this.countAtPublish = i32[b + S_DEPTH];
     this.peak = i32[b + S_PEAK];
   }
 
@@ -260,7 +266,6 @@ export class Stack {
     this.top = i32[b + S_TOP] = i32[w];
     this.last = i32[b + S_LAST] = i32[w + 1];
     i32[b + S_DEPTH] = --this.count;
-    this.frees += STAT_STEP;
     if (i32[b + S_MARKS] !== 0) this.dropMarksAbove(this.top);
     if (CHECKS) this.memory.tracer?.record(EV.POP, this.base << 2, last, this.count);
     if (CHECKS) this.poisonFreed(last, top); // the block itself; its 8-byte record is bookkeeping
@@ -425,7 +430,6 @@ export class Stack {
     }
     const bad = CHECKS && this.red !== 0 ? this.checkRedZones(top, this.count - depth) : null;
     if (CHECKS) this.poisonFreed(mark, top);
-    this.frees += (this.count - depth) & STAT_MASK;
     this.memory.tracer?.record(EV.RELEASE, this.base << 2, top - mark, this.count - depth);
     this.top = i32[b + S_TOP] = mark;
     this.last = i32[b + S_LAST] = last;
@@ -450,7 +454,6 @@ export class Stack {
     const b = this.base;
     const bad = CHECKS && this.red !== 0 ? this.checkRedZones(this.top, Infinity) : null;
     if (CHECKS) this.poisonFreed(this.data, this.top);
-    this.frees += this.count & STAT_MASK;
     this.memory.tracer?.record(EV.STACK_RESET, this.base << 2, this.top - this.data, this.count);
     this.top = this.i32[b + S_TOP] = this.data;
     this.last = this.i32[b + S_LAST] = 0;
@@ -570,7 +573,7 @@ export class Stack {
       kind: 'stack', name: this.name, capacity: this.capacity, used: this.used, peak: i32[b + S_PEAK],
       depth: i32[b + S_DEPTH], owner: i32[b + S_OWNER], marks: Object.freeze(this.openMarks()),
       allocations: readCounter(i32, this.statsWord + S_ALLOCATIONS) + this.allocations,
-      frees: readCounter(i32, this.statsWord + S_FREES) + this.frees,
+      frees: readCounter(i32, this.statsWord + S_FREES) + this.unpublishedFrees(),
       bytes: readCounter(i32, this.statsWord + S_BYTES) + this.bytes,
       failures: readCounter(i32, this.statsWord + S_FAILURES) + this.failures,
       errors: Atomics.load(i32, this.statsWord + S_ERRORS), lastError: lastErrorCode(i32, this.statsWord),
@@ -616,8 +619,9 @@ export class Stack {
    * ```
    */
   publishStats(): void {
-    publishCounts(this.i32, this.statsWord, this.allocations, this.frees, this.bytes, this.failures);
-    this.allocations = this.frees = this.bytes = this.failures = 0;
+    publishCounts(this.i32, this.statsWord, this.allocations, this.unpublishedFrees(), this.bytes, this.failures);
+    this.allocations = this.bytes = this.failures = this.freesBefore = 0;
+    this.countAtPublish = this.count;
     noteFrameHighWater(this.i32, this.statsWord, this.memory.frame, this.used);
   }
 
@@ -650,11 +654,16 @@ export class Stack {
    */
   statsInto(out: Float64Array): void {
     out.fill(0);
-    countersInto(this.i32, this.statsWord, out, this.allocations, this.frees, this.bytes, this.failures);
+    countersInto(this.i32, this.statsWord, out, this.allocations, this.unpublishedFrees(), this.bytes, this.failures);
     out[STAT.USED] = this.used;
     out[STAT.PEAK] = Atomics.load(this.i32, this.base + S_PEAK);
     out[STAT.CAPACITY] = this.capacity;
     out[STAT.DEPTH] = Atomics.load(this.i32, this.base + S_DEPTH);
+  }
+
+  /** This thread's frees since its last publish, from the depth's movement. */
+  private unpublishedFrees(): number {
+    return STATS ? this.freesBefore + this.allocations - (this.count - this.countAtPublish) : 0;
   }
 
   /** Counts an error this stack raises in the shared block, and returns it to be thrown. */
