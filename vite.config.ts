@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type Connect, type Plugin, defineConfig } from 'vite';
 import pages from './demo/pages.json' with { type: 'json' };
@@ -21,6 +22,27 @@ const notIsolated = new Set(pages.filter((p) => !p.isolated).map((p) => p.path))
 /** Each page's HTML file, from its path: `/` is index.html, `/x.html` is x.html. */
 function htmlOf(path: string): string {
   return path === '/' ? 'index.html' : path.slice(1);
+}
+
+/**
+ * Inserts shared HTML partials at `<!-- particles:stage -->` (demo/particles/stage.html): the
+ * fountain's page and its fallback page show the same stage, controls, graph and inspector,
+ * written once. Runs in the dev server and the build alike.
+ */
+function htmlPartials(): Plugin {
+  const stage = fileURLToPath(new URL('./demo/particles/stage.html', import.meta.url));
+  return {
+    name: 'nebula-demo-html-partials',
+    transformIndexHtml: {
+      order: 'pre',
+      handler(html, ctx) {
+        if (!html.includes('<!-- particles:stage -->')) return html;
+        ctx.server?.watcher.add(stage);
+        const partial = readFileSync(stage, 'utf8').replace(/^<!--[^\n]*-->\n/, '');
+        return html.replace('      <!-- particles:stage -->\n', partial);
+      },
+    },
+  };
 }
 
 /**
@@ -63,7 +85,7 @@ export default defineConfig({
   root: '.',
   // the demo and the README example import the package by name, as users do
   resolve: { alias: { 'nebula-memory': fileURLToPath(new URL('./src/index.ts', import.meta.url)) } },
-  plugins: [withoutIsolationFor(notIsolated)],
+  plugins: [htmlPartials(), withoutIsolationFor(notIsolated)],
   server: { port: 5173, strictPort: true, headers },
   preview: { port: 4173, strictPort: true, headers },
   worker: { format: 'es' },
