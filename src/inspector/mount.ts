@@ -44,6 +44,31 @@ export function sizeOf(element: HTMLElement, options: InspectorOptions): { width
   };
 }
 
+/** The device pixel ratio to draw at: the options', else the window's, else 1. */
+export function dprOf(options: InspectorOptions): number {
+  return options.dpr ?? (typeof devicePixelRatio === 'number' ? devicePixelRatio : 1);
+}
+
+/**
+ * Follows `element`'s size when the options leave width or height open: on each change, sets the
+ * canvas's CSS size and calls `resized` with the new CSS size and pixel ratio. Null when the size
+ * is fixed or there is no ResizeObserver.
+ */
+export function followSize(
+  element: HTMLElement, canvas: HTMLCanvasElement, options: InspectorOptions,
+  resized: (width: number, height: number, dpr: number) => void,
+): ResizeObserver | null {
+  if ((options.width !== undefined && options.height !== undefined) || typeof ResizeObserver !== 'function') return null;
+  const observer = new ResizeObserver(() => {
+    const size = sizeOf(element, options);
+    canvas.style.width = `${size.width}px`;
+    canvas.style.height = `${size.height}px`;
+    resized(size.width, size.height, dprOf(options));
+  });
+  observer.observe(element);
+  return observer;
+}
+
 /** Creates the wrapper (position: relative) and the canvas inside `element`. */
 export function makeCanvas(element: HTMLElement, width: number, height: number, dpr: number): { wrapper: HTMLDivElement; canvas: HTMLCanvasElement } {
   const doc = element.ownerDocument;
@@ -118,7 +143,7 @@ export class Inspector {
 
   /** @internal Use {@link mountInspector}. */
   constructor(memory: Memory, element: HTMLElement, options: InspectorOptions = {}) {
-    const dpr = options.dpr ?? (typeof devicePixelRatio === 'number' ? devicePixelRatio : 1);
+    const dpr = dprOf(options);
     const { width, height } = sizeOf(element, options);
     const { wrapper, canvas } = makeCanvas(element, width, height, dpr);
     this.wrapper = wrapper;
@@ -130,19 +155,12 @@ export class Inspector {
     this.tip = options.tooltip === false ? null : makeTooltip(wrapper);
     canvas.addEventListener('pointermove', this.onMove);
     canvas.addEventListener('pointerleave', this.onLeave);
-    if ((options.width === undefined || options.height === undefined) && typeof ResizeObserver === 'function') {
-      this.observer = new ResizeObserver(() => {
-        const size = sizeOf(element, options);
-        const d = options.dpr ?? (typeof devicePixelRatio === 'number' ? devicePixelRatio : 1);
-        canvas.width = Math.max(1, Math.round(size.width * d));
-        canvas.height = Math.max(1, Math.round(size.height * d));
-        canvas.style.width = `${size.width}px`;
-        canvas.style.height = `${size.height}px`;
-        this.renderer.resize({ ...size, dpr: d });
-        if (!this.running) this.draw();
-      });
-      this.observer.observe(element);
-    }
+    this.observer = followSize(element, canvas, options, (w, h, d) => {
+      canvas.width = Math.max(1, Math.round(w * d));
+      canvas.height = Math.max(1, Math.round(h * d));
+      this.renderer.resize({ width: w, height: h, dpr: d });
+      if (!this.running) this.draw();
+    });
     if (options.autoStart !== false) this.start();
   }
 

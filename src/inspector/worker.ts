@@ -7,7 +7,7 @@
  */
 import type { SharedMemoryInit } from '../api.ts';
 import { attachMemory, type Memory } from '../memory/memory.ts';
-import { type InspectorOptions, makeCanvas, sizeOf } from './mount.ts';
+import { type InspectorOptions, dprOf, followSize, makeCanvas, sizeOf } from './mount.ts';
 import type { InspectorReadout } from './readout.ts';
 import { InspectorRenderer } from './renderer.ts';
 
@@ -272,7 +272,7 @@ export class InspectorInWorker {
 
   /** @internal Use {@link mountInspectorInWorker}. */
   constructor(memory: Memory, element: HTMLElement, worker: Worker | URL | string, options: InspectorOptions = {}) {
-    const dpr = options.dpr ?? (typeof devicePixelRatio === 'number' ? devicePixelRatio : 1);
+    const dpr = dprOf(options);
     const { width, height } = sizeOf(element, options);
     const { wrapper, canvas } = makeCanvas(element, width, height, dpr);
     this.wrapper = wrapper;
@@ -300,16 +300,9 @@ export class InspectorInWorker {
       canvas.addEventListener('pointermove', this.onMove);
       canvas.addEventListener('pointerleave', this.onLeave);
     }
-    if ((options.width === undefined || options.height === undefined) && typeof ResizeObserver === 'function') {
-      this.observer = new ResizeObserver(() => {
-        const size = sizeOf(element, options);
-        const d = options.dpr ?? (typeof devicePixelRatio === 'number' ? devicePixelRatio : 1);
-        canvas.style.width = `${size.width}px`;
-        canvas.style.height = `${size.height}px`;
-        this.post({ type: 'nebula-inspector:resize', width: size.width, height: size.height, dpr: d });
-      });
-      this.observer.observe(element);
-    }
+    this.observer = followSize(element, canvas, options, (w, h, d) => {
+      this.post({ type: 'nebula-inspector:resize', width: w, height: h, dpr: d });
+    });
   }
 
   private post(m: InspectorWorkerMessage): void {
