@@ -25,6 +25,7 @@ import { BATCH, BATCH_SUM, checkTally, newTally, type AllocCase } from './cases/
 import { glMatrixCase } from './cases/gc-objects.ts';
 import { bumpCase } from './cases/handwritten.ts';
 import { poolAllocFreeCase } from './cases/library.ts';
+import { tmpVec3Case } from './cases/typed.ts';
 import { runChild, sendResult } from './child.ts';
 import { GcLog } from './gc-log.ts';
 import { median, runRound, shuffled } from './harness.ts';
@@ -56,9 +57,6 @@ interface ChildResult {
 }
 
 function makeCases(): AllocCase[] {
-  const tmpTally = newTally();
-  const memory = createMemory({ size: 1 << 20 });
-  const tmp = createTemps(memory, { vec3: BATCH, vec2: 0, vec4: 0, quat: 0, mat3: 0, mat4: 0 });
 
   const resetTally = newTally();
   const memory2 = createMemory({ size: 1 << 20 });
@@ -121,27 +119,7 @@ function makeCases(): AllocCase[] {
       },
     },
     bumpCase(12, 'hand-written bump: number cursor, offset into a Float32Array over a SAB; reset per batch'),
-    {
-      id: 'tmp.vec3', label: "tmp.vec3(): next pre-built view of the ring; memory.advance() per batch (the ring starts over with the frame)", tally: tmpTally,
-      batch: () => {
-        let acc = 0;
-        for (let i = 0; i < BATCH; i++) {
-          const v = tmp.vec3();
-          v[0] = i;
-          v[1] = i * 0.5;
-          v[2] = -i;
-          acc += v[1];
-        }
-        memory.advance();
-        tmpTally.acc += acc;
-        tmpTally.batches++;
-      },
-      verify: () => {
-        memory.checkInvariants();
-        const s = tmp.stats();
-        if (s.growths !== 0 || s.rings.vec3.peak < BATCH) throw new Error(`tmp rings: ${JSON.stringify(s)}`);
-      },
-    },
+    tmpVec3Case(), // the same case the browser bench page runs
     {
       id: 'tmp.vec3 (reset)', label: 'tmp.vec3() as above, with tmp.reset() per batch instead of memory.advance()', tally: resetTally,
       batch: () => {
