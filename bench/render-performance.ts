@@ -164,7 +164,7 @@ const WHY: Readonly<Record<string, string>> = {
   poolFreeList: 'per alloc+free the pool writes the slot\'s meta word twice and the thread\'s cache count twice into the SAB, and moves and checks the generation, against 2 plain stores for the free list; the constructor-assigned fields as `declare readonly` took it from 2.5x to about 1.9x; see "Where the pool\'s time goes"',
   poolMalloc: 'MemPool with one live block is a short list walk (about 18 ns); 5x faster would be 3.6 ns, below the hand-written free list (4.07 ns) on this op, so no pool can meet it here; PERF-BASELINE measured MemPool at 22.7 ns',
   sharedPool: 'see "Workers"',
-  lanes: 'the hand-written chunk reference scaled about 2x in the same runs, and a lanes worker\'s busy time per op rises with a second worker: something on the lanes path contends (open; see "Workers"); the previous session measured 1.98x',
+  lanes: 'one run\'s ratio moves between 1.3x and 2.3x on this VM (the 1-worker baseline itself moves between 3.6 and 6.0 ns per op); see "Workers"',
   scavenges: '',
   p99: 'naive\'s GC on this VM is a steady 1 ms of scavenges per frame with pauses under 4 ms, so its p99 is 15-18 ms, not PERF-BASELINE\'s 26 ms; the arena\'s p99 sits close to its own p50 (its compute), and the p50 ratio is about 5x, so 6x at p99 would need the naive loop\'s GC spikes that this machine does not show',
   stats: 'see "Stats overhead"',

@@ -28,7 +28,6 @@ export function arenaLaneCase(arena: FrameArena, f32: Float32Array): AllocCase {
         f32[q + 2] = -i;
         acc += f32[q + 1];
       }
-      arena.publishStats();
       tally.acc += acc;
       tally.batches++;
     },

@@ -29,7 +29,8 @@ const xfree = poolCrossFreeCase(memory.pool(XFREE_POOL_NAME), memory.f32, new In
 
 /** Each mode's case, and what the worker does at the start and the end of its frame. */
 const RUN: Readonly<Record<Mode, { readonly c: AllocCase; readonly startFrame?: (frame: number) => void; readonly endFrame: () => void }>> = {
-  lanes: { c: arenaLaneCase(arena, memory.f32), endFrame: () => { arena.release(); } },
+  // the frame's end, as a game worker does it: give the lane back, publish the counts once
+  lanes: { c: arenaLaneCase(arena, memory.f32), endFrame: () => { arena.release(); memory.publishStats(); } },
   pool: { c: poolAllocFreeCase(memory.pool(POOL_NAME), memory.f32, { id: 'pool', label: 'shared pool' }), endFrame: () => undefined },
   'pool-xfree': { c: xfree, startFrame: xfree.startFrame, endFrame: () => undefined },
   'chunk-ref': { c: chunkBumpCase(chunk, init.chunkBuffer), endFrame: () => { chunk.drop(); } },
