@@ -6,12 +6,12 @@
 import type { ArenaOptions, ArenaStats, Mark, Offset } from '../api.ts';
 import { CHECKS as CHECKED_BUILD, STATS } from '../build.ts';
 import { RED_BYTE, poison } from './poison.ts';
-import { MEMORY_ERROR_CODES, type MemoryError, hex, memoryError } from '../errors.ts';
+import { type MemoryError, hex, memoryError } from '../errors.ts';
 import { EV } from '../trace/chrome-trace.ts';
 import { G_FRAME, MAX_THREADS, REGION_ALIGN, alignUp } from '../memory/layout.ts';
 import type { Memory } from '../memory/memory.ts';
 import { STAT } from '../stats-fields.ts';
-import { HISTORY_FRAMES, S_ALLOCATIONS, S_BYTES, S_ERRORS, S_FAILURES, countersInto, lastErrorCode, publishCounts, readCounter, recordError } from '../memory/stats-block.ts';
+import { HISTORY_FRAMES, S_ALLOCATIONS, S_BYTES, S_ERRORS, S_FAILURES, countersInto, lastErrorCode, publishCounts, readCounter, readFrameRing, recordError } from '../memory/stats-block.ts';
 import {
   AtomicOps, type SegmentWords, acquireSegment, leaseChunk, lockSegment, recycleSegment, releaseSegment,
 } from './lockfree.ts';
@@ -775,9 +775,7 @@ export class FrameArena {
 
   /** Counts an error this arena raises in the shared block, and returns it to be thrown. */
   private raised(e: MemoryError): MemoryError {
-    recordError(this.i32, this.statsWord, e.code, this.memory.frame, this.tid);
-    this.memory.tracer?.record(EV.ERROR, this.base << 2, MEMORY_ERROR_CODES.indexOf(e.code) + 1, this.memory.frame);
-    return e;
+    return recordError(this.memory, this.statsWord, this.base << 2, e);
   }
 
   /**
@@ -792,10 +790,7 @@ export class FrameArena {
    * ```
    */
   frameHistoryInto(out: Float64Array | Int32Array): number {
-    const frame = this.memory.frame;
-    const n = Math.min(frame, HISTORY_FRAMES, out.length);
-    for (let k = 0; k < n; k++) out[k] = this.i32[this.base + A_HISTORY + ((frame - n + k) % HISTORY_FRAMES)];
-    return n;
+    return readFrameRing(this.i32, this.base + A_HISTORY, this.memory.frame, out);
   }
 
   /**
@@ -827,10 +822,8 @@ export class FrameArena {
    * ```
    */
   frameHistory(): number[] {
-    const out: number[] = [];
-    const frame = this.memory.frame;
-    for (let f = Math.max(0, frame - HISTORY_FRAMES); f < frame; f++) out.push(this.i32[this.base + A_HISTORY + (f % HISTORY_FRAMES)]);
-    return out;
+    const out = new Float64Array(HISTORY_FRAMES);
+    return Array.from(out.subarray(0, this.frameHistoryInto(out)));
   }
 
   /**
@@ -843,7 +836,9 @@ export class FrameArena {
    * ```
    */
   laneUsage(): number[] {
-    return Array.from(this.i32.subarray(this.base + A_LANE_BYTES, this.base + A_LANE_BYTES + MAX_THREADS));
+    const out = new Int32Array(MAX_THREADS);
+    this.laneUsageInto(out);
+    return Array.from(out);
   }
 
   /**

@@ -10,13 +10,13 @@ import { G_FRAME } from '../memory/layout.ts';
 import { poison, poisonWords } from './poison.ts';
 import { type LeakEntry, type LeakReport, callSite, leakReport } from './leaks.ts';
 import { type SlotLoan, takeSlot } from '../typed/dispose.ts';
-import { MEMORY_ERROR_CODES, type MemoryError, hex, memoryError } from '../errors.ts';
+import { type MemoryError, hex, memoryError } from '../errors.ts';
 import { EV } from '../trace/chrome-trace.ts';
 import { MAX_THREADS, REGION_ALIGN, alignUp } from '../memory/layout.ts';
 import type { Memory } from '../memory/memory.ts';
 import {
   S_ALLOCATIONS, S_BYTES, S_ERRORS, S_FAILURES, S_FREES, S_PEAK, countersInto, lastErrorCode, noteFrameHighWater, publishCounts, raiseTo,
-  readCounter, readFrameHistory, recordError,
+  readCounter, readFrameRing, recordError, S_HISTORY,
 } from '../memory/stats-block.ts';
 import { AtomicOps, type FreeListShape, headTagMask, popBatch, pushChain } from './lockfree.ts';
 
@@ -595,7 +595,7 @@ export class Pool {
    * ```
    */
   frameHistoryInto(out: Float64Array | Int32Array): number {
-    return readFrameHistory(this.i32, this.statsWord, this.memory.frame, out);
+    return readFrameRing(this.i32, this.statsWord + S_HISTORY, this.memory.frame, out);
   }
 
   /**
@@ -651,9 +651,7 @@ export class Pool {
 
   /** Counts an error this pool raises in the shared block, and returns it to be thrown. */
   private raised(e: MemoryError): MemoryError {
-    recordError(this.i32, this.statsWord, e.code, this.memory.frame, this.memory.threadId);
-    this.memory.tracer?.record(EV.ERROR, this.base << 2, MEMORY_ERROR_CODES.indexOf(e.code) + 1, this.memory.frame);
-    return e;
+    return recordError(this.memory, this.statsWord, this.base << 2, e);
   }
 
   /**

@@ -9,13 +9,13 @@ import { STAT } from '../stats-fields.ts';
 import { RED_BYTE, poison, poisonWords } from './poison.ts';
 import { type LeakEntry, type LeakReport, callSite, leakReport } from './leaks.ts';
 import { type StackScope, stackScope } from '../typed/dispose.ts';
-import { MEMORY_ERROR_CODES, type MemoryError, hex, memoryError } from '../errors.ts';
+import { type MemoryError, hex, memoryError } from '../errors.ts';
 import { EV } from '../trace/chrome-trace.ts';
 import { REGION_ALIGN, alignUp } from '../memory/layout.ts';
 import type { Memory } from '../memory/memory.ts';
 import {
   S_ALLOCATIONS, S_BYTES, S_ERRORS, S_FAILURES, S_FREES, countersInto, lastErrorCode, noteFrameHighWater, publishCounts, readCounter,
-  readFrameHistory, recordError,
+  readFrameRing, recordError, S_HISTORY,
 } from '../memory/stats-block.ts';
 
 // The build switches as module-local consts: V8 does not fold an imported binding when no
@@ -637,7 +637,7 @@ export class Stack {
    * ```
    */
   frameHistoryInto(out: Float64Array | Int32Array): number {
-    return readFrameHistory(this.i32, this.statsWord, this.memory.frame, out);
+    return readFrameRing(this.i32, this.statsWord + S_HISTORY, this.memory.frame, out);
   }
 
   /**
@@ -668,9 +668,7 @@ export class Stack {
 
   /** Counts an error this stack raises in the shared block, and returns it to be thrown. */
   private raised(e: MemoryError): MemoryError {
-    recordError(this.i32, this.statsWord, e.code, this.memory.frame, this.tid);
-    this.memory.tracer?.record(EV.ERROR, this.base << 2, MEMORY_ERROR_CODES.indexOf(e.code) + 1, this.memory.frame);
-    return e;
+    return recordError(this.memory, this.statsWord, this.base << 2, e);
   }
 
   /**

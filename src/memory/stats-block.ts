@@ -7,7 +7,9 @@
  * @module
  * @internal
  */
-import { MEMORY_ERROR_CODES, type MemoryErrorCode } from '../errors.ts';
+import { MEMORY_ERROR_CODES, type MemoryError, type MemoryErrorCode } from '../errors.ts';
+import { EV } from '../trace/chrome-trace.ts';
+import type { Memory } from './memory.ts';
 import { STAT } from '../stats-fields.ts';
 
 // ---- Int32 word indexes relative to the block's first word ----
@@ -78,19 +80,32 @@ export function startFrame(i32: Int32Array, statsWord: number, frame: number): v
   Atomics.store(i32, statsWord + S_HISTORY + (frame % HISTORY_FRAMES), 0);
 }
 
-/** Writes the ring's last `min(frame, 64)` frames, oldest first, into `out`; returns how many. */
-export function readFrameHistory(i32: Int32Array, statsWord: number, frame: number, out: { [i: number]: number; readonly length: number }): number {
+/**
+ * Writes the last `min(frame, 64)` entries of a per-frame ring starting at word `ringWord`
+ * (entry f % 64 is frame f), oldest first, into `out`; returns how many. The statistics block's
+ * ring and the arena header's exact high-water ring share it.
+ */
+export function readFrameRing(i32: Int32Array, ringWord: number, frame: number, out: Float64Array | Int32Array): number {
   const n = Math.min(frame, HISTORY_FRAMES, out.length);
-  for (let k = 0; k < n; k++) out[k] = Atomics.load(i32, statsWord + S_HISTORY + ((frame - n + k) % HISTORY_FRAMES));
+  for (let k = 0; k < n; k++) out[k] = Atomics.load(i32, ringWord + ((frame - n + k) % HISTORY_FRAMES));
   return n;
 }
 
-/** Notes an error a region raised: counts it and keeps it as the last one. Any thread. */
-export function recordError(i32: Int32Array, statsWord: number, code: MemoryErrorCode, frame: number, thread: number): void {
+/**
+ * Notes an error the region at `regionOffset` raises in `memory`'s thread: counts it, keeps it as
+ * the last one, and records it in the thread's trace when one is on. Returns the error, to be
+ * thrown. Any thread; the one place every allocator's errors go through.
+ */
+export function recordError(memory: Memory, statsWord: number, regionOffset: number, e: MemoryError): MemoryError {
+  const i32 = memory.i32;
+  const code = MEMORY_ERROR_CODES.indexOf(e.code) + 1;
+  const frame = memory.frame;
   Atomics.add(i32, statsWord + S_ERRORS, 1);
-  Atomics.store(i32, statsWord + S_LAST_CODE, MEMORY_ERROR_CODES.indexOf(code) + 1);
+  Atomics.store(i32, statsWord + S_LAST_CODE, code);
   Atomics.store(i32, statsWord + S_LAST_FRAME, frame);
-  Atomics.store(i32, statsWord + S_LAST_THREAD, thread);
+  Atomics.store(i32, statsWord + S_LAST_THREAD, memory.threadId);
+  memory.tracer?.record(EV.ERROR, regionOffset, code, frame);
+  return e;
 }
 
 /** The last error's code, or null. */
