@@ -1,8 +1,8 @@
 /**
  * Bulk copy, fill and zero of memory regions at memory speed, and staging of shared data into a
- * plain buffer for GPU uploads. On a SharedArrayBuffer V8 writes one element at a time, so the
- * widest element type wins (PERF-BASELINE.md D: `Uint8Array.fill` 3.3 GB/s, `Float64Array.fill`
- * 26 GB/s); copies (`copyWithin`, `set`) run at about 25 GB/s whatever the type.
+ * plain buffer for GPU uploads. On a SharedArrayBuffer V8's `fill` writes one element at a time
+ * (PERF-BASELINE.md D: `Uint8Array.fill` 3.3 GB/s), while copies (`copyWithin`, `set`) run at
+ * about 25 GB/s whatever the type: so fills write a small seed and copy it, doubling.
  * @module
  */
 import type { Offset } from '../api.ts';
@@ -26,10 +26,28 @@ function checkRange(memory: Memory, op: string, offset: number, bytes: number, a
   }
 }
 
+/** Elements written by a plain `fill` before {@link doubleUp} copies them: a fill's own speed up to here. */
+const SEED_BYTES = 1024;
+
 /**
- * Fills `[offset, offset + bytes)` with the byte `value`: bytes up to an 8-byte boundary one by
- * one, the middle as float64 elements (8x faster than bytes on a SharedArrayBuffer), the tail
- * by bytes.
+ * Fills `[from + seeded, from + count)` of `view` by copying its first `seeded` elements over and
+ * over, doubling the copied run each time (`copyWithin`, a memmove: about 25 GB/s on a
+ * SharedArrayBuffer, where V8's `fill` writes one element at a time). Passes no value to a
+ * builtin, so nothing is boxed: a float64 argument would be a heap number on every call.
+ */
+function doubleUp(view: Uint8Array | Float32Array, from: number, seeded: number, count: number): void {
+  let filled = seeded;
+  while (filled < count) {
+    const run = filled < count - filled ? filled : count - filled;
+    view.copyWithin(from + filled, from, from + run);
+    filled += run;
+  }
+}
+
+/**
+ * Fills `[offset, offset + bytes)` with the byte `value`: the first kilobyte with one `fill`,
+ * the rest by doubling copies of it (`copyWithin`: 2-3x a `Uint8Array.fill` on a
+ * SharedArrayBuffer, where V8 writes one byte at a time). Allocates nothing.
  *
  * Thread-safety: any worker, on memory it owns (the writes are not atomic).
  * @param value - 0 to 255.
@@ -47,42 +65,15 @@ export function fillBytes(memory: Memory, offset: Offset, bytes: number, value: 
     });
   }
   const u8 = memory.u8;
-  const end = offset + bytes;
-  // an ArrayBuffer (single-thread mode) fills bytes at full speed; the wide-element path is for
+  // an ArrayBuffer (single-thread mode) fills bytes at full speed; the copies are for
   // SharedArrayBuffers, which V8 writes one element at a time (PERF-BASELINE, conclusion 6)
-  if (!memory.shared) { u8.fill(value, offset, end); return; }
-  if (bytes < SMALL || value === 0xff) {
-    // 0xff repeated is a float64 NaN, whose bits a fill need not keep: bytes, or 32-bit words
-    if (bytes < SMALL) { u8.fill(value, offset, end); return; }
-    const a = (offset + 3) & -4;
-    const b = end & -4;
-    u8.fill(value, offset, a);
-    memory.u32.fill(0xffffffff, a >> 2, b >> 2);
-    u8.fill(value, b, end);
-    return;
-  }
-  const a = (offset + 7) & -8;
-  const b = end & -8;
-  u8.fill(value, offset, a);
-  memory.f64.fill(value === 0 ? 0 : bytePattern(value), a >> 3, b >> 3);
-  u8.fill(value, b, end);
-}
-
-let patternF64: Float64Array | null = null;
-let patternU8: Uint8Array | null = null;
-
-/** The float64 whose 8 bytes are all `value` (never NaN for value < 0xff). */
-function bytePattern(value: number): number {
-  if (patternF64 === null || patternU8 === null) {
-    patternF64 = new Float64Array(1);
-    patternU8 = new Uint8Array(patternF64.buffer);
-  }
-  patternU8.fill(value);
-  return patternF64[0];
+  if (!memory.shared || bytes <= SEED_BYTES) { u8.fill(value, offset, offset + bytes); return; }
+  u8.fill(value, offset, offset + SEED_BYTES);
+  doubleUp(u8, offset, SEED_BYTES, bytes);
 }
 
 /**
- * Zeroes `[offset, offset + bytes)`: {@link fillBytes} with 0, through float64 elements.
+ * Zeroes `[offset, offset + bytes)`: {@link fillBytes} with 0.
  *
  * Thread-safety: any worker, on memory it owns.
  * @throws {@link MemoryError} `INVALID_OFFSET`, `INVALID_SIZE`.
@@ -96,8 +87,9 @@ export function zeroBytes(memory: Memory, offset: Offset, bytes: number): void {
 }
 
 /**
- * Writes `value` (as float32) into `count` floats from `offset` (4-aligned). Finite values go
- * through float64 elements, two floats at a time, where 8-byte alignment allows.
+ * Writes `value` (as float32) into `count` floats from `offset` (4-aligned): the first 256 with
+ * one `fill`, the rest by doubling copies of them, as {@link fillBytes} does. Any value, NaN
+ * included, is copied bit for bit. Allocates nothing.
  *
  * Thread-safety: any worker, on memory it owns.
  * @throws {@link MemoryError} `INVALID_OFFSET` for a misaligned or outside range, `INVALID_SIZE`.
@@ -109,16 +101,11 @@ export function zeroBytes(memory: Memory, offset: Offset, bytes: number): void {
 export function fillF32(memory: Memory, offset: Offset, count: number, value: number): void {
   checkRange(memory, 'fillF32', offset, count * 4, 4);
   const f32 = memory.f32;
-  let i = offset >> 2;
-  const end = i + count;
-  if (count < SMALL / 4 || !Number.isFinite(value) || !memory.shared) { f32.fill(value, i, end); return; }
-  if ((i & 1) !== 0) f32[i++] = value;
-  const pairs = (end - i) >> 1;
-  f32[i] = value;
-  f32[i + 1] = value;
-  const pair = memory.f64[i >> 1]; // two float32 copies of a finite value: never a float64 NaN
-  memory.f64.fill(pair, (i >> 1) + 1, (i >> 1) + pairs);
-  if (((end - i) & 1) !== 0) f32[end - 1] = value;
+  const i = offset >> 2;
+  const seed = SEED_BYTES / 4;
+  if (!memory.shared || count <= seed) { f32.fill(value, i, i + count); return; }
+  f32.fill(value, i, i + seed);
+  doubleUp(f32, i, seed, count);
 }
 
 /**
