@@ -43,7 +43,10 @@ export interface TraceOptions {
  * - stacks: releases to a mark and resets, and, in the checked build, every push and pop;
  * - errors, `advance()` itself as a duration, and per-frame counter tracks of every region.
  *
- * Recording writes six numbers per event and creates no garbage. Workers record their own
+ * Recording writes six numbers per event into a preallocated ring. Its only garbage is the clock:
+ * engines return `performance.now()` as a heap number (16 bytes; Node 20 does so even in
+ * optimized code), read once per allocator event and twice per `advance()`, whose recycle, duration
+ * and counter events share the readings. Not recording, there is none. Workers record their own
  * events: post `trace.toChromeTrace()` to the main thread and merge with {@link mergeChromeTraces}.
  *
  * Thread-safety: the thread whose `Memory` made it.
@@ -97,28 +100,38 @@ export class TraceRecorder {
    */
   record(kind: number, region: number, a: number, b: number): void {
     if (!this.active) return;
+    this.put(performance.now(), kind, region, a, b);
+  }
+
+  /** Records one event at `ms` (a `performance.now()` reading taken earlier). @internal */
+  recordAt(ms: number, kind: number, region: number, a: number, b: number): void {
+    if (this.active) this.put(ms, kind, region, a, b);
+  }
+
+  /** Records `advance()` as a duration and, with counters on, every region's counters, all at one clock reading. @internal */
+  frameEnded(frame: number, startMs: number, offsets: Int32Array, count: number): void {
+    if (!this.active) return;
+    const endMs = performance.now();
+    this.put(endMs, EV.ADVANCE, 0, frame, (endMs - startMs) * 1000);
+    if (!this.withCounters) return;
+    const s = this.scratch;
+    for (let k = 0; k < count; k++) {
+      if (!this.memory.statsOfRegionAt(offsets[k], s)) continue;
+      this.put(endMs, EV.COUNTERS, offsets[k], s[STAT.USED], s[STAT.ALLOCATIONS]);
+    }
+  }
+
+  /** Writes one event's six numbers at `ms` into the ring. */
+  private put(ms: number, kind: number, region: number, a: number, b: number): void {
     const at = (this.written % this.capacity) * FIELDS;
     const r = this.ring;
-    r[at] = (this.origin + performance.now()) * 1000;
+    r[at] = (this.origin + ms) * 1000;
     r[at + 1] = kind;
     r[at + 2] = region;
     r[at + 3] = a;
     r[at + 4] = b;
     r[at + 5] = this.memory.threadId;
     this.written++;
-  }
-
-  /** Records `advance()` as a duration and, with counters on, every region's counters. @internal */
-  frameEnded(frame: number, startMs: number, offsets: Int32Array, count: number): void {
-    if (!this.active) return;
-    const durUs = (performance.now() - startMs) * 1000;
-    this.record(EV.ADVANCE, 0, frame, durUs);
-    if (!this.withCounters) return;
-    const s = this.scratch;
-    for (let k = 0; k < count; k++) {
-      if (!this.memory.statsOfRegionAt(offsets[k], s)) continue;
-      this.record(EV.COUNTERS, offsets[k], s[STAT.USED], s[STAT.ALLOCATIONS]);
-    }
   }
 
   /**
