@@ -146,18 +146,10 @@ export class Memory {
     const arenas = this.arenaRegions();
     const n = this.arenaCount;
     for (let k = 0; k < n; k++) {
-      if (!lockForAdvance(this.i32, arenas[k], next)) {
-        for (let j = 0; j < k; j++) abortAdvance(this.i32, arenas[j], next);
-        const info = listRegions(this.i32, this.u8).find((r) => r.offset === arenas[k]);
-        throw memoryError('LANE_LEASED', `advance() to frame ${next} would recycle memory a worker still leases`, {
-          allocator: `arena "${info?.name ?? '?'}"`, request: { frame: next },
-          state: { frame: next - 1, leases: leasesBlocking(this.i32, arenas[k], next) },
-          suggestion: 'have every worker call arena.release() when its frame work is done, and wait for them before advance(); or keep more frames alive.',
-        });
-      }
+      if (!lockForAdvance(this.i32, arenas[k], next)) this.failAdvance(arenas, k, next);
     }
     for (let k = 0; k < n; k++) {
-      if (tracer !== null) tracer.record(EV.RECYCLE, arenas[k], bytesToRecycle(this.i32, arenas[k], next), next);
+      if (tracer !== null) tracer.recordAt(t0, EV.RECYCLE, arenas[k], bytesToRecycle(this.i32, arenas[k], next), next);
       commitAdvance(this.i32, this.u8, this.f64, arenas[k], next);
     }
     for (let k = 0; k < this.regionsSeen; k++) startFrame(this.i32, this.statsWords[k], next);
@@ -187,6 +179,23 @@ export class Memory {
     const all = this.ownAll;
     // eslint-disable-next-line @typescript-eslint/prefer-for-of
     for (let k = 0; k < all.length; k++) all[k].publishStats();
+  }
+
+  /**
+   * advance()'s cold path: undoes the locks of arenas `0 … k−1` and throws `LANE_LEASED` for
+   * arena `k`. A function of its own, so that advance() holds no closure: a closure capturing its
+   * locals would make every call allocate a context (unoptimized code, the tier a once-a-frame
+   * function often runs in, does not elide it).
+   */
+  private failAdvance(arenas: Int32Array, k: number, next: number): never {
+    for (let j = 0; j < k; j++) abortAdvance(this.i32, arenas[j], next);
+    const offset = arenas[k];
+    const info = listRegions(this.i32, this.u8).find((r) => r.offset === offset);
+    throw memoryError('LANE_LEASED', `advance() to frame ${next} would recycle memory a worker still leases`, {
+      allocator: `arena "${info?.name ?? '?'}"`, request: { frame: next },
+      state: { frame: next - 1, leases: leasesBlocking(this.i32, offset, next) },
+      suggestion: 'have every worker call arena.release() when its frame work is done, and wait for them before advance(); or keep more frames alive.',
+    });
   }
 
   private arenaRegions(): Int32Array {
