@@ -5,7 +5,8 @@ set -e
 PORT="${WEBKIT_WEBDRIVER_PORT:-4444}"
 # WebKitGTK exposes SharedArrayBuffer only with this JSC option, even when crossOriginIsolated.
 export JSC_useSharedArrayBuffer=1
-WebKitWebDriver --port="$PORT" >/dev/null 2>&1 &
+# WEBKIT_LOG: where WebKitWebDriver and the browser it starts write (their stderr carries crash reports)
+WebKitWebDriver --port="$PORT" >"${WEBKIT_LOG:-/dev/null}" 2>&1 &
 WD_PID=$!
 trap 'kill "$WD_PID" 2>/dev/null' EXIT INT TERM
 i=0

@@ -55,6 +55,8 @@ export interface DemoStats {
   readonly waits: { readonly sim: number; readonly render: number };
   /** The render worker's last draw, ms. */
   readonly renderMs: number;
+  /** The clock's handshake words and animation-frame count: what a stalled run is waiting for. */
+  readonly clock: { readonly simGo: number; readonly simDone: number; readonly renderGo: number; readonly renderDone: number; readonly ticks: number };
 }
 
 declare global {
@@ -284,6 +286,7 @@ function stats(): DemoStats {
     frameP50: graph.frame.p50, frameP99: graph.frame.p99, simP50: graph.sim.p50, simP99: graph.sim.p99,
     gcFrames: graph.gcFrames, live: r === null ? 0 : workerSum(r, W_LIVE), drawn: word(C_DRAWN),
     lit: r === null ? -1 : word(C_PIXEL_LIT), upload: word(C_UPLOAD), frames: graph.frames, waits: { ...waits }, renderMs: word(C_RENDER_US) / 1000,
+    clock: { simGo: word(C_SIM_GO), simDone: word(C_SIM_DONE), renderGo: word(C_RENDER_GO), renderDone: word(C_RENDER_DONE), ticks },
   };
 }
 window.nebulaDemo = {
@@ -317,8 +320,11 @@ function showStats(r: Run): void {
 }
 
 /** The frame clock: never blocks; advances when frame N is simulated and N − 1 drawn. */
+/** Animation frames the clock has seen. */
+let ticks = 0;
 function tick(now: number): void {
   requestAnimationFrame(tick);
+  ticks++;
   const r = run;
   if (r === null || status === 'error' || status === 'stopped') return;
   if (!r.ready()) return;

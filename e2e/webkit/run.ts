@@ -46,7 +46,12 @@ interface Result {
   readonly name: string;
   readonly error: string | null;
   readonly ms: number;
+  /** Web-process crashes the check survived (0 or 1). */
+  readonly crashes: number;
 }
+
+/** What WebKitWebDriver answers once the page's web process has crashed. */
+const WEB_PROCESS_GONE = /page crash or hang|invalid session id/;
 
 async function main(): Promise<number> {
   const port = Number(process.env.WEBKIT_WEBDRIVER_PORT);
@@ -67,16 +72,32 @@ async function main(): Promise<number> {
     try {
       /** The page's state, read in the page: the same reader the Playwright suite uses. */
       const read = async (): Promise<PageState> => browser.execute(pageState);
+      /**
+       * Runs one check. When WebKit's web process dies under it (the session is gone), the check
+       * runs once more in a new session, and the crash is reported: WebKitGTK 2.50's web process
+       * was seen to crash in about 1 of 30 fountain runs here, in WebKit's own code (a release
+       * assertion on a worker thread; libGLdispatch's assertion at process exit), see
+       * docs/DEMO.md. A second crash, or any other failure, fails the check.
+       */
       const run = async (name: string, body: () => Promise<void>): Promise<void> => {
         const t0 = Date.now();
-        try {
-          await body();
-          results.push({ name, error: null, ms: Date.now() - t0 });
-          console.log(`  ok   ${name} (${Date.now() - t0} ms)`);
-        } catch (err) {
-          const error = err instanceof Error ? err.message : String(err);
-          results.push({ name, error, ms: Date.now() - t0 });
-          console.log(`  FAIL ${name}: ${error}`);
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await body();
+            results.push({ name, error: null, ms: Date.now() - t0, crashes: attempt - 1 });
+            console.log(`  ok   ${name} (${Date.now() - t0} ms${attempt > 1 ? ', after a web-process crash' : ''})`);
+            return;
+          } catch (err) {
+            const error = err instanceof Error ? err.message : String(err);
+            if (attempt === 1 && WEB_PROCESS_GONE.test(error)) {
+              console.log(`  CRASH ${name}: WebKit's web process died (${error}); once more in a new session`);
+              await browser.reloadSession();
+              continue;
+            }
+            results.push({ name, error, ms: Date.now() - t0, crashes: attempt - 1 });
+            console.log(`  FAIL ${name}: ${error}`);
+            return;
+          }
         }
       };
       /** Polls the page until `ok` holds; throws with the last state otherwise. */
@@ -85,7 +106,10 @@ async function main(): Promise<number> {
         let s = await read();
         while (!ok(s)) {
           if (s.error !== '') throw new Error(`${what}: the page shows an error: ${s.error}`);
-          if (Date.now() > end) throw new Error(`${what}: not within ${ms} ms; page state ${JSON.stringify(s)}`);
+          if (Date.now() > end) {
+            const clock = await browser.execute(() => window.nebulaDemo?.stats().clock ?? null);
+            throw new Error(`${what}: not within ${ms} ms; page state ${JSON.stringify(s)}; clock ${JSON.stringify(clock)}`);
+          }
           await new Promise((resolve) => setTimeout(resolve, 250));
           s = await read();
         }
@@ -99,13 +123,16 @@ async function main(): Promise<number> {
         expect(manifest.length > 0, 'no pages');
         return Promise.resolve();
       });
+      const only = process.env.WEBKIT_E2E_PAGES?.split(',');
       for (const demo of manifest) {
+        if (only !== undefined && !only.includes(demo.path)) continue;
         await run(`${demo.path}: ${demo.title}`, async () => {
           await browser.url(`${BASE}${demo.path}`);
           const first = await read();
           expect(first.crossOriginIsolated === demo.isolated, `crossOriginIsolated is ${String(first.crossOriginIsolated)}, the page wants ${String(demo.isolated)}`);
           if (demo.kind === 'allocators') {
-            await until('the run ends', (s) => s.status === 'ok' || s.status === 'error' || s.status === 'single-thread');
+            // 120 frames: about 2 s, but WebKit on a loaded 2-core machine was seen taking over 30 s
+            await until('the run ends', (s) => s.status === 'ok' || s.status === 'error' || s.status === 'single-thread', 90_000);
           } else if (demo.kind === 'inspector') {
             const a = await read();
             await until('frames advance', (s) => s.frame > a.frame);
@@ -145,8 +172,9 @@ async function main(): Promise<number> {
   }
   const failed = results.filter((r) => r.error !== null).length;
   const passed = results.length - failed;
-  console.log(`webkit e2e: ${passed} passed, ${failed} failed`);
-  if (process.env.WEBKIT_E2E_JSON !== undefined) writeFileSync(process.env.WEBKIT_E2E_JSON, JSON.stringify({ passed, failed, results }));
+  const crashes = results.reduce((n, r) => n + r.crashes, 0);
+  console.log(`webkit e2e: ${passed} passed, ${failed} failed${crashes > 0 ? ` (${crashes} survived a web-process crash)` : ''}`);
+  if (process.env.WEBKIT_E2E_JSON !== undefined) writeFileSync(process.env.WEBKIT_E2E_JSON, JSON.stringify({ passed, failed, crashes, results }));
   return failed === 0 ? 0 : 1;
 }
 
