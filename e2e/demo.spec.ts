@@ -44,6 +44,9 @@ async function fountainRuns(page: Page): Promise<PageState> {
   // the renderer counts lit pixels of a frame it drew (readPixels, or the 2D raster), every 60 frames
   const drawn = await until(page, 'the renderer draws: lit pixels', (s) => s.lit > 500);
   expect(drawn.drawn, 'particles drawn in the last frame').toBeGreaterThan(1000);
+  // the render worker's wait never timed out with a frame waiting: no notify was lost
+  const clock = await page.evaluate(() => window.nebulaDemo?.stats().clock ?? null);
+  if (clock !== null) expect(clock.renderRescued, `lost notifies, clock ${JSON.stringify(clock)}`).toBe(0);
   return drawn;
 }
 

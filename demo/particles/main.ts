@@ -15,7 +15,7 @@ import { type Inspector, createMemory, diagnoseIsolation, type Memory, mountInsp
 import { FRAME_LANE_BYTES, Fountain, drawArenaBytes, frameArenaBytes, memoryBytes } from './fountain.ts';
 import { FrameGraph } from './graph.ts';
 import {
-  CONTROL_WORDS, C_DRAWN, C_MODE, C_PIXEL_LIT, C_PIXEL_REQUEST, C_RATE, C_RENDER_DONE, C_RENDER_GO, C_RENDER_US, C_SIM_DONE, C_SIM_GO,
+  CONTROL_WORDS, C_DRAWN, C_MODE, C_PIXEL_LIT, C_PIXEL_REQUEST, C_RATE, C_RENDER_DONE, C_RENDER_GO, C_RENDER_RESCUED, C_RENDER_US, C_SIM_DONE, C_SIM_GO,
   C_STOP, C_UPLOAD, type DemoSettings, MAX_SIM_WORKERS, MODE_ARENA, MODE_PLAIN, type RenderInit, type SimInit,
   SLOT_FLOATS, W_ARENA_BYTES, W_GC, W_LIVE, W_SIM_US, type WorkerReport, readSettings, wordOf,
 } from './protocol.ts';
@@ -56,7 +56,7 @@ export interface DemoStats {
   /** The render worker's last draw, ms. */
   readonly renderMs: number;
   /** The clock's handshake words and animation-frame count: what a stalled run is waiting for. */
-  readonly clock: { readonly simGo: number; readonly simDone: number; readonly renderGo: number; readonly renderDone: number; readonly ticks: number };
+  readonly clock: { readonly simGo: number; readonly simDone: number; readonly renderGo: number; readonly renderDone: number; readonly renderRescued: number; readonly ticks: number };
 }
 
 declare global {
@@ -286,7 +286,7 @@ function stats(): DemoStats {
     frameP50: graph.frame.p50, frameP99: graph.frame.p99, simP50: graph.sim.p50, simP99: graph.sim.p99,
     gcFrames: graph.gcFrames, live: r === null ? 0 : workerSum(r, W_LIVE), drawn: word(C_DRAWN),
     lit: r === null ? -1 : word(C_PIXEL_LIT), upload: word(C_UPLOAD), frames: graph.frames, waits: { ...waits }, renderMs: word(C_RENDER_US) / 1000,
-    clock: { simGo: word(C_SIM_GO), simDone: word(C_SIM_DONE), renderGo: word(C_RENDER_GO), renderDone: word(C_RENDER_DONE), ticks },
+    clock: { simGo: word(C_SIM_GO), simDone: word(C_SIM_DONE), renderGo: word(C_RENDER_GO), renderDone: word(C_RENDER_DONE), renderRescued: word(C_RENDER_RESCUED), ticks },
   };
 }
 window.nebulaDemo = {

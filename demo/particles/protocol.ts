@@ -54,6 +54,12 @@ export const C_STOP = 9;
 export const C_DRAWN = 10;
 /** Time the render worker's last draw took (upload, draw call, and the pixel check when asked), µs. */
 export const C_RENDER_US = 11;
+/**
+ * Times the render worker's `Atomics.waitAsync` timed out with a new frame waiting: a notify the
+ * engine lost (seen once in WebKitGTK, where the clock then stalled for good before the wait had a
+ * timeout). 0 in a healthy run.
+ */
+export const C_RENDER_RESCUED = 12;
 /** Per simulation worker w: base of 8 words ({@link W_OUT0} …). */
 export const C_WORKER = 16;
 /** Words per worker entry. */

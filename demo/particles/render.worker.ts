@@ -4,15 +4,19 @@
  * raster into a 2D context). It waits for the clock with `Atomics.waitAsync` (it must return to its
  * event loop after each draw, or the frame is never shown), draws the frame the clock names in
  * `C_RENDER_GO` (always the last complete frame, N − 1, while the simulation writes N), and
- * stores it in `C_RENDER_DONE`. Where `Atomics.waitAsync` is missing, it polls once per animation
- * frame instead.
+ * stores it in `C_RENDER_DONE`. The wait has a 250 ms timeout, a guard against a notify the engine
+ * loses (counted in `C_RENDER_RESCUED`). Where `Atomics.waitAsync` is missing, it polls once per
+ * animation frame instead.
  * @module
  */
 import { attachMemory } from '../../src/index.ts';
-import { C_RENDER_DONE, C_RENDER_GO, C_STOP, type RenderInit, type WorkerReport } from './protocol.ts';
+import { C_RENDER_DONE, C_RENDER_GO, C_RENDER_RESCUED, C_STOP, type RenderInit, type WorkerReport } from './protocol.ts';
 import { ParticleRenderer, createRenderer } from './renderer.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
+
+/** The render wait's timeout, ms: long enough never to fire in a running game, short enough to recover a lost notify. */
+const WAIT_GUARD_MS = 250;
 
 function report(message: WorkerReport): void {
   scope.postMessage(message);
@@ -40,23 +44,26 @@ scope.onmessage = (event: MessageEvent<RenderInit>) => {
       }
     };
     /** `Atomics.waitAsync` (ES2024; not in this project's ES2022 lib), where the browser has it. */
-    type WaitAsync = (a: Int32Array, index: number, value: number) => { async: boolean; value: Promise<unknown> | string };
+    type WaitAsync = (a: Int32Array, index: number, value: number, timeoutMs: number) => { async: boolean; value: Promise<unknown> | string };
     const waitAsync = (Atomics as unknown as { waitAsync?: WaitAsync }).waitAsync;
     let mode: string;
     if (typeof waitAsync === 'function') {
       mode = 'Atomics.waitAsync';
-      const wake = (): void => {
+      /** Called when the wait ends: `'ok'` (notified), `'timed-out'`, or `'not-equal'`. */
+      const wake = (how: unknown): void => {
         try {
           if (Atomics.load(i32, ctl + C_STOP) !== 0) return;
+          if (how === 'timed-out' && Atomics.load(i32, ctl + C_RENDER_GO) !== drawn) Atomics.add(i32, ctl + C_RENDER_RESCUED, 1);
           drawPending();
-          const r = waitAsync(i32, ctl + C_RENDER_GO, drawn);
+          // the timeout only guards against a lost notify: the clock notifies every frame
+          const r = waitAsync(i32, ctl + C_RENDER_GO, drawn, WAIT_GUARD_MS);
           if (typeof r.value !== 'string') void r.value.then(wake);
-          else setTimeout(wake, 0); // the value changed meanwhile: draw in a new task, so this frame is shown first
+          else setTimeout(wake, 0, r.value); // the value changed meanwhile: draw in a new task, so this frame is shown first
         } catch (err) {
           fail(err);
         }
       };
-      wake();
+      wake('ok');
     } else {
       mode = 'requestAnimationFrame polling';
       const tick = (): void => {

@@ -153,6 +153,9 @@ async function main(): Promise<number> {
             } else {
               expect(lit.threads.includes('render worker'), `threads: ${lit.threads}`);
             }
+            const clock = await browser.execute(() => window.nebulaDemo?.stats().clock ?? null);
+            // a notify the engine lost shows here (the wait's timeout recovered it): reported, not failed
+            if (clock !== null && clock.renderRescued > 0) console.log(`  note ${demo.path}: ${clock.renderRescued} render wait(s) timed out with a frame waiting: ${JSON.stringify(clock)}`);
             const mounted = await browser.execute(() => document.getElementById('inspector')?.dataset.inspector ?? null);
             expect(mounted === 'mounted', `the inspector is ${String(mounted)}`);
           }
