@@ -1,6 +1,6 @@
 /**
  * Node only: with the memory changing every frame, 3000 draws leave V8's heap where the same
- * workload without drawing leaves it (best of three rounds, after 5000 warm-up frames) (heapUsed delta within 64 KiB, where one 16-byte object a
+ * workload without drawing leaves it (best of three rounds, after 5000 warm-up frames; up to two more sets of both on a loaded machine) (heapUsed delta within 64 KiB, where one 16-byte object a
  * frame would be 48 KiB and one boxed number per call site many times that) and trigger no
  * garbage collection. `gc` comes from `v8.setFlagsFromString('--expose-gc')`. It runs alone in
  * this file: a second context class (the strict stub of inspector-no-alloc.test.ts) would make
@@ -44,19 +44,31 @@ describe('inspector draws without allocating (heap)', () => {
     // runs while a function waits for its optimized code measures the baseline tier's boxed numbers
     const TRIALS = 3;
     let best = Infinity;
+    let trials = 0;
     const seen: string[] = [];
-    for (let t = 0; t < TRIALS; t++) {
-      const alone = measure(false);
-      const drawing = measure(true);
-      seen.push(`${drawing} B drawing vs ${alone} B without`);
-      best = Math.min(best, drawing - alone);
+    // up to three sets: on a loaded machine (the whole suite in four runtimes at once) a set was
+    // seen running entirely before the optimized draw code arrived; 5000 more frames then let it
+    let sets = 0;
+    for (; sets < 3 && best >= 64 << 10; sets++) {
+      if (sets > 0) {
+        for (let k = 0; k < 5000; k++) { step(f++); r.draw(); }
+        await new Promise((res) => setTimeout(res, 50)); // the earlier sets' gc entries arrive
+      }
+      gcs.length = 0; // the set that counts is the last one
+      trials = 0;
+      for (let t = 0; t < TRIALS; t++, trials++) {
+        const alone = measure(false);
+        const drawing = measure(true);
+        seen.push(`${drawing} B drawing vs ${alone} B without`);
+        best = Math.min(best, drawing - alone);
+      }
     }
     await new Promise((res) => setTimeout(res, 50)); // gc entries arrive asynchronously
     obs.disconnect();
-    const forced = 2 * TRIALS; // our gc() calls
+    const forced = 2 * trials; // our gc() calls
     expect(gcs.length, `garbage collections during the measured loops: ${gcs.length - forced} (${seen.join('; ')})`).toBeLessThanOrEqual(forced);
     expect(best, `heap growth per round: ${seen.join('; ')}`).toBeLessThan(64 << 10);
-    expect(r.frames).toBe(5000 + TRIALS * FRAMES);
+    expect(r.frames).toBe(sets * 5000 + sets * TRIALS * FRAMES);
     expect(ctx.calls).toBeGreaterThan(0);
   });
 });
