@@ -22,10 +22,10 @@ import { workload } from './fixtures/inspector-workload.ts';
 
 type Step = (f: number) => void;
 
-/** Runs `step` for 20,000 warm-up frames, then three rounds of 10,000 (up to three such sets while the best round is over {@link LIMIT}); returns the last set's heap growth per round, its GCs, and the frames run. */
 /** Heap growth a round of 10,000 frames must stay under. */
 const LIMIT = 16 << 10;
 
+/** Runs `step` for 20,000 warm-up frames, then three rounds of 10,000 (up to three such sets while the best round is over {@link LIMIT}); returns the last set's heap growth per round, its GCs, and the frames run. */
 async function measure(step: Step): Promise<{ best: number; rounds: number[]; gcs: number; frames: number }> {
   const v8 = await import('node:v8');
   const vm = await import('node:vm');
