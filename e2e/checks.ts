@@ -68,3 +68,15 @@ export function pageState(): PageState {
     missing: text('isolation-missing'),
   };
 }
+
+/** The fountain's clock handshake words (`nebulaDemo.stats().clock`), or null on other pages. */
+export type ClockState = ReturnType<NonNullable<Window['nebulaDemo']>['stats']>['clock'] | null;
+
+/**
+ * Runs in the page (self-contained) and reads the fountain's clock: what a stalled run waits
+ * for, and the render waits that timed out with a frame waiting.
+ * @returns the clock words, or null where the page has no fountain.
+ */
+export function clockState(): ClockState {
+  return window.nebulaDemo?.stats().clock ?? null;
+}

@@ -8,7 +8,7 @@
 import { type ConsoleMessage, type Page, expect, test } from '@playwright/test';
 import pages from '../demo/pages.json' with { type: 'json' };
 import { expectedChecksum } from '../demo/protocol.ts';
-import { type DemoPage, type PageState, pageState } from './checks.ts';
+import { clockState, type DemoPage, type PageState, pageState } from './checks.ts';
 
 const manifest: readonly DemoPage[] = pages;
 
@@ -45,7 +45,7 @@ async function fountainRuns(page: Page): Promise<PageState> {
   const drawn = await until(page, 'the renderer draws: lit pixels', (s) => s.lit > 500);
   expect(drawn.drawn, 'particles drawn in the last frame').toBeGreaterThan(1000);
   // the render worker's wait never timed out with a frame waiting: no notify was lost
-  const clock = await page.evaluate(() => window.nebulaDemo?.stats().clock ?? null);
+  const clock = await page.evaluate(clockState);
   if (clock !== null) expect(clock.renderRescued, `lost notifies, clock ${JSON.stringify(clock)}`).toBe(0);
   return drawn;
 }

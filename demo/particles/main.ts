@@ -319,9 +319,9 @@ function showStats(r: Run): void {
     : upload === 2 ? 'WebGL2, copied to a local Float32Array first' : upload === 3 ? 'no WebGL2 there: CPU raster into 2D ImageData' : '…');
 }
 
-/** The frame clock: never blocks; advances when frame N is simulated and N − 1 drawn. */
 /** Animation frames the clock has seen. */
 let ticks = 0;
+/** The frame clock: never blocks; advances when frame N is simulated and N − 1 drawn. */
 function tick(now: number): void {
   requestAnimationFrame(tick);
   ticks++;

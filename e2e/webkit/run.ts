@@ -14,7 +14,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { remote } from 'webdriverio';
 import pages from '../../demo/pages.json' with { type: 'json' };
-import { type DemoPage, type PageState, pageState } from '../checks.ts';
+import { clockState, type DemoPage, type PageState, pageState } from '../checks.ts';
 
 const PORT = Number(process.env.WEBKIT_E2E_PORT ?? 4174);
 const BASE = `http://localhost:${PORT}`;
@@ -107,7 +107,7 @@ async function main(): Promise<number> {
         while (!ok(s)) {
           if (s.error !== '') throw new Error(`${what}: the page shows an error: ${s.error}`);
           if (Date.now() > end) {
-            const clock = await browser.execute(() => window.nebulaDemo?.stats().clock ?? null);
+            const clock = await browser.execute(clockState);
             throw new Error(`${what}: not within ${ms} ms; page state ${JSON.stringify(s)}; clock ${JSON.stringify(clock)}`);
           }
           await new Promise((resolve) => setTimeout(resolve, 250));
@@ -153,7 +153,7 @@ async function main(): Promise<number> {
             } else {
               expect(lit.threads.includes('render worker'), `threads: ${lit.threads}`);
             }
-            const clock = await browser.execute(() => window.nebulaDemo?.stats().clock ?? null);
+            const clock = await browser.execute(clockState);
             // a notify the engine lost shows here (the wait's timeout recovered it): reported, not failed
             if (clock !== null && clock.renderRescued > 0) console.log(`  note ${demo.path}: ${clock.renderRescued} render wait(s) timed out with a frame waiting: ${JSON.stringify(clock)}`);
             const mounted = await browser.execute(() => document.getElementById('inspector')?.dataset.inspector ?? null);

@@ -26,7 +26,7 @@ function checkRange(memory: Memory, op: string, offset: number, bytes: number, a
   }
 }
 
-/** Elements written by a plain `fill` before {@link doubleUp} copies them: a fill's own speed up to here. */
+/** Bytes written by a plain `fill` before {@link doubleUp} copies them: below this, one `fill` is as fast. */
 const SEED_BYTES = 1024;
 
 /**
@@ -46,8 +46,8 @@ function doubleUp(view: Uint8Array | Float32Array, from: number, seeded: number,
 
 /**
  * Fills `[offset, offset + bytes)` with the byte `value`: the first kilobyte with one `fill`,
- * the rest by doubling copies of it (`copyWithin`: 2-3x a `Uint8Array.fill` on a
- * SharedArrayBuffer, where V8 writes one byte at a time). Allocates nothing.
+ * the rest by doubling copies of it (`copyWithin`: 4-8x a `Uint8Array.fill` on a
+ * SharedArrayBuffer, where V8 writes one byte at a time; docs/PERFORMANCE.md). Allocates nothing.
  *
  * Thread-safety: any worker, on memory it owns (the writes are not atomic).
  * @param value - 0 to 255.
