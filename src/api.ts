@@ -142,6 +142,89 @@ export interface MemoryOptions {
    * @defaultValue 'auto'
    */
   readonly shared?: boolean | 'auto';
+  /** A name for the creating thread (thread 0), shown by {@link Memory.threads} and in errors. @defaultValue 'main' */
+  readonly name?: string;
+}
+
+/**
+ * Options of `attachMemory(init, options)`.
+ *
+ * Thread-safety: a plain data shape; any worker.
+ * @example
+ * ```ts
+ * const memory = attachMemory(e.data, { name: 'sim-1' });
+ * ```
+ */
+export interface AttachOptions {
+  /** This thread's name, 1 to 31 characters of `A-Z a-z 0-9 _ . : -`, shown by {@link Memory.threads} and in `LANE_LEASED` messages. */
+  readonly name?: string;
+}
+
+/**
+ * The state of a thread slot: `attached` while the thread uses the memory; `detached` after it
+ * called `detach()`; `reclaimed` after another thread reclaimed it; `free` if never used.
+ *
+ * Thread-safety: a type; any worker.
+ * @example
+ * ```ts
+ * const dead = memory.threads().filter((t) => t.state === 'reclaimed');
+ * ```
+ */
+export type ThreadState = 'free' | 'attached' | 'detached' | 'reclaimed';
+
+/**
+ * One thread slot of the memory's thread table, as {@link Memory.threads} returns it.
+ *
+ * Thread-safety: a frozen value; any worker.
+ * @example
+ * ```ts
+ * for (const t of memory.threads()) if (t.lag > 2) console.warn(`${t.name} lags ${t.lag} frames`);
+ * ```
+ */
+export interface ThreadInfo {
+  /** The thread id, 0..63. */
+  readonly id: number;
+  /** How often the id was handed out or reclaimed; a reclaimed thread's own copy no longer matches. */
+  readonly generation: number;
+  /** The name given at attach ('' for none). */
+  readonly name: string;
+  /** The slot's state. */
+  readonly state: ThreadState;
+  /** The last frame the thread reported: at attach, `arena.release()` and `memory.publishStats()`. */
+  readonly lastFrame: number;
+  /** Frames the thread is behind the clock (`frame - lastFrame`) while attached; 0 otherwise. */
+  readonly lag: number;
+  /** The frame the thread attached in. */
+  readonly attachedAt: number;
+}
+
+/**
+ * What {@link Memory.reclaimThread} gave back.
+ *
+ * Thread-safety: a frozen value; any worker.
+ * @example
+ * ```ts
+ * const r = memory.reclaimThread(id);
+ * if (r) console.log(`released ${r.leases} leases, ${r.slots} slots, ${r.stacks} stacks`);
+ * ```
+ */
+export interface ReclaimReport {
+  /** The reclaimed id. */
+  readonly id: number;
+  /** The thread's name ('' for none). */
+  readonly name: string;
+  /** The generation the thread had; the id's generation is now higher. */
+  readonly generation: number;
+  /** Arena segments in which the thread held a lease, now released. */
+  readonly leases: number;
+  /** Pool slots the thread held in its caches, now back on the shared free lists. */
+  readonly slots: number;
+  /** Stacks the thread owned, now empty and without an owner (any thread may `adopt()` them). */
+  readonly stacks: number;
+  /** True when the thread held the region-table lock, now released. */
+  readonly lock: boolean;
+  /** Regions the thread was creating, now abandoned (their names are free again). */
+  readonly abandoned: number;
 }
 
 /**

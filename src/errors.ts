@@ -31,6 +31,7 @@ export const MEMORY_ERROR_CODES = Object.freeze([
   'INVALID_HANDLE',
   'STALE_HANDLE',
   'DOUBLE_FREE',
+  'FOREIGN_HANDLE',
   'INVALID_OFFSET',
   'LIFO_VIOLATION',
   'RED_ZONE_OVERWRITTEN',
@@ -39,6 +40,8 @@ export const MEMORY_ERROR_CODES = Object.freeze([
   'LANE_LEASED',
   'WRONG_THREAD',
   'TOO_MANY_THREADS',
+  'THREAD_RECLAIMED',
+  'LOCK_TIMEOUT',
   'DETACHED',
   'REGION_EXISTS',
   'REGION_NOT_FOUND',
@@ -193,7 +196,12 @@ export function memoryError(
   return new MemoryError(code, summary, details);
 }
 
-/** Formats a byte offset for messages: `0x1f40`. @internal */
+/** What kind of value `v` is, for messages about bad input: `null`, `array`, `string`, ... @internal */
+export function typeName(v: unknown): string {
+  return v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
+}
+
+/** `0x…` for a finite number; anything else as text (bad input must not throw while reporting). @internal */
 export function hex(n: number): string {
-  return `0x${n.toString(16)}`;
+  return typeof n === 'number' && Number.isFinite(n) ? `0x${n.toString(16)}` : String(n);
 }

@@ -205,13 +205,22 @@ describe('FrameArena: frame lifetimes', () => {
     expect(m.advance()).toBe(2);
   });
 
-  it('a lane leased in an old frame moves to the current frame on its next lease', () => {
+  it('a lease lasts until release(): a lagging thread keeps allocating in the frame it leased in', () => {
     const { m, a } = setup({ capacity: 256, frames: 3, laneBytes: 64 });
-    const b = attachMemory(m.share()).arena('a');
-    b.alloc(64); // fills its lane in frame 0
-    m.advance();
-    expect(b.alloc(8)).toBe(DATA + 256); // new lease in frame 1's segment
-    expect(a.stats().leases).toBe(1);
+    const b = attachMemory(m.share(), { name: 'lagger' }).arena('a');
+    const p = b.alloc(64); // fills its lane in frame 0
+    m.advance(); // frame 1
+    expect(b.alloc(8)).toBe(DATA + 64); // a new lane, still in frame 0's segment
+    expect(b.epoch & 3).toBe(0);
+    expect(m.advance()).toBe(2); // frame 2 recycles segment 2: fine
+    const err = expectCode(() => m.advance(), 'LANE_LEASED'); // frame 3 would recycle segment 0
+    expect(err.message).toContain('thread 1 "lagger" (lease in frame 0, 2 frame(s) behind)');
+    expect(m.frame).toBe(2);
+    expect(b.verify(p, 0)).toBe(p); // never recycled under the lease
+    b.checkInvariants();
+    a.checkInvariants();
+    b.release();
+    expect(m.advance()).toBe(3);
     b.checkInvariants();
   });
 

@@ -138,37 +138,37 @@ describe('interleaving explorer: pool free list', () => {
   });
 });
 
-// ---- arena segment: cursor 0, epoch 1, leases 2, global frame 3, ghost 4 ----
-const SEG: SegmentWords = { cursor: 0, epoch: 1, leases: 2 };
+// ---- arena segment: cursor 0, epoch 1, lock 2, global frame 3, ghost 4, lessee masks 5 and 6 ----
+const SEG: SegmentWords = { cursor: 0, epoch: 1, lock: 2, maskLo: 5, maskHi: 6 };
 const FRAME = 3;
 const GHOST = 4;
 
 describe('interleaving explorer: arena lanes and recycling', () => {
   it('two threads leasing lanes never get overlapping bytes', () => {
-    const worker = (leases: number) => (ops: SharedOps): number[] => {
+    const worker = (leases: number, tid: number) => (ops: SharedOps): number[] => {
       const out = new Int32Array(1);
-      while (!acquireSegment(ops, SEG, ops.load(FRAME), true)) { /* frame moved: retry */ }
+      while (!acquireSegment(ops, SEG, ops.load(FRAME), true, tid)) { /* frame moved: retry */ }
       const chunks: number[] = [];
       for (let k = 0; k < leases; k++) {
         const c = leaseChunk(ops, SEG, 256, 64, () => 40, out);
         if (c >= 0) chunks.push(c, out[0]);
       }
       const last = chunks.length - 2;
-      if (last >= 0) releaseSegment(ops, SEG, chunks[last] + chunks[last + 1], chunks[last] + 40);
-      else ops.add(SEG.leases, -1);
+      if (last >= 0) releaseSegment(ops, SEG, chunks[last] + chunks[last + 1], chunks[last] + 40, tid);
+      else releaseSegment(ops, SEG, -1, -1, tid);
       return chunks;
     };
     const r = run({
       name: 'arena lanes, 2 threads: 2 leases + release, 1 lease + release',
-      words: 5,
+      words: 7,
       init: () => undefined,
-      threads: [worker(2), worker(1)],
+      threads: [worker(2, 1), worker(1, 2)],
       check: (m, results) => {
         const used = (results as number[][]).flatMap((c) => [[c[0], c[0] + 40], [c[2], c[2] + 40]]).filter(([a]) => !Number.isNaN(a));
         used.sort((x, y) => x[0] - y[0]);
         for (let k = 1; k < used.length; k++) if (used[k][0] < used[k - 1][1]) return `bytes [${used[k][0]}, ${used[k - 1][1]}) handed out twice`;
         if (used.some(([, e]) => e > 256)) return 'a lane passes the capacity';
-        if (m[SEG.leases] !== 0) return `leases ${m[SEG.leases]} at the end`;
+        if (m[SEG.maskLo] !== 0) return `lessee mask ${m[SEG.maskLo]} at the end`;
         if (m[SEG.cursor] > 256 || m[SEG.cursor] < Math.max(...used.map(([, e]) => e))) return `cursor ${m[SEG.cursor]} below a live lane`;
         return null;
       },
@@ -181,7 +181,7 @@ describe('interleaving explorer: arena lanes and recycling', () => {
   function recycleScenario(lock: (ops: SharedOps) => number, name: string): Scenario {
     return {
       name,
-      words: 5,
+      words: 7,
       init: () => undefined,
       threads: [
         // the frame clock: advance to frame 1 recycles the only segment
@@ -195,18 +195,18 @@ describe('interleaving explorer: arena lanes and recycling', () => {
         // a worker: lease in the current frame, mark the critical section, release
         (ops) => {
           let frame = ops.load(FRAME);
-          while (!acquireSegment(ops, SEG, frame, true)) frame = ops.load(FRAME);
+          while (!acquireSegment(ops, SEG, frame, true, 1)) frame = ops.load(FRAME);
           ops.write(GHOST, 1);
           const c = leaseChunk(ops, SEG, 256, 64, () => 16, new Int32Array(1));
           ops.write(GHOST, 0);
-          releaseSegment(ops, SEG, c + 64, c + 16);
+          releaseSegment(ops, SEG, c + 64, c + 16, 1);
           return { frame, c };
         },
       ],
       check: (m, results) => {
         const clock = results[0] as { advanced: boolean; ghost: number };
         if (clock.advanced && clock.ghost !== 0) return 'the segment was recycled while a worker held a lane in it';
-        if (m[SEG.leases] !== 0) return `leases ${m[SEG.leases]} at the end`;
+        if (m[SEG.maskLo] !== 0 || m[SEG.lock] !== 0) return `lessee mask ${m[SEG.maskLo]}, lock ${m[SEG.lock]} at the end`;
         if (m[SEG.epoch] !== m[FRAME]) return `epoch ${m[SEG.epoch]} != frame ${m[FRAME]}`;
         return null;
       },
@@ -222,8 +222,8 @@ describe('interleaving explorer: arena lanes and recycling', () => {
 
   it('catches a deliberately broken, non-atomic segment lock', () => {
     const broken = (ops: SharedOps): number => {
-      const l = ops.load(SEG.leases);
-      if (l === 0) ops.store(SEG.leases, -1);
+      const l = ops.load(SEG.maskLo);
+      if (l === 0) ops.store(SEG.lock, 1);
       return l;
     };
     const r = run(recycleScenario(broken, 'advance vs a worker lease, BROKEN non-atomic lock'));
@@ -237,4 +237,4 @@ describe('interleaving explorer: arena lanes and recycling', () => {
   });
 });
 
-const EXPECTED = { abaTagged: 9355, threeThreads: 52980, batch: 1259, lanes: 187770, recycle: 1046 };
+const EXPECTED = { abaTagged: 9355, threeThreads: 52980, batch: 1259, lanes: 108516, recycle: 53377 };

@@ -3,18 +3,24 @@
  * through per-thread lanes.
  * @module
  */
-import type { ArenaOptions, ArenaStats, Mark, Offset } from '../api.ts';
+import type { ArenaStats, Mark, Offset } from '../api.ts';
 import { CHECKS as CHECKED_BUILD, STATS } from '../build.ts';
 import { RED_BYTE, poison } from './poison.ts';
 import { type MemoryError, hex, memoryError } from '../errors.ts';
 import { EV } from '../trace/chrome-trace.ts';
-import { G_FRAME, MAX_THREADS, REGION_ALIGN, alignUp } from '../memory/layout.ts';
+import { G_FRAME, MAX_THREADS, alignUp } from '../memory/layout.ts';
 import type { Memory } from '../memory/memory.ts';
 import { STAT } from '../stats-fields.ts';
 import { HISTORY_FRAMES, S_ALLOCATIONS, S_BYTES, S_ERRORS, S_FAILURES, countersInto, lastErrorCode, publishCounts, readCounter, readFrameRing, recordError } from '../memory/stats-block.ts';
 import {
-  AtomicOps, type SegmentWords, acquireSegment, leaseChunk, lockSegment, recycleSegment, releaseSegment,
+  AtomicOps, type SegmentWords, acquireSegment, leaseChunk, lockSegment, popCount, recycleSegment, releaseSegment,
 } from './lockfree.ts';
+import {
+  A_CAPACITY, A_DATA, A_FRAMES, A_HISTORY, A_LANE, A_LANE_BYTES, A_PEAK, A_RED, A_RESETS, S_CURSOR, S_EPOCH, S_GEN, S_LOCK,
+  S_MASK_HI, S_MASK_LO, segWord, segmentWords,
+} from './arena-layout.ts';
+import { describeBlockers } from './arena-clock.ts';
+import { ARENA_HEADER_BYTES } from './arena-layout.ts';
 
 // The build switches as module-local consts: V8 does not fold an imported binding when no
 // bundler defines the switch, and each use on a hot path then costs a load of its own (pool
@@ -25,171 +31,14 @@ const CHECKS = CHECKED_BUILD;
 const STAT_STEP = STATS ? 1 : 0;
 const STAT_MASK = STATS ? -1 : 0;
 
-// ---- region header: Int32 word indexes relative to the region's first word ----
-/** Bytes per segment; a positive multiple of 64. Constant. */
-const A_CAPACITY = 0;
-/** Frames kept alive, 0..4 (0 = manual: one segment, not recycled by advance()). Constant. */
-const A_FRAMES = 1;
-/** Lane size in bytes; a power of two >= 64, <= capacity rounded up. Constant. */
-const A_LANE = 2;
-/** Absolute byte offset of segment 0; segment s starts at A_DATA + s * capacity. Constant. */
-const A_DATA = 3;
-/** Count of resets and frame recycles; only grows. */
-const A_RESETS = 4;
-/** Most bytes ever reserved in one segment; 0 <= peak <= capacity. */
-const A_PEAK = 5;
-/** Red-zone bytes after every block (checked build), a multiple of 4 from 0 to 64. Constant. */
-const A_RED = 6;
-/** Per segment s: 4 words starting at A_SEG + 4 * s. */
-const A_SEG = 8;
-/** +0: bytes reserved in the segment; 0 <= cursor <= capacity. */
-const S_CURSOR = 0;
-/** +1: the frame the segment holds; EPOCH % frames === s. */
-const S_EPOCH = 1;
-/** +2: lanes leased in the segment; >= 0, or -1 while advance()/reset() recycles it. */
-const S_LEASES = 2;
-/** +3: how often the segment was emptied (reset or recycled); only grows. Part of `epoch`. */
-const S_GEN = 3;
-/** Per thread id: bytes this thread leased in the current frame (for the inspector). */
-const A_LANE_BYTES = 24;
-/** Frames of high-water history kept: the same ring length as every region's statistics block. */
-export { HISTORY_FRAMES };
-/** Ring of the bytes reserved in each of the last HISTORY_FRAMES frames; entry f % HISTORY_FRAMES is frame f. */
-const A_HISTORY = A_LANE_BYTES + MAX_THREADS;
-/** Header words. */
-const HEADER_WORDS = A_HISTORY + HISTORY_FRAMES;
-/** Header bytes, a multiple of 64. @internal */
-export const ARENA_HEADER_BYTES = alignUp(HEADER_WORDS * 4, REGION_ALIGN);
-const HEADER_BYTES = ARENA_HEADER_BYTES;
-/** Most segments. */
-const MAX_FRAMES = 4;
 /** Lanes one instance remembers for rewind(). */
 const LANE_HISTORY = 16;
-/** Default lane size. */
-const DEFAULT_LANE = 1 << 16;
+/** Marks one instance remembers per lease for rewind() checks (checked build). */
+const MARKS_KEPT = 64;
 
-/**
- * Validates options and returns the region's size in bytes.
- * @internal
- */
-export function arenaRegionBytes(name: string, o: ArenaOptions): number {
-  const bad = (what: string, value: unknown, fix: string): never => {
-    throw memoryError('INVALID_OPTION', `createArena option ${what} is invalid`, {
-      allocator: `arena "${name}"`, request: { [what]: value }, state: {}, suggestion: fix,
-    });
-  };
-  if (!Number.isInteger(o.capacity) || o.capacity <= 0 || o.capacity > 1 << 29) bad('capacity', o.capacity, 'use a positive integer number of bytes below 512 MiB.');
-  const frames = o.frames ?? 1;
-  if (!Number.isInteger(frames) || frames < 0 || frames > MAX_FRAMES) bad('frames', frames, 'use 1, 2, 3 or 4 (or 0 for an arena that only reset() frees).');
-  const lane = o.laneBytes ?? DEFAULT_LANE;
-  if (!Number.isInteger(lane) || lane < 64 || (lane & (lane - 1)) !== 0) bad('laneBytes', lane, 'use a power of two of at least 64.');
-  const red = o.redZone ?? 0;
-  if (!Number.isInteger(red) || red < 0 || red > 64 || red % 4 !== 0) bad('redZone', red, 'use a multiple of 4 from 0 to 64.');
-  return HEADER_BYTES + alignUp(o.capacity, REGION_ALIGN) * Math.max(1, frames) + REGION_ALIGN;
-}
-
-/**
- * Writes a fresh arena header at `offset`. Runs under the region-table lock.
- * @internal
- */
-export function initArena(i32: Int32Array, offset: number, o: ArenaOptions, frame: number): void {
-  const b = offset >> 2;
-  const cap = alignUp(o.capacity, REGION_ALIGN);
-  const frames = o.frames ?? 1;
-  i32.fill(0, b, b + HEADER_WORDS);
-  i32[b + A_CAPACITY] = cap;
-  i32[b + A_FRAMES] = frames;
-  i32[b + A_LANE] = Math.min(o.laneBytes ?? DEFAULT_LANE, alignUp(cap, 64));
-  i32[b + A_DATA] = offset + HEADER_BYTES;
-  i32[b + A_RED] = o.redZone ?? 0;
-  const n = Math.max(1, frames);
-  for (let s = 0; s < n; s++) {
-    // the newest frame <= `frame` that maps to segment s
-    i32[b + A_SEG + 4 * s + S_EPOCH] = frames === 0 ? 0 : frame - ((frame - s) % n + n) % n;
-  }
-}
-
-/** Segment word indexes are the same in every buffer: built once per index, so advance() allocates nothing. */
-const wordsCache = new Map<number, SegmentWords>();
-function segmentWords(base: number, seg: number): SegmentWords {
-  const s = base + A_SEG + 4 * seg;
-  let w = wordsCache.get(s);
-  if (w === undefined) {
-    w = Object.freeze({ cursor: s + S_CURSOR, epoch: s + S_EPOCH, leases: s + S_LEASES });
-    wordsCache.set(s, w);
-  }
-  return w;
-}
-
-/** One AtomicOps per buffer view, for the frame clock's calls. */
-const opsCache = new WeakMap<Int32Array, AtomicOps>();
-function opsFor(i32: Int32Array): AtomicOps {
-  let o = opsCache.get(i32);
-  if (o === undefined) {
-    o = new AtomicOps(i32);
-    opsCache.set(i32, o);
-  }
-  return o;
-}
-
-/**
- * First phase of {@link Memory.advance}: locks the segment that frame `next` maps to. Returns
- * false, changing nothing, when a lane is still leased there; `commitAdvance` or
- * `abortAdvance` follows.
- * @internal
- */
-export function lockForAdvance(i32: Int32Array, offset: number, next: number): boolean {
-  const b = offset >> 2;
-  const frames = i32[b + A_FRAMES];
-  if (frames === 0) return true;
-  return lockSegment(opsFor(i32), segmentWords(b, next % frames)) === 0;
-}
-
-/**
- * Second phase of advance: empties the locked segment (poisoning it in the checked build) and
- * publishes its new epoch.
- * @internal
- */
-export function commitAdvance(i32: Int32Array, u8: Uint8Array, f64: Float64Array, offset: number, next: number): void {
-  const b = offset >> 2;
-  const frames = i32[b + A_FRAMES];
-  // the frame that ends: its high water goes into the history ring (manual arenas: the cursor now)
-  const ended = next - 1;
-  const endedSeg = frames === 0 ? 0 : ended % frames;
-  Atomics.store(i32, b + A_HISTORY + (ended % HISTORY_FRAMES), Atomics.load(i32, segmentWords(b, endedSeg).cursor));
-  if (frames === 0) return;
-  if (CHECKS) {
-    const seg = next % frames;
-    const start = i32[b + A_DATA] + seg * i32[b + A_CAPACITY];
-    poison(u8, i32, f64, start, start + Atomics.load(i32, segmentWords(b, seg).cursor));
-  }
-  Atomics.add(i32, b + A_RESETS, 1);
-  Atomics.add(i32, b + A_SEG + 4 * (next % frames) + S_GEN, 1);
-  i32.fill(0, b + A_LANE_BYTES, b + A_LANE_BYTES + MAX_THREADS);
-  recycleSegment(opsFor(i32), segmentWords(b, next % frames), next);
-}
-
-/** Undoes `lockForAdvance` when another arena refused. @internal */
-export function abortAdvance(i32: Int32Array, offset: number, next: number): void {
-  const b = offset >> 2;
-  const frames = i32[b + A_FRAMES];
-  if (frames === 0) return;
-  Atomics.store(i32, segmentWords(b, next % frames).leases, 0);
-}
-
-/** Bytes reserved in the segment frame `next` recycles: what advance() frees at once. @internal */
-export function bytesToRecycle(i32: Int32Array, offset: number, next: number): number {
-  const b = offset >> 2;
-  const frames = i32[b + A_FRAMES];
-  return frames === 0 ? 0 : Atomics.load(i32, segmentWords(b, next % frames).cursor);
-}
-
-/** Leases in the segment frame `next` would recycle, for the LANE_LEASED message. @internal */
-export function leasesBlocking(i32: Int32Array, offset: number, next: number): number {
-  const b = offset >> 2;
-  const frames = i32[b + A_FRAMES];
-  return frames === 0 ? 0 : Atomics.load(i32, segmentWords(b, next % frames).leases);
-}
+export { ARENA_HEADER_BYTES, arenaRegionBytes, initArena } from './arena-layout.ts';
+/** Frames of high-water history kept: the same ring length as every region's statistics block. */
+export { HISTORY_FRAMES };
 
 /**
  * A bump allocator for per-frame temporaries. Each thread bumps a private *lane*, a chunk
@@ -220,6 +69,8 @@ export class FrameArena {
   declare readonly laneBytes: number;
 
   private readonly i32: Int32Array;
+  /** `arena "name"`, built once: the slow paths pass it without building a string. */
+  private declare readonly label: string;
   private declare readonly base: number;
   private declare readonly data: number;
   private declare readonly tid: number;
@@ -247,6 +98,11 @@ export class FrameArena {
   private declare readonly ops: AtomicOps;
   private declare readonly segs: readonly SegmentWords[];
   private readonly out = new Int32Array(1);
+  // checked build: the marks taken in this lease, ascending, for rewind() to check against
+  private declare marks: Int32Array;
+  private markCount = 0;
+  /** Marks were dropped from the front of `marks` (more than MARKS_KEPT open at once). */
+  private marksDropped = false;
   // the request being leased for, read by needAt (built once: no closure per lease)
   private pendingSize = 0;
   private pendingAlign = 1;
@@ -256,6 +112,7 @@ export class FrameArena {
   constructor(memory: Memory, name: string, offset: number, statsOffset: number) {
     this.memory = memory;
     this.name = name;
+    this.label = `arena "${name}"`;
     this.statsWord = statsOffset >> 2;
     this.i32 = memory.i32;
     this.base = offset >> 2;
@@ -267,6 +124,7 @@ export class FrameArena {
     this.red = CHECKS ? this.i32[this.base + A_RED] : 0;
     this.ops = new AtomicOps(this.i32);
     this.segs = Array.from({ length: Math.max(1, this.frames) }, (_, seg) => segmentWords(this.base, seg));
+    this.marks = CHECKS ? new Int32Array(MARKS_KEPT) : new Int32Array(0);
     this.needAt = (c: number): number => {
       const from = this.segData + c;
       const contiguous = this.end !== 0 && from === this.end;
@@ -292,7 +150,7 @@ export class FrameArena {
   alloc(size: number, align = 8): Offset {
     const p = (this.cur + align - 1) & -align;
     const next = p + size + (CHECKS ? this.red : 0);
-    if (next <= this.end && (!CHECKS || (size > 0 && (size | 0) === size && align > 0 && (align & (align - 1)) === 0 && (align | 0) === align))) {
+    if (next <= this.end && (!CHECKS || (size > 0 && (size | 0) === size && align > 0 && align <= 65536 && (align & (align - 1)) === 0 && (align | 0) === align))) {
       this.cur = next;
       this.allocations += STAT_STEP;
       this.bytes += size & STAT_MASK;
@@ -319,7 +177,7 @@ export class FrameArena {
   tryAlloc(size: number, align = 8): Offset {
     const p = (this.cur + align - 1) & -align;
     const next = p + size + (CHECKS ? this.red : 0);
-    if (next <= this.end && (!CHECKS || (size > 0 && (size | 0) === size && align > 0 && (align & (align - 1)) === 0 && (align | 0) === align))) {
+    if (next <= this.end && (!CHECKS || (size > 0 && (size | 0) === size && align > 0 && align <= 65536 && (align & (align - 1)) === 0 && (align | 0) === align))) {
       this.cur = next;
       this.allocations += STAT_STEP;
       this.bytes += size & STAT_MASK;
@@ -338,10 +196,9 @@ export class FrameArena {
         suggestion: `create the arena with capacity >= ${size + align}.`,
       }));
     }
-    if (this.seg < 0 || !this.leaseIsCurrent()) {
-      if (this.seg >= 0) this.release();
-      this.acquireSegment();
-    }
+    // A lease lasts until release(): a thread that lags the clock keeps allocating in the
+    // frame it leased in, and advance() cannot recycle that segment meanwhile.
+    if (this.seg < 0) this.acquireSegment();
     if (!this.lease(size + this.red, align)) {
       this.failures++;
       if (!throws) return 0;
@@ -414,23 +271,20 @@ export class FrameArena {
     }
   }
 
-  /** True while this thread's lease still belongs to the segment of the current frame. */
-  private leaseIsCurrent(): boolean {
-    if (this.frames === 0) return true;
-    return this.seg === Atomics.load(this.i32, G_FRAME) % this.frames;
-  }
-
-  /** Registers this thread as a leaser of the current frame's segment (one CAS, retried on races). */
+  /** Registers this thread as a lessee of the current frame's segment (its bit; retried on races). */
   private acquireSegment(): void {
+    this.memory.assertLive('alloc', this.label);
     const n = Math.max(1, this.frames);
     for (;;) {
       const frame = this.frames === 0 ? 0 : Atomics.load(this.i32, G_FRAME);
       const seg = frame % n;
-      if (!acquireSegment(this.ops, this.segs[seg], frame, this.frames !== 0)) continue;
+      if (!acquireSegment(this.ops, this.segs[seg], frame, this.frames !== 0, this.tid)) continue;
       this.seg = seg;
       this.segData = this.data + seg * this.capacity;
       this.cur = this.end = this.start = 0;
       this.historyLen = 0;
+      this.markCount = 0;
+      this.marksDropped = false;
       return;
     }
   }
@@ -490,11 +344,18 @@ export class FrameArena {
   release(): void {
     if (this.seg < 0) return;
     const bad = CHECKS && this.red !== 0 ? this.checkRedZones(0) : null;
-    // gives the tail back if the shared cursor still ends at our lane
-    releaseSegment(this.ops, this.segs[this.seg], this.end - this.segData, alignUp(this.cur, 8) - this.segData);
+    const seg = this.seg;
+    const lane = this.end - this.segData;
+    const cur = alignUp(this.cur, 8) - this.segData;
     this.seg = -1;
     this.cur = this.end = this.start = 0;
     this.historyLen = 0;
+    this.markCount = 0;
+    // a thread that was reclaimed must not touch the masks: its id may belong to another thread now
+    this.memory.assertLive('release', this.label);
+    // gives the tail back if the shared cursor still ends at our lane
+    releaseSegment(this.ops, this.segs[seg], lane, cur, this.tid);
+    this.memory.noteFrame();
     if (bad !== null) throw bad;
   }
 
@@ -517,7 +378,40 @@ export class FrameArena {
    * ```
    */
   mark(): Mark {
-    return this.cur;
+    const m = this.cur;
+    if (CHECKS && this.seg >= 0) this.keepMark(m);
+    return m;
+  }
+
+  /** Checked build: remembers mark `m` of this lease (marks only grow until a rewind). */
+  private keepMark(m: number): void {
+    const k = this.markCount;
+    if (k > 0 && this.marks[k - 1] === m) return;
+    if (k === this.marks.length) {
+      this.marks.copyWithin(0, 1);
+      this.markCount--;
+      this.marksDropped = true;
+    }
+    this.marks[this.markCount++] = m;
+  }
+
+  /**
+   * Checked build: true when `m` is a mark of this lease (or 0, the lease's start); drops the
+   * marks above it, which the rewind frees.
+   */
+  private markOfThisLease(m: number): boolean {
+    if (m === 0) {
+      this.markCount = 0;
+      return true;
+    }
+    let k = this.markCount;
+    while (k > 0 && this.marks[k - 1] > m) k--;
+    if (k > 0 && this.marks[k - 1] === m) {
+      this.markCount = k;
+      return true;
+    }
+    // more marks were open than kept: accept one below the oldest kept, inside this lease's lanes
+    return this.marksDropped && k === 0;
   }
 
   /**
@@ -538,6 +432,8 @@ export class FrameArena {
    * ```
    */
   rewind(mark: Mark): void {
+    if (typeof mark !== 'number' || !Number.isInteger(mark) || mark < 0) this.badMark(mark, 'is not a mark');
+    if (CHECKS && !this.markOfThisLease(mark)) this.badMark(mark, 'was not taken in this thread\'s current lease (a release(), reset() or advance() ended it)');
     if (mark === this.cur) return;
     if (!(CHECKS && this.red !== 0)) {
       this.rewindTo(mark);
@@ -554,6 +450,7 @@ export class FrameArena {
   private rewindTo(mark: Mark): void {
     if (mark === 0 && this.seg >= 0) {
       // a mark taken before this lease's first allocation: back to the first lane's start
+      if (CHECKS) this.poisonLanesFrom(0, this.historyLen > 0 ? this.history[0] : this.start);
       if (this.historyLen > 0) {
         this.start = this.history[0];
         this.end = this.history[1];
@@ -570,6 +467,7 @@ export class FrameArena {
     const h = this.history;
     for (let k = this.historyLen - 1; k >= 0; k--) {
       if (mark >= h[2 * k] && mark <= h[2 * k + 1]) {
+        if (CHECKS) this.poisonLanesFrom(k, mark);
         this.start = h[2 * k];
         this.end = h[2 * k + 1];
         this.cur = mark;
@@ -577,7 +475,23 @@ export class FrameArena {
         return;
       }
     }
-    throw this.raised(memoryError('INVALID_MARK', `rewind(${hex(mark)}) is not a position of this thread's current lane`, {
+    this.badMark(mark, 'is not a position of this thread\'s current lane');
+  }
+
+  /**
+   * Checked build: poisons what a rewind into earlier lane `k` frees: lane k from `from` to its
+   * end, every later lane of the lease, and the current lane up to its cursor.
+   */
+  private poisonLanesFrom(k: number, from: number): void {
+    const { u8, i32, f64 } = this.memory;
+    const h = this.history;
+    for (let j = k; j < this.historyLen; j++) poison(u8, i32, f64, j === k ? from : h[2 * j], h[2 * j + 1]);
+    if (this.end !== 0) poison(u8, i32, f64, k === this.historyLen ? from : this.start, this.cur);
+  }
+
+  private badMark(mark: unknown, why: string): never {
+    const shown = typeof mark === 'number' ? hex(mark) : String(mark);
+    throw this.raised(memoryError('INVALID_MARK', `rewind(${shown}): the mark ${why}`, {
       allocator: `arena "${this.name}"`, request: { mark }, state: { ...this.describe(), laneStart: this.start, laneCursor: this.cur, laneEnd: this.end },
       suggestion: 'rewind only to marks taken by this instance since its last release(), reset() or frame change.',
     }));
@@ -606,13 +520,15 @@ export class FrameArena {
     if (seen === 0) this.memory.tracer?.record(EV.ARENA_RESET, this.base << 2, Atomics.load(i32, w.cursor), this.memory.frame);
     if (seen === 0 && CHECKS) poison(this.memory.u8, this.memory.i32, this.memory.f64, this.data + seg * this.capacity, this.data + seg * this.capacity + Atomics.load(i32, w.cursor));
     if (seen !== 0) {
-      throw this.raised(memoryError('LANE_LEASED', `reset() while ${seen} other thread(s) still hold a lane`, {
-        allocator: `arena "${this.name}"`, request: { segment: seg }, state: this.describe(),
-        suggestion: 'have each worker call arena.release() when its frame work is done, before the reset.',
+      const frame = Atomics.load(i32, G_FRAME);
+      const who = describeBlockers(i32, this.memory.u8, this.base << 2, frame, frame);
+      throw this.raised(memoryError('LANE_LEASED', `reset() while ${who} still hold(s) a lane in this frame's segment`, {
+        allocator: `arena "${this.name}"`, request: { segment: seg }, state: { ...this.describe(), holders: who },
+        suggestion: 'have each worker call arena.release() when its frame work is done, before the reset; reclaim a thread that is gone with memory.reclaimThread(id).',
       }));
     }
     Atomics.add(i32, this.base + A_RESETS, 1);
-    Atomics.add(i32, this.base + A_SEG + 4 * seg + S_GEN, 1);
+    Atomics.add(i32, segWord(this.base, seg) + S_GEN, 1);
     i32.fill(0, this.base + A_LANE_BYTES, this.base + A_LANE_BYTES + MAX_THREADS);
     recycleSegment(this.ops, w, Atomics.load(i32, w.epoch));
   }
@@ -633,7 +549,7 @@ export class FrameArena {
    */
   get epoch(): number {
     const seg = this.seg >= 0 ? this.seg : this.currentSegment();
-    return ((Atomics.load(this.i32, this.base + A_SEG + 4 * seg + S_GEN) & 0x0fffffff) << 2) | seg;
+    return ((Atomics.load(this.i32, segWord(this.base, seg) + S_GEN) & 0x0fffffff) << 2) | seg;
   }
 
   /**
@@ -654,7 +570,7 @@ export class FrameArena {
     if (!CHECKS) return offset;
     const seg = epoch & 3;
     const start = this.data + seg * this.capacity;
-    const gen = (Atomics.load(this.i32, this.base + A_SEG + 4 * seg + S_GEN) & 0x0fffffff) << 2 | seg;
+    const gen = (Atomics.load(this.i32, segWord(this.base, seg) + S_GEN) & 0x0fffffff) << 2 | seg;
     if (seg >= Math.max(1, this.frames) || !(offset >= start && offset < start + this.capacity)) {
       throw this.raised(memoryError('INVALID_OFFSET', `verify(${hex(offset)}, ${epoch}): the offset is not in segment ${seg} of this arena`, {
         allocator: `arena "${this.name}"`, request: { offset, epoch }, state: { ...this.describe(), segmentStart: start, segmentEnd: start + this.capacity },
@@ -682,7 +598,7 @@ export class FrameArena {
    */
   get used(): number {
     const seg = this.currentSegment();
-    const c = Atomics.load(this.i32, this.base + A_SEG + 4 * seg + S_CURSOR);
+    const c = Atomics.load(this.i32, segWord(this.base, seg) + S_CURSOR);
     const segData = this.data + seg * this.capacity;
     return this.seg === seg && this.end === segData + c ? c - (this.end - this.cur) : c;
   }
@@ -700,16 +616,21 @@ export class FrameArena {
     return Atomics.load(this.i32, this.base + A_PEAK);
   }
 
+  /** Threads holding a lease in segment `seg`. */
+  private lesseeCount(seg: number): number {
+    const s = segWord(this.base, seg);
+    return popCount(Atomics.load(this.i32, s + S_MASK_LO)) + popCount(Atomics.load(this.i32, s + S_MASK_HI));
+  }
+
   private currentSegment(): number {
     return this.frames === 0 ? 0 : Atomics.load(this.i32, G_FRAME) % this.frames;
   }
 
   private describe(): Record<string, number> {
     const seg = this.currentSegment();
-    const s = this.base + A_SEG + 4 * seg;
     return {
       capacity: this.capacity, used: this.used, peak: this.peak, frames: this.frames, segment: seg,
-      frame: this.memory.frame, leases: Atomics.load(this.i32, s + S_LEASES),
+      frame: this.memory.frame, leases: this.lesseeCount(seg),
     };
   }
 
@@ -723,10 +644,9 @@ export class FrameArena {
    * ```
    */
   stats(): ArenaStats {
-    const s = this.base + A_SEG + 4 * this.currentSegment();
     return Object.freeze({
       kind: 'arena', name: this.name, capacity: this.capacity, used: this.used, peak: this.peak,
-      frames: this.frames, laneBytes: this.laneBytes, leases: Math.max(0, Atomics.load(this.i32, s + S_LEASES)),
+      frames: this.frames, laneBytes: this.laneBytes, leases: this.lesseeCount(this.currentSegment()),
       resets: Atomics.load(this.i32, this.base + A_RESETS),
       allocations: readCounter(this.i32, this.statsWord + S_ALLOCATIONS) + this.allocations,
       bytes: readCounter(this.i32, this.statsWord + S_BYTES) + this.bytes,
@@ -769,7 +689,7 @@ export class FrameArena {
     out[STAT.USED] = this.used;
     out[STAT.PEAK] = this.peak;
     out[STAT.CAPACITY] = this.capacity;
-    out[STAT.DEPTH] = Math.max(0, Atomics.load(this.i32, this.base + A_SEG + 4 * this.currentSegment() + S_LEASES));
+    out[STAT.DEPTH] = this.lesseeCount(this.currentSegment());
     out[STAT.RESETS] = Atomics.load(this.i32, this.base + A_RESETS);
   }
 
@@ -852,31 +772,58 @@ export class FrameArena {
    */
   checkInvariants(): void {
     const i32 = this.i32;
-    const fail = (what: string, state: Record<string, number>): never => {
-      throw this.raised(memoryError('INVARIANT_VIOLATED', what, { allocator: `arena "${this.name}"`, request: {}, state }));
-    };
+    const b = this.base;
     const n = Math.max(1, this.frames);
-    const peak = Atomics.load(i32, this.base + A_PEAK);
-    if (peak < 0 || peak > this.capacity) fail(`peak ${peak} outside 0..${this.capacity}`, { peak });
-    for (let seg = 0; seg < n; seg++) {
-      const s = this.base + A_SEG + 4 * seg;
-      const c = Atomics.load(i32, s + S_CURSOR);
-      const l = Atomics.load(i32, s + S_LEASES);
-      const e = Atomics.load(i32, s + S_EPOCH);
-      if (c < 0 || c > this.capacity) fail(`segment ${seg} cursor ${c} outside 0..${this.capacity}`, { segment: seg, cursor: c });
-      if (c > peak) fail(`segment ${seg} cursor ${c} > peak ${peak}`, { segment: seg, cursor: c, peak });
-      if (l < 0) fail(`segment ${seg} is locked (leases ${l}) outside advance()`, { segment: seg, leases: l });
-      if (this.frames > 0 && ((e % n) + n) % n !== seg) fail(`segment ${seg} holds frame ${e}, which maps to another segment`, { segment: seg, epoch: e });
+    const cap = i32[b + A_CAPACITY];
+    const data = i32[b + A_DATA];
+    const regionEnd = this.statsWord << 2;
+    if (cap !== this.capacity || i32[b + A_FRAMES] !== this.frames || i32[b + A_LANE] !== this.laneBytes || data !== this.data) {
+      this.invariantFailed('the header\'s constants changed', { capacity: cap, frames: i32[b + A_FRAMES], laneBytes: i32[b + A_LANE], data });
     }
+    if (data !== (b << 2) + ARENA_HEADER_BYTES || data + n * cap > regionEnd || regionEnd > i32.length * 4) {
+      this.invariantFailed(`segments [${hex(data)}, ${hex(data + n * cap)}) do not fit the region [${hex(b << 2)}, ${hex(regionEnd)})`, { data, capacity: cap, regionEnd });
+    }
+    const peak = Atomics.load(i32, b + A_PEAK);
+    if (peak < 0 || peak > this.capacity) this.invariantFailed(`peak ${peak} outside 0..${this.capacity}`, { peak });
+    for (let seg = 0; seg < n; seg++) this.checkSegment(seg, peak);
     if (this.seg >= 0) {
       const segData = this.data + this.seg * this.capacity;
-      const c = Atomics.load(i32, this.base + A_SEG + 4 * this.seg + S_CURSOR);
-      if (!(this.start >= segData && this.start <= this.cur && this.cur <= this.end && this.end <= segData + c)) {
-        fail(`lane [${hex(this.start)}, ${hex(this.cur)}, ${hex(this.end)}) is outside segment ${this.seg} [${hex(segData)}, ${hex(segData + c)})`,
+      const c = Atomics.load(i32, segWord(b, this.seg) + S_CURSOR);
+      // a lease with no lane yet (its first lease attempt found the segment full) is consistent
+      if (this.end !== 0 && !(this.start >= segData && this.start <= this.cur && this.cur <= this.end && this.end <= segData + c)) {
+        this.invariantFailed(`lane [${hex(this.start)}, ${hex(this.cur)}, ${hex(this.end)}) is outside segment ${this.seg} [${hex(segData)}, ${hex(segData + c)})`,
           { laneStart: this.start, laneCursor: this.cur, laneEnd: this.end, segmentStart: segData, cursor: c });
       }
+      if (this.end === 0 && (this.cur !== 0 || this.start !== 0)) this.invariantFailed(`lease without a lane has cursor ${this.cur}`, { laneCursor: this.cur, laneStart: this.start });
     } else if (this.cur !== 0 || this.end !== 0) {
-      fail(`released lane still has cursor ${this.cur}, end ${this.end}`, { laneCursor: this.cur, laneEnd: this.end });
+      this.invariantFailed(`released lane still has cursor ${this.cur}, end ${this.end}`, { laneCursor: this.cur, laneEnd: this.end });
     }
+  }
+
+  /** One segment's part of checkInvariants(). */
+  private checkSegment(seg: number, peak: number): void {
+    const i32 = this.i32;
+    const n = Math.max(1, this.frames);
+    const s = segWord(this.base, seg);
+    const c = Atomics.load(i32, s + S_CURSOR);
+    const lock = Atomics.load(i32, s + S_LOCK);
+    const e = Atomics.load(i32, s + S_EPOCH);
+    if (c < 0 || c > this.capacity) this.invariantFailed(`segment ${seg} cursor ${c} outside 0..${this.capacity}`, { segment: seg, cursor: c });
+    if (c > peak) this.invariantFailed(`segment ${seg} cursor ${c} > peak ${peak}`, { segment: seg, cursor: c, peak });
+    if (lock !== 0) this.invariantFailed(`segment ${seg} is locked (lock word ${lock}) outside advance() and reset()`, { segment: seg, lock });
+    if (this.frames > 0 && ((e % n) + n) % n !== seg) this.invariantFailed(`segment ${seg} holds frame ${e}, which maps to another segment`, { segment: seg, epoch: e });
+    const lo = Atomics.load(i32, s + S_MASK_LO);
+    const hi = Atomics.load(i32, s + S_MASK_HI);
+    for (let t = 0; t < MAX_THREADS; t++) {
+      const held = (((t < 32 ? lo : hi) >>> (t & 31)) & 1) !== 0;
+      if (held && !this.memory.isThreadAttached(t)) this.invariantFailed(`segment ${seg} is leased by thread ${t}, which is not attached`, { segment: seg, thread: t });
+      if (t === this.tid && held !== (this.seg === seg)) {
+        this.invariantFailed(`this thread's lessee bit in segment ${seg} is ${held ? 'set' : 'clear'}, but its lease is in segment ${this.seg}`, { segment: seg, lease: this.seg });
+      }
+    }
+  }
+
+  private invariantFailed(what: string, state: Record<string, number>): never {
+    throw this.raised(memoryError('INVARIANT_VIOLATED', what, { allocator: `arena "${this.name}"`, request: {}, state }));
   }
 }

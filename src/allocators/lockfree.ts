@@ -21,6 +21,10 @@ export interface SharedOps {
   cas(i: number, expected: number, value: number): number;
   /** Atomic add; returns the previous value. */
   add(i: number, v: number): number;
+  /** Atomic bitwise or; returns the previous value. */
+  or(i: number, v: number): number;
+  /** Atomic bitwise and; returns the previous value. */
+  and(i: number, v: number): number;
   /** Plain (racy) read: only meaningful when a later CAS validates it. */
   read(i: number): number;
   /** Plain write to a word no other thread reads until a later CAS publishes it. */
@@ -43,6 +47,12 @@ export class AtomicOps implements SharedOps {
   }
   add(i: number, v: number): number {
     return Atomics.add(this.i32, i, v);
+  }
+  or(i: number, v: number): number {
+    return Atomics.or(this.i32, i, v);
+  }
+  and(i: number, v: number): number {
+    return Atomics.and(this.i32, i, v);
   }
   read(i: number): number {
     return this.i32[i];
@@ -127,8 +137,10 @@ export function pushChain(ops: SharedOps, s: FreeListShape, first: number, last:
 }
 
 // ---------------------------------------------------------------------------------------------
-// Arena segments. Each segment has a cursor (bytes reserved), an epoch (the frame it holds) and a
-// lease count (threads holding a lane in it; -1 while a recycle empties it).
+// Arena segments. Each segment has a cursor (bytes reserved), an epoch (the frame it holds), a
+// recycle lock, and two lessee masks: bit t is set while thread t holds a lease in the segment.
+// A lease is one atomic OR of the thread's own bit, so whoever reclaims a dead thread knows
+// exactly what it held: there is no count that a thread could die halfway through updating.
 // ---------------------------------------------------------------------------------------------
 
 /** Word indexes of one arena segment's shared state. @internal */
@@ -137,29 +149,46 @@ export interface SegmentWords {
   readonly cursor: number;
   /** The frame the segment holds. */
   readonly epoch: number;
-  /** Lanes leased in it, or -1 during a recycle. */
-  readonly leases: number;
+  /** 1 while a recycle (advance or reset) empties the segment, else 0. */
+  readonly lock: number;
+  /** Lessee bits of threads 0..31. */
+  readonly maskLo: number;
+  /** Lessee bits of threads 32..63. */
+  readonly maskHi: number;
+}
+
+/** The mask word of thread `tid` in segment `w`. @internal */
+export function maskWordOf(w: SegmentWords, tid: number): number {
+  return tid < 32 ? w.maskLo : w.maskHi;
+}
+
+/** Sets (on) or clears bit `bit` of word `i` atomically; returns the word as it was. @internal */
+export function setBit(ops: SharedOps, i: number, bit: number, on: boolean): number {
+  return on ? ops.or(i, bit) : ops.and(i, ~bit);
+}
+
+/** Number of bits set in `v`. @internal */
+export function popCount(v: number): number {
+  let n = 0;
+  for (let x = v >>> 0; x !== 0; x = (x & (x - 1)) >>> 0) n++;
+  return n;
 }
 
 /**
- * Registers the caller as a leaser of the segment of `frame`, unless a recycle moved the
- * segment to another frame meanwhile. Returns false when the epoch no longer matches (the caller
- * re-reads the frame and tries again). Spins while a recycle holds the segment.
+ * Registers thread `tid` as a lessee of the segment of `frame`: sets its bit, then backs out
+ * (returning false) when a recycle holds the segment or moved it to another frame meanwhile; the
+ * caller re-reads the frame and tries again. The bit is set before the lock and the epoch are
+ * read, and a recycle locks before it reads the bits, so one of the two always sees the other.
  * @internal
  */
-export function acquireSegment(ops: SharedOps, w: SegmentWords, frame: number, checkEpoch: boolean): boolean {
-  for (;;) {
-    const l = ops.load(w.leases);
-    if (l < 0) {
-      ops.spin(); // a recycle is emptying this segment right now
-      continue;
-    }
-    if (ops.cas(w.leases, l, l + 1) !== l) continue;
-    if (!checkEpoch || ops.load(w.epoch) === frame) return true;
-    ops.add(w.leases, -1); // the frame moved on between the caller's read and our lease
-    ops.spin(); // the frame clock is publishing the new frame: let it finish
-    return false;
-  }
+export function acquireSegment(ops: SharedOps, w: SegmentWords, frame: number, checkEpoch: boolean, tid: number): boolean {
+  const m = maskWordOf(w, tid);
+  const bit = 1 << (tid & 31);
+  setBit(ops, m, bit, true);
+  if (ops.load(w.lock) === 0 && (!checkEpoch || ops.load(w.epoch) === frame)) return true;
+  setBit(ops, m, bit, false);
+  ops.spin(); // a recycle is emptying this segment, or the clock is publishing the next frame
+  return false;
 }
 
 /**
@@ -187,22 +216,32 @@ export function leaseChunk(
 }
 
 /**
- * Ends a lease: gives the lane's unused tail back when the cursor still ends at the lane (no
- * other thread leased after it), then drops the lease count.
+ * Ends thread `tid`'s lease: gives the lane's unused tail back when the cursor still ends at the
+ * lane (no other thread leased after it), then clears the thread's lessee bit.
  * @internal
  */
-export function releaseSegment(ops: SharedOps, w: SegmentWords, laneEnd: number, laneCur: number): void {
+export function releaseSegment(ops: SharedOps, w: SegmentWords, laneEnd: number, laneCur: number, tid: number): void {
   ops.cas(w.cursor, laneEnd, laneCur);
-  ops.add(w.leases, -1);
+  setBit(ops, maskWordOf(w, tid), 1 << (tid & 31), false);
 }
 
 /**
- * Takes a segment for a recycle (reset or advance): lease count 0 -> -1. Returns the count seen;
- * anything but 0 means a lane is leased and nothing changed.
+ * Takes a segment for a recycle (reset or advance). Returns 0 when the caller now holds the
+ * segment's lock; otherwise the number of lessees seen (or -1 when another recycle holds the
+ * lock), and nothing changed.
  * @internal
  */
 export function lockSegment(ops: SharedOps, w: SegmentWords): number {
-  return ops.cas(w.leases, 0, -1);
+  if (ops.cas(w.lock, 0, 1) !== 0) return -1;
+  const lessees = popCount(ops.load(w.maskLo)) + popCount(ops.load(w.maskHi));
+  if (lessees === 0) return 0;
+  ops.store(w.lock, 0);
+  return lessees;
+}
+
+/** Undoes a successful {@link lockSegment} without recycling. @internal */
+export function unlockSegment(ops: SharedOps, w: SegmentWords): void {
+  ops.store(w.lock, 0);
 }
 
 /**
@@ -212,5 +251,5 @@ export function lockSegment(ops: SharedOps, w: SegmentWords): number {
 export function recycleSegment(ops: SharedOps, w: SegmentWords, epoch: number): void {
   ops.store(w.cursor, 0);
   ops.store(w.epoch, epoch);
-  ops.store(w.leases, 0);
+  ops.store(w.lock, 0);
 }

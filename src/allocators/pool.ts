@@ -3,7 +3,7 @@
  * lock-free free list (tagged head, ABA-safe) fronted by per-thread slot caches.
  * @module
  */
-import type { Handle, Offset, PoolOptions, PoolStats } from '../api.ts';
+import type { Handle, Offset, PoolStats } from '../api.ts';
 import { CHECKS as CHECKED_BUILD, STATS } from '../build.ts';
 import { STAT } from '../stats-fields.ts';
 import { G_FRAME } from '../memory/layout.ts';
@@ -12,13 +12,17 @@ import { type LeakEntry, type LeakReport, callSite, leakReport } from './leaks.t
 import { type SlotLoan, takeSlot } from '../typed/dispose.ts';
 import { type MemoryError, hex, memoryError } from '../errors.ts';
 import { EV } from '../trace/chrome-trace.ts';
-import { MAX_THREADS, REGION_ALIGN, alignUp } from '../memory/layout.ts';
+import { MAX_THREADS } from '../memory/layout.ts';
 import type { Memory } from '../memory/memory.ts';
 import {
   S_ALLOCATIONS, S_BYTES, S_ERRORS, S_FAILURES, S_FREES, S_PEAK, countersInto, lastErrorCode, noteFrameHighWater, publishCounts, raiseTo,
   readCounter, readFrameRing, recordError, S_HISTORY,
 } from '../memory/stats-block.ts';
 import { AtomicOps, type FreeListShape, headTagMask, popBatch, pushChain } from './lockfree.ts';
+import {
+  BUSY, CACHE_TAG, CACHED_STRIDE, MAX_GEN_BITS, isLiveMeta, P_ALIGN, P_BATCH, P_BORN, P_CACHED, P_CAPACITY, P_DATA, P_FREE, P_HEAD, P_INDEX_BITS,
+  P_LINK_BITS, P_META, P_NEXT, P_SLOT_SIZE, P_STRIDE,
+} from './pool-layout.ts';
 
 // The build switches as module-local consts: V8 does not fold an imported binding when no
 // bundler defines the switch, and each use on a hot path then costs a load of its own (pool
@@ -28,99 +32,7 @@ import { AtomicOps, type FreeListShape, headTagMask, popBatch, pushChain } from 
 const CHECKS = CHECKED_BUILD;
 const STAT_STEP = STATS ? 1 : 0;
 
-// ---- region header: Int32 word indexes relative to the region's first word ----
-/** Bytes per slot as asked. Constant. */
-const P_SLOT_SIZE = 0;
-/** Bytes between slots: slot size rounded up to the alignment. Constant. */
-const P_STRIDE = 1;
-/** Slot alignment, a power of two. Constant. */
-const P_ALIGN = 2;
-/** Number of slots, 1..MAX_SLOTS. Constant. */
-const P_CAPACITY = 3;
-/** Bits of the slot index in a handle: bitLength(capacity - 1), at least 1. Constant. */
-const P_INDEX_BITS = 4;
-/** Bits of a free-list link (index + 1, 0 = end): bitLength(capacity). Constant. */
-const P_LINK_BITS = 5;
-/** Slots moved per cache refill or flush, >= 1. Constant. */
-const P_BATCH = 6;
-/** Absolute byte offset of slot 0, a multiple of the alignment. Constant. */
-const P_DATA = 7;
-/** Word index of meta[0]; meta[i] = generation << 8 | owner (thread id + 1, 0 = free). Constant. */
-const P_META = 8;
-/** Word index of next[0]; next[i] = link of the slot after i in the free list. Constant. */
-const P_NEXT = 9;
-/** Free-list head: tag << linkBits | link. The tag grows on every successful CAS (ABA guard). */
-const P_HEAD = 10;
-/** Slots in the shared free list; briefly off by one batch while a refill or flush is in flight. */
-const P_FREE = 11;
-/** Word index of born[0]; born[i] = frame of the slot's last allocation (checked build). Constant. */
-const P_BORN = 12;
-/**
- * Per thread id t: free slots in that thread's private cache, at word P_CACHED + t * CACHED_STRIDE.
- * Each count has a cache line of its own: the owner writes it on every alloc and free, and a
- * shared line would make two workers' writes fight (false sharing).
- */
-const P_CACHED = 16;
-/** Words between two threads' cache counts: one 64-byte line. */
-const CACHED_STRIDE = 16;
-const HEADER_WORDS = P_CACHED + MAX_THREADS * CACHED_STRIDE;
-/** Header bytes, a multiple of 64. @internal */
-export const POOL_HEADER_BYTES = alignUp(HEADER_WORDS * 4, REGION_ALIGN);
-const HEADER_BYTES = POOL_HEADER_BYTES;
-/** Most slots in one pool: the index takes at most 22 of a handle's 30 bits. */
-const MAX_SLOTS = 1 << 22;
-/**
- * Generation bits kept in meta. meta is gen << 8 | owner and stays below 2^30, so every word the
- * pool reads is a small integer in every engine: with pointer compression (Chromium) V8's small
- * integers have 31 bits, and a larger value read into a variable becomes a boxed heap number.
- */
-const MAX_GEN_BITS = 22;
-
-function bitLength(n: number): number {
-  return 32 - Math.clz32(n);
-}
-
-/** Validates options and returns the region's size in bytes. @internal */
-export function poolRegionBytes(name: string, o: PoolOptions): number {
-  const bad = (what: string, value: unknown, fix: string): never => {
-    throw memoryError('INVALID_OPTION', `createPool option ${what} is invalid`, {
-      allocator: `pool "${name}"`, request: { [what]: value }, state: {}, suggestion: fix,
-    });
-  };
-  if (!Number.isInteger(o.slotSize) || o.slotSize <= 0 || o.slotSize > 1 << 24) bad('slotSize', o.slotSize, 'use a positive integer number of bytes up to 16 MiB.');
-  if (!Number.isInteger(o.capacity) || o.capacity <= 0 || o.capacity > MAX_SLOTS) bad('capacity', o.capacity, `use 1 to ${MAX_SLOTS} slots.`);
-  const align = o.align ?? 8;
-  if (!Number.isInteger(align) || align <= 0 || (align & (align - 1)) !== 0 || align > 4096) bad('align', align, 'use a power of two up to 4096.');
-  if (o.batch !== undefined && (!Number.isInteger(o.batch) || o.batch < 1 || o.batch > 1024)) bad('batch', o.batch, 'use 1 to 1024.');
-  const stride = alignUp(o.slotSize, align);
-  return HEADER_BYTES + alignUp(12 * o.capacity, REGION_ALIGN) + Math.max(align, REGION_ALIGN) + stride * o.capacity;
-}
-
-/** Writes a fresh pool at `offset`: every slot free, linked in index order. @internal */
-export function initPool(i32: Int32Array, offset: number, o: PoolOptions): void {
-  const b = offset >> 2;
-  const cap = o.capacity;
-  const align = o.align ?? 8;
-  i32.fill(0, b, b + HEADER_WORDS);
-  const meta = (offset + HEADER_BYTES) >> 2;
-  const next = meta + cap;
-  const data = alignUp(offset + HEADER_BYTES + alignUp(12 * cap, REGION_ALIGN), Math.max(align, REGION_ALIGN));
-  i32[b + P_SLOT_SIZE] = o.slotSize;
-  i32[b + P_STRIDE] = alignUp(o.slotSize, align);
-  i32[b + P_ALIGN] = align;
-  i32[b + P_CAPACITY] = cap;
-  i32[b + P_INDEX_BITS] = Math.max(1, bitLength(cap - 1));
-  i32[b + P_LINK_BITS] = bitLength(cap);
-  i32[b + P_BATCH] = o.batch ?? Math.min(32, Math.max(1, Math.floor(cap / 16)));
-  i32[b + P_DATA] = data;
-  i32[b + P_META] = meta;
-  i32[b + P_NEXT] = next;
-  i32[b + P_BORN] = next + cap;
-  i32.fill(1 << 8, meta, meta + cap); // generation 1, free
-  for (let i = 0; i < cap; i++) i32[next + i] = i + 1 < cap ? i + 2 : 0;
-  i32[b + P_HEAD] = 1; // tag 0, link to slot 0
-  i32[b + P_FREE] = cap;
-}
+export { POOL_HEADER_BYTES, initPool, poolRegionBytes } from './pool-layout.ts';
 
 /**
  * A pool of fixed-size slots. `alloc()` returns a generational {@link Handle}; `offsetOf(h)`
@@ -156,6 +68,8 @@ export class Pool {
   private readonly u8: Uint8Array;
   private readonly f64: Float64Array;
   private declare readonly memory: Memory;
+  /** `pool "name"`, built once: the slow paths pass it without building a string. */
+  private declare readonly label: string;
   private declare readonly base: number;
   private declare readonly data: number;
   private declare readonly meta: number;
@@ -173,6 +87,10 @@ export class Pool {
   private declare readonly tagMask: number;
   private declare readonly batch: number;
   private declare readonly ownerTag: number;
+  /** This thread's tag for slots in its cache: CACHE_TAG | thread id. */
+  private declare readonly cacheTag: number;
+  /** Word index of this thread's refill/flush sequence number. */
+  private declare readonly busyWord: number;
   private declare readonly cachedWord: number;
   /** Free slots of this thread, as the handles they will have when allocated. */
   private declare readonly cache: Int32Array;
@@ -200,6 +118,7 @@ export class Pool {
     this.u8 = memory.u8;
     this.f64 = memory.f64;
     this.name = name;
+    this.label = `pool "${name}"`;
     this.born = i32[b + P_BORN];
     this.capacity = i32[b + P_CAPACITY];
     this.slotSize = i32[b + P_SLOT_SIZE];
@@ -216,7 +135,9 @@ export class Pool {
     this.tagMask = headTagMask(this.linkBits);
     this.batch = i32[b + P_BATCH];
     this.ownerTag = memory.threadId + 1;
+    this.cacheTag = CACHE_TAG | memory.threadId;
     this.cachedWord = b + P_CACHED + memory.threadId * CACHED_STRIDE;
+    this.busyWord = this.cachedWord + BUSY;
     this.cache = new Int32Array(2 * this.batch);
     this.wholeWords = this.slotSize % 4 === 0 && this.stride % 4 === 0;
     this.ops = new AtomicOps(i32);
@@ -320,10 +241,10 @@ export class Pool {
     const i32 = this.i32;
     if (CHECKS) {
       const m = i32[this.meta + i];
-      if ((m >>> 8) !== g || (m & 0xff) === 0 || i >= this.capacity || (h | 0) !== h || h <= 0) this.handleError('free', h);
+      if ((m >>> 8) !== g || (((m & 0xff) - 1) >>> 0) >= MAX_THREADS || i >= this.capacity || (h | 0) !== h || h <= 0) this.handleError('free', h);
     }
     const g2 = g === this.genMask ? 1 : g + 1;
-    i32[this.meta + i] = g2 << 8;
+    i32[this.meta + i] = (g2 << 8) | this.cacheTag;
     if (CHECKS) this.freed(i);
     let n = this.count;
     if (n === this.cache.length) n = this.flushBatch(this.batch);
@@ -348,7 +269,7 @@ export class Pool {
     const i = h & this.indexMask;
     if (CHECKS) {
       const m = this.i32[this.meta + i];
-      if ((m >>> 8) !== h >>> this.indexBits || (m & 0xff) === 0 || i >= this.capacity || (h | 0) !== h || h <= 0) this.handleError('offsetOf', h);
+      if ((m >>> 8) !== h >>> this.indexBits || (((m & 0xff) - 1) >>> 0) >= MAX_THREADS || i >= this.capacity || (h | 0) !== h || h <= 0) this.handleError('offsetOf', h);
     }
     return this.data + i * this.stride;
   }
@@ -367,7 +288,7 @@ export class Pool {
     const i = h & this.indexMask;
     if (i >= this.capacity) return false;
     const m = this.i32[this.meta + i];
-    return (m >>> 8) === h >>> this.indexBits && (m & 0xff) !== 0;
+    return (m >>> 8) === h >>> this.indexBits && isLiveMeta(m);
   }
 
   /**
@@ -405,12 +326,22 @@ export class Pool {
     if (this.count > 0) this.flushBatch(this.count);
   }
 
+  /** Moves the refill/flush sequence number on: odd while slots may be in flight. */
+  private busy(): void {
+    this.i32[this.busyWord] = (this.i32[this.busyWord] + 1) & 0x3fffffff;
+  }
+
   /** Moves up to `batch` slots from the shared list into the empty cache; returns how many. */
   private refill(): number {
     const i32 = this.i32;
     const cache = this.cache;
+    this.memory.assertLive('alloc', this.label);
+    this.busy();
     const k = popBatch(this.ops, this.shape, this.batch, cache);
-    if (k === 0) return 0;
+    if (k === 0) {
+      this.busy();
+      return 0;
+    }
     const left = Atomics.sub(i32, this.base + P_FREE, k) - k;
     this.netRefill += k;
     this.memory.tracer?.record(EV.REFILL, this.base << 2, k, left);
@@ -421,9 +352,14 @@ export class Pool {
       cache[a] = cache[z];
       cache[z] = t;
     }
-    for (let j = 0; j < k; j++) cache[j] = ((i32[this.meta + cache[j]] >>> 8) << this.indexBits) | cache[j];
+    for (let j = 0; j < k; j++) {
+      const m = i32[this.meta + cache[j]];
+      i32[this.meta + cache[j]] = (m & ~0xff) | this.cacheTag;
+      cache[j] = ((m >>> 8) << this.indexBits) | cache[j];
+    }
     this.count = k;
     i32[this.cachedWord] = k;
+    this.busy();
     return k;
   }
 
@@ -434,14 +370,22 @@ export class Pool {
     const n = this.count;
     const lo = n - k;
     const mask = this.indexMask;
-    // chain cache[n-1] -> cache[n-2] -> ... -> cache[lo] -> old head
-    for (let j = n - 1; j > lo; j--) i32[this.next + (cache[j] & mask)] = (cache[j - 1] & mask) + 1;
+    this.memory.assertLive('free', this.label);
+    this.busy();
+    // chain cache[n-1] -> cache[n-2] -> ... -> cache[lo] -> old head; each slot's tag goes back to
+    // 0 (listed) before the CAS publishes the chain
+    for (let j = n - 1; j >= lo; j--) {
+      const i = cache[j] & mask;
+      i32[this.meta + i] &= ~0xff;
+      if (j > lo) i32[this.next + i] = (cache[j - 1] & mask) + 1;
+    }
     pushChain(this.ops, this.shape, cache[n - 1] & mask, cache[lo] & mask);
     const listed = Atomics.add(i32, this.base + P_FREE, k) + k;
     this.netRefill -= k;
     this.memory.tracer?.record(EV.FLUSH, this.base << 2, k, listed);
     this.count = lo;
     i32[this.cachedWord] = lo;
+    this.busy();
     return lo;
   }
 
@@ -466,15 +410,15 @@ export class Pool {
     const i = h & this.indexMask;
     const g = h >>> this.indexBits;
     const m = this.i32[this.meta + i];
-    const slot = { ...state, slot: i, offset: hex(this.data + i * this.stride), handleGeneration: g, slotGeneration: m >>> 8, slotLive: (m & 0xff) !== 0 };
+    const slot = { ...state, slot: i, offset: hex(this.data + i * this.stride), handleGeneration: g, slotGeneration: m >>> 8, slotLive: isLiveMeta(m) };
     const nextGen = g === this.genMask ? 1 : g + 1;
-    if (op === 'free' && (m >>> 8) === nextGen && (m & 0xff) === 0) {
+    if (op === 'free' && (m >>> 8) === nextGen && !isLiveMeta(m)) {
       throw this.raised(memoryError('DOUBLE_FREE', `free(${h}): slot ${i} was already freed`, {
         allocator: `pool "${this.name}"`, request: { op, handle: h }, state: slot,
         suggestion: 'free each handle once; set your copy to 0 after free(), and check isAlive() where ownership is shared.',
       }));
     }
-    throw this.raised(memoryError('STALE_HANDLE', `${op}(${h}): slot ${i} is at generation ${m >>> 8}${(m & 0xff) === 0 ? ' and free' : ''}, the handle is from generation ${g}`, {
+    throw this.raised(memoryError('STALE_HANDLE', `${op}(${h}): slot ${i} is at generation ${m >>> 8}${isLiveMeta(m) ? '' : ' and free'}, the handle is from generation ${g}`, {
       allocator: `pool "${this.name}"`, request: { op, handle: h }, state: slot,
       suggestion: 'the slot was freed (and maybe reused) since this handle was taken; drop the handle, or check isAlive() first.',
     }));
@@ -527,7 +471,7 @@ export class Pool {
     const i32 = this.i32;
     for (let i = 0; i < this.capacity; i++) {
       const m = i32[this.meta + i];
-      if ((m & 0xff) === 0) continue;
+      if (!isLiveMeta(m)) continue;
       const frame = i32[this.born + i];
       if (options.bornBefore !== undefined && frame >= options.bornBefore) continue;
       entries.push({
@@ -615,7 +559,10 @@ export class Pool {
     const n = Math.max(0, Math.min(out.length, this.capacity - from));
     const i32 = this.i32;
     const meta = this.meta + from;
-    for (let k = 0; k < n; k++) out[k] = i32[meta + k] & 0xff;
+    for (let k = 0; k < n; k++) {
+      const tag = i32[meta + k] & 0xff;
+      out[k] = tag > MAX_THREADS ? 0 : tag;
+    }
     return n;
   }
 
@@ -668,23 +615,30 @@ export class Pool {
   checkInvariants(): void {
     const i32 = this.i32;
     const cap = this.capacity;
+    const b = this.base;
     const fail = (what: string, state: Record<string, number>): never => {
       throw this.raised(memoryError('INVARIANT_VIOLATED', what, { allocator: `pool "${this.name}"`, request: {}, state }));
     };
+    const batch = i32[b + P_BATCH];
+    if (i32[b + P_CAPACITY] !== cap || i32[b + P_STRIDE] !== this.stride || i32[b + P_SLOT_SIZE] !== this.slotSize || batch !== this.batch ||
+      batch < 1 || batch > 1024 || i32[b + P_META] !== this.meta || i32[b + P_NEXT] !== this.next || i32[b + P_DATA] !== this.data) {
+      fail('the header\'s constants changed or are out of range', { capacity: i32[b + P_CAPACITY], stride: i32[b + P_STRIDE], batch, data: i32[b + P_DATA] });
+    }
+    if (this.data + cap * this.stride > this.statsWord << 2) fail(`slots end at ${hex(this.data + cap * this.stride)}, past the region`, { data: this.data, capacity: cap });
     const seen = new Uint8Array(cap);
     let listed = 0;
-    let link = Atomics.load(i32, this.base + P_HEAD) & this.linkMask;
+    let link = Atomics.load(i32, b + P_HEAD) & this.linkMask;
     while (link !== 0) {
       if (link > cap) fail(`free list link ${link} is beyond capacity ${cap}`, { link, listed });
       const i = link - 1;
       if (seen[i] !== 0) fail(`free list visits slot ${i} twice (cycle)`, { slot: i, listed });
       seen[i] = 1;
       const m = i32[this.meta + i];
-      if ((m & 0xff) !== 0) fail(`slot ${i} is in the free list but owned by thread ${(m & 0xff) - 1}`, { slot: i, meta: m });
+      if ((m & 0xff) !== 0) fail(`slot ${i} is in the free list but its tag is ${m & 0xff} (live or cached)`, { slot: i, meta: m });
       listed++;
       link = i32[this.next + i];
     }
-    const free = Atomics.load(i32, this.base + P_FREE);
+    const free = Atomics.load(i32, b + P_FREE);
     if (listed !== free) fail(`free list holds ${listed} slots, counter says ${free}`, { listed, free });
     for (let k = 0; k < this.count; k++) {
       const h = this.cache[k];
@@ -693,24 +647,26 @@ export class Pool {
       if (seen[i] !== 0) fail(`slot ${i} is both cached and listed (or cached twice)`, { slot: i });
       seen[i] = 2;
       const m = i32[this.meta + i];
-      if ((m & 0xff) !== 0) fail(`cached slot ${i} is marked live`, { slot: i, meta: m });
+      if ((m & 0xff) !== this.cacheTag) fail(`cached slot ${i} has tag ${m & 0xff}, not this thread's cache tag ${this.cacheTag}`, { slot: i, meta: m });
       if (m >>> 8 !== h >>> this.indexBits) fail(`cached handle ${h} has generation ${h >>> this.indexBits}, slot ${i} has ${m >>> 8}`, { slot: i, handle: h, meta: m });
     }
     if (i32[this.cachedWord] !== this.count) fail(`published cache count ${i32[this.cachedWord]} != ${this.count}`, { published: i32[this.cachedWord], count: this.count });
+    const cachedBy = new Int32Array(MAX_THREADS);
     let live = 0;
-    let unaccounted = 0;
     for (let i = 0; i < cap; i++) {
       const m = i32[this.meta + i];
       const g = m >>> 8;
+      const tag = m & 0xff;
       if (g < 1 || g > this.genMask) fail(`slot ${i} has generation ${g} outside 1..${this.genMask}`, { slot: i, generation: g });
-      if ((m & 0xff) !== 0) {
-        live++;
-        if ((m & 0xff) > MAX_THREADS) fail(`slot ${i} has owner tag ${m & 0xff}`, { slot: i, meta: m });
-      } else if (seen[i] === 0) unaccounted++;
+      if (isLiveMeta(m)) live++;
+      else if ((tag & CACHE_TAG) !== 0 && (tag & ~CACHE_TAG) < MAX_THREADS) cachedBy[tag & ~CACHE_TAG]++;
+      else if (tag !== 0) fail(`slot ${i} has tag ${tag}, which is neither live, cached nor listed`, { slot: i, meta: m });
+      else if (seen[i] !== 1) fail(`slot ${i} is free but neither listed nor cached (lost)`, { slot: i, meta: m });
     }
-    const cachedElsewhere = this.cachedTotal() - this.count;
-    if (unaccounted !== cachedElsewhere) {
-      fail(`${unaccounted} free slots are neither listed nor in this cache, but other threads publish ${cachedElsewhere} cached`, { unaccounted, cachedElsewhere, live, listed });
+    for (let t = 0; t < MAX_THREADS; t++) {
+      const published = i32[b + P_CACHED + t * CACHED_STRIDE];
+      if (cachedBy[t] !== published) fail(`thread ${t} publishes ${published} cached slots, ${cachedBy[t]} slots carry its cache tag`, { thread: t, published, tagged: cachedBy[t] });
+      if (published !== 0 && !this.memory.isThreadAttached(t)) fail(`thread ${t} caches ${published} slots but is not attached`, { thread: t, published });
     }
     if (live + listed + this.cachedTotal() !== cap) fail(`live ${live} + listed ${listed} + cached ${this.cachedTotal()} != capacity ${cap}`, { live, listed, cap });
   }

@@ -9,7 +9,7 @@ import { STAT } from '../stats-fields.ts';
 import { RED_BYTE, poison, poisonWords } from './poison.ts';
 import { type LeakEntry, type LeakReport, callSite, leakReport } from './leaks.ts';
 import { type StackScope, stackScope } from '../typed/dispose.ts';
-import { type MemoryError, hex, memoryError } from '../errors.ts';
+import { type MemoryError, hex, memoryError, typeName } from '../errors.ts';
 import { EV } from '../trace/chrome-trace.ts';
 import { REGION_ALIGN, alignUp } from '../memory/layout.ts';
 import type { Memory } from '../memory/memory.ts';
@@ -38,7 +38,7 @@ const S_TOP = 2;
 const S_LAST = 3;
 /** Most bytes ever in use; 0 <= peak <= capacity. */
 const S_PEAK = 4;
-/** Thread id of the owner; only the owner pushes, pops and releases. */
+/** Thread id of the owner, or -1 after its owner was reclaimed (any thread may adopt it); only the owner pushes, pops and releases. */
 const S_OWNER = 5;
 /** Blocks pushed and not popped; 0 exactly when last is 0. */
 const S_DEPTH = 6;
@@ -53,11 +53,18 @@ const MAX_MARKS = 7;
 /** Header bytes. @internal */
 export const STACK_HEADER_BYTES = 64;
 const HEADER_BYTES = STACK_HEADER_BYTES;
+/** Largest alignment push() takes. */
+const MAX_ALIGN = 1 << 16;
 /** Bookkeeping before every block: [previous top, previous last] as two Int32 words. */
 export const BLOCK_HEADER = 8;
 
 /** Validates options and returns the region's size in bytes. @internal */
 export function stackRegionBytes(name: string, o: StackOptions): number {
+  if (typeof o !== 'object' || (o as unknown) === null) {
+    throw memoryError('INVALID_OPTION', 'createStack options are not an object', {
+      allocator: `stack "${name}"`, request: { options: typeName(o) }, state: {}, suggestion: 'pass an object such as { capacity: 64 << 10 }.',
+    });
+  }
   const red = o.redZone ?? 0;
   if (!Number.isInteger(red) || red < 0 || red > 64 || red % 4 !== 0) {
     throw memoryError('INVALID_OPTION', 'createStack option redZone is invalid', {
@@ -82,6 +89,22 @@ export function initStack(i32: Int32Array, offset: number, o: StackOptions, owne
   i32[b + S_TOP] = offset + HEADER_BYTES;
   i32[b + S_OWNER] = owner;
   i32[b + S_RED] = o.redZone ?? 0;
+}
+
+/**
+ * For `reclaimThread`: empties every stack that thread `tid` owned and leaves it without an
+ * owner, so any thread may `adopt()` it. Returns 1 when the stack at `offset` was `tid`'s.
+ * @internal
+ */
+export function reclaimStackThread(i32: Int32Array, offset: number, tid: number): number {
+  const b = offset >> 2;
+  if (Atomics.load(i32, b + S_OWNER) !== tid) return 0;
+  Atomics.store(i32, b + S_TOP, i32[b + S_DATA]);
+  Atomics.store(i32, b + S_LAST, 0);
+  Atomics.store(i32, b + S_DEPTH, 0);
+  Atomics.store(i32, b + S_MARKS, 0);
+  Atomics.store(i32, b + S_OWNER, -1);
+  return 1;
 }
 
 /**
@@ -180,7 +203,7 @@ export class Stack {
     const a = align < 4 ? 4 : align;
     const p = (top + BLOCK_HEADER + a - 1) & -a;
     const end = p + size + (CHECKS ? this.red : 0);
-    if (end > this.limit || (CHECKS && (i32[b + S_OWNER] !== this.tid || !(size > 0) || (size | 0) !== size || (align & (align - 1)) !== 0 || !(align > 0) || (align | 0) !== align))) {
+    if (end > this.limit || (CHECKS && (i32[b + S_OWNER] !== this.tid || !(size > 0) || (size | 0) !== size || (align & (align - 1)) !== 0 || !(align > 0) || align > MAX_ALIGN || (align | 0) !== align))) {
       return this.pushError(size, align, end);
     }
     const w = (p - BLOCK_HEADER) >> 2;
@@ -212,7 +235,7 @@ export class Stack {
     const a = align < 4 ? 4 : align;
     const top = this.top;
     if (((top + BLOCK_HEADER + a - 1) & -a) + size + this.red > this.limit && size > 0 && (size | 0) === size &&
-        align > 0 && (align & (align - 1)) === 0 && (align | 0) === align && this.i32[this.base + S_OWNER] === this.tid) {
+        align > 0 && align <= MAX_ALIGN && (align & (align - 1)) === 0 && (align | 0) === align && this.i32[this.base + S_OWNER] === this.tid) {
       this.failures++;
       return 0;
     }
@@ -227,7 +250,7 @@ export class Stack {
         allocator: `stack "${this.name}"`, request: { size, align }, state: st, suggestion: 'pass a whole number of bytes greater than 0.',
       }));
     }
-    if (typeof align !== 'number' || !Number.isInteger(align) || align <= 0 || (align & (align - 1)) !== 0 || align > 1 << 16) {
+    if (typeof align !== 'number' || !Number.isInteger(align) || align <= 0 || (align & (align - 1)) !== 0 || align > MAX_ALIGN) {
       throw this.raised(memoryError('INVALID_ALIGN', `alignment ${String(align)} is not a power of two up to 65536`, {
         allocator: `stack "${this.name}"`, request: { size, align }, state: st, suggestion: 'use 1, 2, 4, 8, 16, ...',
       }));
@@ -405,7 +428,7 @@ export class Stack {
     const b = this.base;
     this.checkOwner('release');
     const top = this.top;
-    if (mark === top) return;
+    if (mark === top && typeof mark === 'number') return;
     let last = this.last;
     let depth = this.count;
     let found = false;
@@ -489,9 +512,10 @@ export class Stack {
   private checkOwner(op: string): void {
     const owner = this.i32[this.base + S_OWNER];
     if (owner !== this.tid) {
-      throw this.raised(memoryError('WRONG_THREAD', `${op}() from thread ${this.tid}, but the stack is owned by thread ${owner}`, {
+      const by = owner < 0 ? 'has no owner (its owner was reclaimed)' : `is owned by thread ${owner}`;
+      throw this.raised(memoryError('WRONG_THREAD', `${op}() from thread ${this.tid}, but the stack ${by}`, {
         allocator: `stack "${this.name}"`, request: { op, thread: this.tid }, state: this.describe(),
-        suggestion: 'give each worker its own stack (memory.createStack in that worker), or adopt() an empty one.',
+        suggestion: owner < 0 ? 'call adopt() on it first.' : 'give each worker its own stack (memory.createStack in that worker), or adopt() an empty one.',
       }));
     }
   }

@@ -8,7 +8,7 @@
 /** `'NBMM'` little-endian: the first word of every nebula-memory buffer. */
 export const MAGIC = 0x4d4d424e;
 /** Layout version. Bump it whenever a header slot moves. */
-export const LAYOUT_VERSION = 2;
+export const LAYOUT_VERSION = 3;
 
 // ---- global header: Int32 word indexes (byte offset = 4 * index) ----
 /** Always MAGIC. */
@@ -25,7 +25,10 @@ export const G_REGION_COUNT = 4;
 export const G_BRK = 5;
 /** 1 when the buffer is a SharedArrayBuffer, 0 in single-thread fallback mode. */
 export const G_SHARED = 6;
-/** Region-table lock: 0 free, otherwise the holder's thread id + 1. Held only while creating a region. */
+/**
+ * Region-table lock: 0 free, otherwise the holder's thread id + 1. Held only while a region's
+ * entry and bytes are reserved (never while the region is initialised); `reclaimThread` breaks it.
+ */
 export const G_TABLE_LOCK = 7;
 /** Bitmask of thread ids 0..31 in use (bit set = attached). */
 export const G_THREADS_LO = 8;
@@ -33,6 +36,10 @@ export const G_THREADS_LO = 8;
 export const G_THREADS_HI = 9;
 /** Count of attach() calls ever made, for diagnostics. */
 export const G_ATTACHES = 10;
+/** Region-table entries in use (ready, being initialised, or abandoned); G_REGION_COUNT <= entries <= MAX_REGIONS. */
+export const G_ENTRIES = 11;
+/** Count of reclaimThread() calls that reclaimed a thread; only grows. */
+export const G_RECLAIMS = 12;
 
 /** Bytes of the global header. */
 export const GLOBAL_HEADER_BYTES = 64;
@@ -56,13 +63,20 @@ export const E_KIND = 8;
 export const E_OFFSET = 9;
 /** Byte length of the region; a multiple of REGION_ALIGN. */
 export const E_BYTES = 10;
-/** 0 empty, 2 ready. An entry is written fully before it becomes ready. */
+/** 0 empty, 1 being initialised, 2 ready, 3 abandoned (its creator died). An entry is written fully before it becomes ready. */
 export const E_STATE = 11;
 /** Byte offset of the region's statistics block (its last STATS_BYTES bytes, inside E_BYTES). */
 export const E_STATS = 12;
 
+/** The thread id + 1 of the entry's creator (kept after it is ready, for diagnostics). */
+export const E_CREATOR = 13;
+
+/** Entry state: reserved, its allocator header being written by the creator. */
+export const ENTRY_INIT = 1;
 /** Entry state: ready to attach. */
 export const ENTRY_READY = 2;
+/** Entry state: the creator died while initialising; the entry and its bytes are never used. */
+export const ENTRY_ABANDONED = 3;
 
 /** Region kinds stored in E_KIND. */
 export const KIND_ARENA = 1;
@@ -73,16 +87,48 @@ export const KIND_STACK = 3;
 
 /** Regions start on a cache line, so two allocators never share one. */
 export const REGION_ALIGN = 64;
-/** First byte after the table: where regions begin. */
-export const DATA_START = TABLE_START + MAX_REGIONS * ENTRY_BYTES;
 /** Most threads (main + workers) attached at once; ids are 0..MAX_THREADS-1. */
 export const MAX_THREADS = 64;
+
+// ---- thread table: one slot per thread id, after the region table ----
+/** Byte offset of the thread table. */
+export const THREADS_START = TABLE_START + MAX_REGIONS * ENTRY_BYTES;
+/** Bytes per thread slot. */
+export const THREAD_SLOT_BYTES = 48;
+// slot word indexes, relative to the slot's first word
+/** One of THREAD_*: free, attached, detached or reclaimed. */
+export const T_STATE = 0;
+/** How often the id was handed out; grows on every attach and every reclaim. A thread's own copy must equal it. */
+export const T_GEN = 1;
+/** The last frame the thread reported (attach, `release()`, `publishStats()`), or -1. */
+export const T_FRAME = 2;
+/** The frame the thread attached in. */
+export const T_ATTACHED_AT = 3;
+/** Words 4..11: the thread's name, ASCII, zero-padded (at most MAX_NAME characters). */
+export const T_NAME = 4;
+
+/** Thread slot state: never used, or freed. */
+export const THREAD_FREE = 0;
+/** Thread slot state: attached and presumed alive. */
+export const THREAD_ATTACHED = 1;
+/** Thread slot state: the thread detached itself; the id is free. */
+export const THREAD_DETACHED = 2;
+/** Thread slot state: the thread was reclaimed by another thread; the id is free. */
+export const THREAD_RECLAIMED = 3;
+
+/** First byte after the thread table: where regions begin. */
+export const DATA_START = THREADS_START + MAX_THREADS * THREAD_SLOT_BYTES;
 /** Largest buffer, so every offset and every `offset + size` stays a small integer. */
 export const MAX_MEMORY_BYTES = 1 << 30;
 
 /** Rounds `n` up to a multiple of the power of two `a`. */
 export function alignUp(n: number, a: number): number {
   return (n + a - 1) & -a;
+}
+
+/** The Int32 word index of thread `t`'s slot. */
+export function threadWordOf(t: number): number {
+  return (THREADS_START + t * THREAD_SLOT_BYTES) >> 2;
 }
 
 /** The Int32 word index of region-table entry `i`'s first word. */

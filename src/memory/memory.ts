@@ -4,22 +4,26 @@
  * @module
  */
 import type {
-  ArenaOptions, MemoryOptions, MemorySnapshot, PoolOptions, RegionInfo, RegionKind, RegionSnapshot, SharedMemoryInit, StackOptions,
+  ArenaOptions, AttachOptions, MemoryOptions, MemorySnapshot, PoolOptions, ReclaimReport, RegionInfo, RegionKind, RegionSnapshot,
+  SharedMemoryInit, StackOptions, ThreadInfo,
 } from '../api.ts';
-import {
-  FrameArena, abortAdvance, arenaRegionBytes, bytesToRecycle, commitAdvance, initArena, leasesBlocking, lockForAdvance,
-} from '../allocators/frame-arena.ts';
+import { FrameArena, arenaRegionBytes, initArena } from '../allocators/frame-arena.ts';
+import { abortAdvance, bytesToRecycle, commitAdvance, describeBlockers, lockForAdvance } from '../allocators/arena-clock.ts';
 import { Pool, initPool, poolRegionBytes } from '../allocators/pool.ts';
 import { Stack, initStack, stackRegionBytes } from '../allocators/stack.ts';
-import { memoryError } from '../errors.ts';
+import { memoryError, typeName } from '../errors.ts';
 import { type LeakEntry, type LeakReport, leakReport } from '../allocators/leaks.ts';
 import { type IsolationReport, ISOLATION_FIX, isolationReport } from './isolation.ts';
 import {
-  DATA_START, E_KIND, E_OFFSET, E_STATS, G_ATTACHES, G_BRK, G_FRAME, G_MAGIC, G_REGION_COUNT, G_SHARED, G_SIZE,
-  G_THREADS_HI, G_THREADS_LO, G_VERSION, KIND_ARENA, KIND_POOL, KIND_STACK, LAYOUT_VERSION, MAGIC,
-  MAX_MEMORY_BYTES, MAX_REGIONS, MAX_THREADS, entryWordOf,
+  DATA_START, E_KIND, E_OFFSET, E_STATE, E_STATS, ENTRY_READY, G_ATTACHES, G_BRK, G_ENTRIES, G_FRAME, G_MAGIC, G_REGION_COUNT, G_SHARED,
+  G_SIZE, G_VERSION, KIND_ARENA, KIND_POOL, KIND_STACK, LAYOUT_VERSION, MAGIC, MAX_MEMORY_BYTES, MAX_REGIONS, MAX_THREADS, T_FRAME, T_GEN,
+  entryWordOf, threadWordOf,
 } from './layout.ts';
 import { createRegion, findRegion, kindName, listRegions, validateName } from './region-table.ts';
+import {
+  claimThreadId, detachThread, fillThreadSlot, isAttached, listThreads, threadLabel, validateThreadName,
+} from './threads.ts';
+import { checkHeader, reclaimThreadIn } from './reclaim.ts';
 import { HISTORY_FRAMES, startFrame } from './stats-block.ts';
 import { EV } from '../trace/chrome-trace.ts';
 import { type TraceOptions, TraceRecorder } from '../trace/recorder.ts';
@@ -86,9 +90,16 @@ export class Memory {
   /** This thread's instances by region offset. */
   private readonly byOffset = new Map<number, Allocator>();
 
+  /** This thread's generation of its id: the thread table's copy moves on when it is reclaimed. */
+  private readonly generation: number;
+  /** Word index of this thread's slot. */
+  private readonly slotWord: number;
+
   /** @internal Use {@link createMemory} or {@link attachMemory}. */
-  constructor(buffer: SharedArrayBuffer | ArrayBuffer, threadId: number, isolation: IsolationReport) {
+  constructor(buffer: SharedArrayBuffer | ArrayBuffer, threadId: number, isolation: IsolationReport, generation: number) {
     this.buffer = buffer;
+    this.generation = generation;
+    this.slotWord = threadWordOf(threadId);
     this.shared = typeof SharedArrayBuffer === 'function' && buffer instanceof SharedArrayBuffer;
     this.isolation = isolation;
     this.threadId = threadId;
@@ -176,9 +187,38 @@ export class Memory {
    * ```
    */
   publishStats(): void {
+    this.assertLive('publishStats', 'memory');
     const all = this.ownAll;
     // eslint-disable-next-line @typescript-eslint/prefer-for-of
     for (let k = 0; k < all.length; k++) all[k].publishStats();
+    this.noteFrame();
+  }
+
+  /** Records the current frame as this thread's last seen frame (its lag reads 0). @internal */
+  noteFrame(): void {
+    Atomics.store(this.i32, this.slotWord + T_FRAME, Atomics.load(this.i32, G_FRAME));
+  }
+
+  /**
+   * Throws `THREAD_RECLAIMED` when another thread reclaimed this one: called on the slow paths
+   * (lease, release, refill, flush, publish), never per allocation. One load and a compare.
+   * @internal
+   */
+  assertLive(op: string, allocator: string): void {
+    if (Atomics.load(this.i32, this.slotWord + T_GEN) !== this.generation) this.reclaimedError(op, allocator);
+  }
+
+  private reclaimedError(op: string, allocator: string): never {
+    throw memoryError('THREAD_RECLAIMED', `${op}() from ${threadLabel(this.u8, this.threadId)}, which another thread reclaimed`, {
+      allocator, request: { op, thread: this.threadId, generation: this.generation },
+      state: { generationNow: Atomics.load(this.i32, this.slotWord + T_GEN), frame: this.frame },
+      suggestion: 'reclaimThread() is for threads that are gone; this one is still running. Stop using this memory, or attach again with attachMemory(init).',
+    });
+  }
+
+  /** Whether thread id `t` is attached now. @internal */
+  isThreadAttached(t: number): boolean {
+    return isAttached(this.i32, t);
   }
 
   /**
@@ -191,25 +231,30 @@ export class Memory {
     for (let j = 0; j < k; j++) abortAdvance(this.i32, arenas[j], next);
     const offset = arenas[k];
     const info = listRegions(this.i32, this.u8).find((r) => r.offset === offset);
-    throw memoryError('LANE_LEASED', `advance() to frame ${next} would recycle memory a worker still leases`, {
+    const who = describeBlockers(this.i32, this.u8, offset, next, next - 1);
+    throw memoryError('LANE_LEASED', `advance() to frame ${next} would recycle memory that ${who} still lease(s)`, {
       allocator: `arena "${info?.name ?? '?'}"`, request: { frame: next },
-      state: { frame: next - 1, leases: leasesBlocking(this.i32, offset, next) },
-      suggestion: 'have every worker call arena.release() when its frame work is done, and wait for them before advance(); or keep more frames alive.',
+      state: { frame: next - 1, holders: who },
+      suggestion: 'have every worker call arena.release() when its frame work is done, and retry advance() (or wait for the workers); keep more frames alive to let workers lag; reclaim a thread that is gone with memory.reclaimThread(id).',
     });
   }
 
   private arenaRegions(): Int32Array {
-    const n = Atomics.load(this.i32, G_REGION_COUNT);
-    if (n !== this.regionsSeen) {
+    const ready = Atomics.load(this.i32, G_REGION_COUNT);
+    if (ready !== this.regionsSeen) {
+      // entries being initialised or abandoned are skipped; the ready count only grows
+      const n = Atomics.load(this.i32, G_ENTRIES);
       let c = 0;
+      let r = 0;
       for (let i = 0; i < n; i++) {
         const w = entryWordOf(i);
+        if (Atomics.load(this.i32, w + E_STATE) !== ENTRY_READY) continue;
         if (this.i32[w + E_KIND] === KIND_ARENA) this.arenaOffsets[c++] = this.i32[w + E_OFFSET];
-        this.statsWords[i] = this.i32[w + E_STATS] >> 2;
-        this.regionOffsets[i] = this.i32[w + E_OFFSET];
+        this.statsWords[r] = this.i32[w + E_STATS] >> 2;
+        this.regionOffsets[r++] = this.i32[w + E_OFFSET];
       }
       this.arenaCount = c;
-      this.regionsSeen = n;
+      this.regionsSeen = r;
     }
     return this.arenaOffsets;
   }
@@ -460,9 +505,7 @@ export class Memory {
       return Object.freeze({ ...r, stats: a.stats(), frameHistory, lanes });
     });
     const threads: number[] = [];
-    const lo = Atomics.load(this.i32, G_THREADS_LO);
-    const hi = Atomics.load(this.i32, G_THREADS_HI);
-    for (let t = 0; t < MAX_THREADS; t++) if (((t < 32 ? lo : hi) & (1 << (t & 31))) !== 0) threads.push(t);
+    for (let t = 0; t < MAX_THREADS; t++) if (isAttached(this.i32, t)) threads.push(t);
     return Object.freeze({
       frame: this.frame, shared: this.shared, byteLength: this.byteLength, unusedBytes: this.unusedBytes,
       threads: Object.freeze(threads), regions: Object.freeze(regions),
@@ -524,9 +567,75 @@ export class Memory {
     this.ownAll.length = 0;
     this.byOffset.clear();
     this.tracer = null;
-    const word = this.threadId < 32 ? G_THREADS_LO : G_THREADS_HI;
-    Atomics.and(this.i32, word, ~(1 << (this.threadId & 31)));
     this.detached = true;
+    // a reclaimed thread's id may belong to another thread already: leave the table alone
+    if (Atomics.load(this.i32, this.slotWord + T_GEN) === this.generation) detachThread(this.i32, this.threadId);
+  }
+
+  /**
+   * Every thread slot that was ever used: id, generation, name, state (`attached`, `detached`,
+   * `reclaimed`), the last frame it reported and how far it lags the clock. A new array; not for
+   * the frame path.
+   *
+   * Thread-safety: any worker.
+   * @example
+   * ```ts
+   * for (const t of memory.threads()) {
+   *   if (t.state === 'attached' && t.lag > 3) console.warn(`${t.name || t.id} is ${t.lag} frames behind`);
+   * }
+   * ```
+   */
+  threads(): readonly ThreadInfo[] {
+    return Object.freeze(listThreads(this.i32, this.u8));
+  }
+
+  /**
+   * Reclaims a thread that is gone (terminated, or crashed) without having detached: releases
+   * its leases in every arena, returns the free slots it cached in every pool to the shared free
+   * lists, empties the stacks it owned (any thread may `adopt()` them after), releases the
+   * region-table lock if it held it, abandons regions it was still creating, and frees its id
+   * for reuse. Blocks it allocated stay allocated (pool slots stay live under its id, so
+   * `leaks()` shows them; arena blocks live until their frame is recycled).
+   *
+   * **Safety:** only for a thread that no longer runs. A thread reclaimed while alive fails its
+   * next slow path (lane lease, `release()`, pool refill or flush, `publishStats()`) with
+   * `THREAD_RECLAIMED`, but what it does on its fast paths before that is not checked. In a
+   * browser: `worker.terminate()` first, then `reclaimThread(id)`; in Node: on the worker's
+   * `'exit'` event.
+   *
+   * Thread-safety: any worker, for another thread's id.
+   * @param id - the thread id of the dead thread (as its `memory.threadId` said, or from {@link Memory.threads}).
+   * @returns what was released, or null when `id` was not attached (already detached or reclaimed).
+   * @throws {@link MemoryError} `INVALID_OPTION` for an id that is not 0..63 or is this thread's own.
+   * @example
+   * ```ts
+   * worker.onerror = () => {
+   *   worker.terminate();
+   *   memory.reclaimThread(workerThreadId);
+   *   startReplacementWorker();
+   * };
+   * ```
+   */
+  reclaimThread(id: number): ReclaimReport | null {
+    this.assertAttached('reclaimThread');
+    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= MAX_THREADS || id === this.threadId) {
+      throw memoryError('INVALID_OPTION', `reclaimThread(${String(id)}) needs the id of another thread`, {
+        allocator: 'memory', request: { id }, state: { threadId: this.threadId, attached: this.snapshotThreadIds() },
+        suggestion: id === this.threadId ? 'a thread gives its own id back with memory.detach().' : `pass a thread id from 0 to ${MAX_THREADS - 1} (memory.threads() lists them).`,
+      });
+    }
+    return reclaimThreadIn(this, id);
+  }
+
+  private snapshotThreadIds(): number[] {
+    const out: number[] = [];
+    for (let t = 0; t < MAX_THREADS; t++) if (isAttached(this.i32, t)) out.push(t);
+    return out;
+  }
+
+  /** This thread's instance of the region of `kind` named `name`. @internal */
+  instanceOf(name: string, kind: RegionKind): FrameArena | Pool | Stack {
+    return this.lookupAny(name, kind);
   }
 
   private assertAttached(op: string): void {
@@ -595,11 +704,7 @@ export class Memory {
   checkInvariants(): void {
     const i32 = this.i32;
     const brk = Atomics.load(i32, G_BRK);
-    if (i32[G_MAGIC] !== MAGIC || i32[G_VERSION] !== LAYOUT_VERSION || i32[G_SIZE] !== this.buffer.byteLength || brk < DATA_START || brk > i32[G_SIZE]) {
-      throw memoryError('INVARIANT_VIOLATED', 'global header is inconsistent', {
-        allocator: 'memory', request: {}, state: { magic: i32[G_MAGIC], version: i32[G_VERSION], size: i32[G_SIZE], byteLength: this.buffer.byteLength, brk },
-      });
-    }
+    checkHeader(i32, this.buffer.byteLength);
     let end = DATA_START;
     for (const r of listRegions(i32, this.u8)) {
       if (r.offset < end || r.offset + r.byteLength > brk) {
@@ -625,20 +730,6 @@ function cap(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
-function claimThreadId(i32: Int32Array): number {
-  for (;;) {
-    for (let t = 0; t < MAX_THREADS; t++) {
-      const word = t < 32 ? G_THREADS_LO : G_THREADS_HI;
-      const bit = 1 << (t & 31);
-      const v = Atomics.load(i32, word);
-      if ((v & bit) !== 0) continue;
-      if (Atomics.compareExchange(i32, word, v, v | bit) === v) return t;
-      break; // the word changed: rescan
-    }
-    if ((Atomics.load(i32, G_THREADS_LO) & Atomics.load(i32, G_THREADS_HI)) === -1) return -1;
-  }
-}
-
 /**
  * Makes a new memory of `options.size` bytes. It is a SharedArrayBuffer when this context is
  * cross-origin isolated (or Node); otherwise an ArrayBuffer in single-thread mode, and
@@ -654,6 +745,13 @@ function claimThreadId(i32: Int32Array): number {
  * ```
  */
 export function createMemory(options: MemoryOptions): Memory {
+  if (typeof options !== 'object' || (options as unknown) === null) {
+    throw memoryError('INVALID_OPTION', `createMemory(${typeName(options)}) needs an options object`, {
+      allocator: 'memory', request: { options: typeName(options) }, state: {},
+      suggestion: 'pass an object such as { size: 16 << 20 }.',
+    });
+  }
+  validateThreadName(options.name);
   const size = options.size;
   if (!Number.isInteger(size) || size < MIN_MEMORY_BYTES || size > MAX_MEMORY_BYTES || size % 8 !== 0) {
     throw memoryError('INVALID_OPTION', `memory size ${String(size)} is not allowed`, {
@@ -680,8 +778,9 @@ export function createMemory(options: MemoryOptions): Memory {
   i32[G_SIZE] = size;
   i32[G_BRK] = DATA_START;
   i32[G_SHARED] = useShared ? 1 : 0;
-  i32[G_THREADS_LO] = 1; // thread 0 is the creator
-  return new Memory(buffer, 0, isolation);
+  const tid = claimThreadId(i32); // 0: the creator
+  const gen = fillThreadSlot(i32, new Uint8Array(buffer), tid, options.name ?? 'main');
+  return new Memory(buffer, tid, isolation, gen);
 }
 
 /**
@@ -699,7 +798,13 @@ export function createMemory(options: MemoryOptions): Memory {
  * };
  * ```
  */
-export function attachMemory(init: SharedMemoryInit): Memory {
+export function attachMemory(init: SharedMemoryInit, options: AttachOptions = {}): Memory {
+  if (typeof options !== 'object' || (options as unknown) === null) {
+    throw memoryError('INVALID_OPTION', `attachMemory options ${typeName(options)} is not an object`, {
+      allocator: 'memory', request: { options: typeName(options) }, state: {}, suggestion: 'pass { name: "sim-1" } or leave the options out.',
+    });
+  }
+  validateThreadName(options.name);
   const buffer = (init as Partial<SharedMemoryInit> | null)?.buffer as unknown;
   const fail = (code: 'BAD_BUFFER' | 'NOT_SHARED' | 'BAD_MAGIC' | 'BAD_VERSION' | 'TOO_MANY_THREADS', what: string, state: Record<string, unknown>, fix: string): never => {
     throw memoryError(code, what, { allocator: 'memory', request: { op: 'attachMemory' }, state, suggestion: fix });
@@ -733,8 +838,9 @@ export function attachMemory(init: SharedMemoryInit): Memory {
   const tid = claimThreadId(i32);
   if (tid < 0) {
     fail('TOO_MANY_THREADS', `all ${MAX_THREADS} thread ids are attached`, { threads: MAX_THREADS },
-      'call memory.detach() in workers that stop, or use fewer workers.');
+      'call memory.detach() in workers that stop, and memory.reclaimThread(id) for workers that were terminated or crashed; or use fewer workers.');
   }
   Atomics.add(i32, G_ATTACHES, 1);
-  return new Memory(sab, tid, isolationReport());
+  const gen = fillThreadSlot(i32, new Uint8Array(sab), tid, options.name);
+  return new Memory(sab, tid, isolationReport(), gen);
 }

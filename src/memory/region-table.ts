@@ -6,10 +6,11 @@
  */
 import { memoryError } from '../errors.ts';
 import {
-  DATA_START, E_BYTES, E_KIND, E_NAME, E_OFFSET, E_STATE, E_STATS, ENTRY_BYTES, ENTRY_READY, G_BRK,
-  G_REGION_COUNT, G_SIZE, G_TABLE_LOCK, KIND_ARENA, KIND_POOL, KIND_STACK, MAX_NAME, MAX_REGIONS,
+  DATA_START, E_BYTES, E_CREATOR, E_KIND, E_NAME, E_OFFSET, E_STATE, E_STATS, ENTRY_ABANDONED, ENTRY_BYTES, ENTRY_INIT, ENTRY_READY,
+  G_BRK, G_ENTRIES, G_REGION_COUNT, G_SIZE, G_TABLE_LOCK, KIND_ARENA, KIND_POOL, KIND_STACK, MAX_NAME, MAX_REGIONS, MAX_THREADS,
   REGION_ALIGN, TABLE_START, alignUp, entryWordOf,
 } from './layout.ts';
+import { isAttached, threadLabel } from './threads.ts';
 import type { RegionInfo, RegionKind } from '../api.ts';
 import { STATS_BYTES } from './stats-block.ts';
 
@@ -55,16 +56,26 @@ function nameEquals(u8: Uint8Array, i: number, name: string): boolean {
 
 /** Index of the ready entry named `name`, or -1. Any thread. */
 export function findRegion(i32: Int32Array, u8: Uint8Array, name: string): number {
-  const n = Atomics.load(i32, G_REGION_COUNT);
+  const n = Atomics.load(i32, G_ENTRIES);
   for (let i = 0; i < n; i++) {
     if (Atomics.load(i32, entryWordOf(i) + E_STATE) === ENTRY_READY && nameEquals(u8, i, name)) return i;
   }
   return -1;
 }
 
+/** Index of the entry named `name` that is ready or being initialised, or -1. Under the table lock. */
+function findLiveEntry(i32: Int32Array, u8: Uint8Array, name: string): number {
+  const n = Atomics.load(i32, G_ENTRIES);
+  for (let i = 0; i < n; i++) {
+    const st = Atomics.load(i32, entryWordOf(i) + E_STATE);
+    if ((st === ENTRY_READY || st === ENTRY_INIT) && nameEquals(u8, i, name)) return i;
+  }
+  return -1;
+}
+
 /** Every ready region. */
 export function listRegions(i32: Int32Array, u8: Uint8Array): RegionInfo[] {
-  const n = Atomics.load(i32, G_REGION_COUNT);
+  const n = Atomics.load(i32, G_ENTRIES);
   const out: RegionInfo[] = [];
   for (let i = 0; i < n; i++) {
     const w = entryWordOf(i);
@@ -76,63 +87,148 @@ export function listRegions(i32: Int32Array, u8: Uint8Array): RegionInfo[] {
   return out;
 }
 
-function lock(i32: Int32Array, threadId: number): void {
-  // Held for microseconds while one region is written; never held across user code.
-  while (Atomics.compareExchange(i32, G_TABLE_LOCK, 0, threadId + 1) !== 0) {
-    /* spin: the main thread may not Atomics.wait */
+/** Longest wait for the region-table lock before `LOCK_TIMEOUT`, in milliseconds. */
+export const TABLE_LOCK_TIMEOUT_MS = 2000;
+
+/** Whether this thread may block in Atomics.wait (workers and Node: yes; a browser's main thread: no). */
+let waitAllowed: boolean | null = null;
+function canWait(i32: Int32Array): boolean {
+  if (waitAllowed === null) {
+    try {
+      Atomics.wait(i32, G_TABLE_LOCK, 0x7fffffff, 0); // returns "not-equal" at once where allowed
+      waitAllowed = true;
+    } catch {
+      waitAllowed = false;
+    }
   }
+  return waitAllowed;
 }
 
 /**
- * Creates a region of `bytes` named `name` (plus its statistics block at the end), runs
- * `init(offset)` to write the allocator's header, and only then publishes the entry, so no
- * thread ever attaches a half-written region. Returns the entry's index.
+ * Takes the region-table lock for thread `threadId`. The lock word holds its holder's id + 1, so
+ * a holder that is no longer attached (it died and was reclaimed, or detached) is seen and its
+ * lock broken. A live holder keeps it only while it reserves an entry (microseconds): the wait
+ * blocks in `Atomics.wait` where the thread may block, spins elsewhere, and gives up with
+ * `LOCK_TIMEOUT` after {@link TABLE_LOCK_TIMEOUT_MS}.
+ */
+export function lockTable(i32: Int32Array, u8: Uint8Array, threadId: number): void {
+  const me = threadId + 1;
+  let v = Atomics.compareExchange(i32, G_TABLE_LOCK, 0, me);
+  if (v === 0) return;
+  const shared = typeof SharedArrayBuffer === 'function' && i32.buffer instanceof SharedArrayBuffer;
+  const t0 = Date.now();
+  for (;;) {
+    if (v === me) break; // our own lock, left by a failed call of ours that could not unlock: take it over
+    const holder = v - 1;
+    if (holder < 0 || holder >= MAX_THREADS || !isAttached(i32, holder)) {
+      // the holder is gone: break its lock
+      if (Atomics.compareExchange(i32, G_TABLE_LOCK, v, me) === v) return;
+    } else if (Date.now() - t0 > TABLE_LOCK_TIMEOUT_MS) {
+      throw memoryError('LOCK_TIMEOUT', `the region table has been locked by ${threadLabel(u8, holder)} for over ${TABLE_LOCK_TIMEOUT_MS} ms`, {
+        allocator: 'memory', request: { op: 'createRegion', thread: threadId }, state: { holder, waitedMs: Date.now() - t0 },
+        suggestion: `if ${threadLabel(u8, holder)} was terminated or crashed, call memory.reclaimThread(${holder}) from a live thread; then create the region again.`,
+      });
+    } else if (shared && canWait(i32)) {
+      Atomics.wait(i32, G_TABLE_LOCK, v, 1);
+    }
+    v = Atomics.compareExchange(i32, G_TABLE_LOCK, 0, me);
+    if (v === 0) return;
+  }
+}
+
+/** Releases the region-table lock held by `threadId` and wakes one waiter. */
+export function unlockTable(i32: Int32Array, threadId: number): void {
+  Atomics.compareExchange(i32, G_TABLE_LOCK, threadId + 1, 0);
+  Atomics.notify(i32, G_TABLE_LOCK, 1);
+}
+
+/**
+ * Creates a region of `bytes` named `name` (plus its statistics block at the end). The entry and
+ * its bytes are reserved under the table lock; `init(offset)` then writes the allocator's header
+ * outside the lock (a pool of millions of slots takes milliseconds), and only then the entry is
+ * published, so no thread ever attaches a half-written region. A creator that dies during
+ * `init` leaves its entry "being initialised" until `reclaimThread` abandons it. Returns the
+ * entry's index.
  */
 export function createRegion(
   i32: Int32Array, u8: Uint8Array, threadId: number, name: string, kind: number, bytes: number,
   init: (offset: number) => void,
 ): number {
   validateName(name);
-  lock(i32, threadId);
+  lockTable(i32, u8, threadId);
+  let index: number;
+  let brk: number;
+  let body: number;
+  let need: number;
   try {
-    if (findRegion(i32, u8, name) >= 0) {
-      throw memoryError('REGION_EXISTS', `a region named "${name}" already exists`, {
-        allocator: 'memory', request: { name, kind: kindName(kind) }, state: { regions: Atomics.load(i32, G_REGION_COUNT) },
+    const found = findLiveEntry(i32, u8, name);
+    if (found >= 0) {
+      const st = Atomics.load(i32, entryWordOf(found) + E_STATE);
+      const creator = i32[entryWordOf(found) + E_CREATOR] - 1;
+      throw memoryError('REGION_EXISTS', `a region named "${name}" ${st === ENTRY_READY ? 'already exists' : `is being created by ${threadLabel(u8, creator)}`}`, {
+        allocator: 'memory', request: { name, kind: kindName(kind) }, state: { regions: Atomics.load(i32, G_REGION_COUNT), creator },
         suggestion: `attach to it with memory.${kindName(kind)}("${name}"), or pick another name.`,
       });
     }
-    const count = Atomics.load(i32, G_REGION_COUNT);
-    if (count >= MAX_REGIONS) {
+    index = Atomics.load(i32, G_ENTRIES);
+    if (index >= MAX_REGIONS) {
       throw memoryError('REGION_TABLE_FULL', `the region table holds at most ${MAX_REGIONS} regions`, {
-        allocator: 'memory', request: { name }, state: { regions: count },
+        allocator: 'memory', request: { name }, state: { regions: Atomics.load(i32, G_REGION_COUNT), entries: index },
         suggestion: 'share one allocator between subsystems, or use fewer, larger regions.',
       });
     }
-    const brk = Atomics.load(i32, G_BRK);
+    brk = Atomics.load(i32, G_BRK);
     const size = i32[G_SIZE];
-    const body = alignUp(bytes, REGION_ALIGN);
-    const need = body + STATS_BYTES;
+    body = alignUp(bytes, REGION_ALIGN);
+    need = body + STATS_BYTES;
     if (need > size - brk) {
       throw memoryError('OUT_OF_MEMORY', `a ${kindName(kind)} of ${need} bytes does not fit in the memory`, {
         allocator: 'memory', request: { name, bytes: need }, state: { size, used: brk, free: size - brk, regionsStart: DATA_START },
         suggestion: `create the memory with size >= ${brk + need}, or make the ${kindName(kind)} smaller.`,
       });
     }
-    const w = entryWordOf(count);
-    const at = TABLE_START + count * ENTRY_BYTES;
+    const w = entryWordOf(index);
+    const at = TABLE_START + index * ENTRY_BYTES;
     u8.fill(0, at, at + ENTRY_BYTES);
     for (let k = 0; k < name.length; k++) u8[at + k] = name.charCodeAt(k);
     i32[w + E_KIND] = kind;
     i32[w + E_OFFSET] = brk;
     i32[w + E_BYTES] = need;
     i32[w + E_STATS] = brk + body;
-    i32.fill(0, (brk + body) >> 2, (brk + need) >> 2);
-    init(brk);
+    i32[w + E_CREATOR] = threadId + 1;
+    Atomics.store(i32, w + E_STATE, ENTRY_INIT);
     Atomics.store(i32, G_BRK, brk + need);
-    Atomics.store(i32, w + E_STATE, ENTRY_READY);
-    Atomics.store(i32, G_REGION_COUNT, count + 1);
-    return count;
+    Atomics.store(i32, G_ENTRIES, index + 1);
   } finally {
-    Atomics.store(i32, G_TABLE_LOCK, 0);
+    unlockTable(i32, threadId);
   }
+  i32.fill(0, (brk + body) >> 2, (brk + need) >> 2);
+  init(brk);
+  Atomics.store(i32, entryWordOf(index) + E_STATE, ENTRY_READY);
+  Atomics.add(i32, G_REGION_COUNT, 1);
+  return index;
+}
+
+/**
+ * For `reclaimThread`: releases the table lock if thread `t` holds it, and marks every entry
+ * that `t` was still initialising as abandoned. Returns [lock released, entries abandoned].
+ */
+export function reclaimTable(i32: Int32Array, t: number): [boolean, number] {
+  const lock = Atomics.compareExchange(i32, G_TABLE_LOCK, t + 1, 0) === t + 1;
+  if (lock) Atomics.notify(i32, G_TABLE_LOCK, 1);
+  let abandoned = 0;
+  const n = Atomics.load(i32, G_ENTRIES);
+  for (let i = 0; i < n; i++) {
+    const w = entryWordOf(i);
+    if (i32[w + E_CREATOR] === t + 1 && Atomics.compareExchange(i32, w + E_STATE, ENTRY_INIT, ENTRY_ABANDONED) === ENTRY_INIT) abandoned++;
+  }
+  return [lock, abandoned];
+}
+
+/** Entries in use and their states, for checkInvariants and diagnostics. */
+export function entryStates(i32: Int32Array): number[] {
+  const n = Atomics.load(i32, G_ENTRIES);
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out.push(Atomics.load(i32, entryWordOf(i) + E_STATE));
+  return out;
 }

@@ -84,6 +84,8 @@ function step(s: State, fn: LogicalThread, t: number): void {
     store: (i, v) => { op(() => ((mem[i] = v), 0)); },
     cas: (i, e, v) => op(() => { const o = mem[i]; if (o === e) mem[i] = v; return o; }),
     add: (i, v) => op(() => { const o = mem[i]; mem[i] = (o + v) | 0; return o; }),
+    or: (i, v) => op(() => { const o = mem[i]; mem[i] = o | v; return o; }),
+    and: (i, v) => op(() => { const o = mem[i]; mem[i] = o & v; return o; }),
     read: (i) => op(() => mem[i]),
     write: (i, v) => { op(() => ((mem[i] = v), 0)); },
     spin: () => { op(() => 0, true); },
@@ -131,7 +133,7 @@ export function explore(sc: Scenario): Exploration {
       throw YIELD; // eslint-disable-line @typescript-eslint/only-throw-error
     };
     const ops: SharedOps = {
-      load: replay, store: () => { replay(); }, cas: replay, add: replay, read: replay,
+      load: replay, store: () => { replay(); }, cas: replay, add: replay, or: replay, and: replay, read: replay,
       write: () => { replay(); }, spin: () => { replay(); },
     };
     try {

@@ -1,0 +1,83 @@
+/**
+ * Reclaiming a thread that is gone, and the global header's invariants. Cold paths: a reclaim
+ * runs once per dead worker, a check in tests and tools.
+ * @module
+ * @internal
+ */
+import type { ReclaimReport } from '../api.ts';
+import { memoryError } from '../errors.ts';
+import { reclaimArenaThread } from '../allocators/arena-clock.ts';
+import { reclaimPoolThread } from '../allocators/pool-reclaim.ts';
+import { reclaimStackThread } from '../allocators/stack.ts';
+import {
+  DATA_START, E_STATE, ENTRY_ABANDONED, ENTRY_INIT, ENTRY_READY, G_BRK, G_ENTRIES, G_FRAME, G_MAGIC, G_RECLAIMS, G_REGION_COUNT, G_SIZE,
+  G_TABLE_LOCK, G_THREADS_HI, G_THREADS_LO, G_VERSION, LAYOUT_VERSION, MAGIC, MAX_REGIONS, MAX_THREADS, REGION_ALIGN, T_STATE,
+  THREAD_ATTACHED, entryWordOf, threadWordOf,
+} from './layout.ts';
+import { listRegions, reclaimTable } from './region-table.ts';
+import { beginReclaim, freeThreadId, threadName } from './threads.ts';
+import type { Memory } from './memory.ts';
+
+/**
+ * Reclaims thread `id` for `memory.reclaimThread(id)` (arguments already checked): marks it
+ * reclaimed (its generation moves on), releases its arena leases, returns its cached and
+ * in-flight pool slots, empties its stacks, breaks its table lock, abandons regions it was
+ * creating, and frees its id last, so no new thread gets the id while its old holdings are
+ * still being released.
+ */
+export function reclaimThreadIn(memory: Memory, id: number): ReclaimReport | null {
+  const i32 = memory.i32;
+  const u8 = memory.u8;
+  const name = threadName(u8, id);
+  const generation = beginReclaim(i32, id);
+  if (generation < 0) return null;
+  let leases = 0;
+  let slots = 0;
+  let stacks = 0;
+  for (const r of listRegions(i32, u8)) {
+    if (r.kind === 'arena') leases += reclaimArenaThread(i32, r.offset, id);
+    else if (r.kind === 'pool') slots += reclaimPoolThread(i32, r.offset, id, memory.threadId);
+    else stacks += reclaimStackThread(i32, r.offset, id);
+  }
+  const [lock, abandoned] = reclaimTable(i32, id);
+  Atomics.add(i32, G_RECLAIMS, 1);
+  freeThreadId(i32, id);
+  return Object.freeze({ id, name, generation, leases, slots, stacks, lock, abandoned });
+}
+
+/**
+ * Checks the global header, the region table's counts and the thread table against each other,
+ * and throws `INVARIANT_VIOLATED` with the actual values.
+ */
+export function checkHeader(i32: Int32Array, byteLength: number): void {
+  const fail = (what: string, state: Record<string, number>): never => {
+    throw memoryError('INVARIANT_VIOLATED', what, { allocator: 'memory', request: {}, state });
+  };
+  const brk = Atomics.load(i32, G_BRK);
+  if (i32[G_MAGIC] !== MAGIC || i32[G_VERSION] !== LAYOUT_VERSION || i32[G_SIZE] !== byteLength || brk < DATA_START || brk > i32[G_SIZE] || brk % REGION_ALIGN !== 0) {
+    fail('global header is inconsistent', { magic: i32[G_MAGIC], version: i32[G_VERSION], size: i32[G_SIZE], byteLength, brk });
+  }
+  const frame = Atomics.load(i32, G_FRAME);
+  if (frame < 0) fail(`frame ${frame} is negative`, { frame });
+  const entries = Atomics.load(i32, G_ENTRIES);
+  const ready = Atomics.load(i32, G_REGION_COUNT);
+  if (entries < 0 || entries > MAX_REGIONS) fail(`the region table says ${entries} entries, at most ${MAX_REGIONS} fit`, { entries });
+  if (ready < 0 || ready > entries) fail(`${ready} ready regions of ${entries} entries`, { ready, entries });
+  let counted = 0;
+  for (let i = 0; i < entries; i++) {
+    const st = Atomics.load(i32, entryWordOf(i) + E_STATE);
+    if (st === ENTRY_READY) counted++;
+    else if (st !== ENTRY_INIT && st !== ENTRY_ABANDONED) fail(`region entry ${i} has state ${st}`, { entry: i, state: st });
+  }
+  if (counted !== ready) fail(`${counted} entries are ready, the header counts ${ready}`, { counted, ready });
+  const lock = Atomics.load(i32, G_TABLE_LOCK);
+  if (lock < 0 || lock > MAX_THREADS) fail(`region-table lock word ${lock} is not a thread id + 1`, { lock });
+  for (let t = 0; t < MAX_THREADS; t++) {
+    const bit = ((t < 32 ? Atomics.load(i32, G_THREADS_LO) : Atomics.load(i32, G_THREADS_HI)) >>> (t & 31)) & 1;
+    const st = Atomics.load(i32, threadWordOf(t) + T_STATE);
+    if ((bit === 1) !== (st === THREAD_ATTACHED)) fail(`thread ${t}: id bit ${bit} but slot state ${st}`, { thread: t, bit, state: st });
+  }
+  if (lock !== 0 && Atomics.load(i32, threadWordOf(lock - 1) + T_STATE) !== THREAD_ATTACHED) {
+    fail(`the region table is locked by thread ${lock - 1}, which is not attached`, { holder: lock - 1 });
+  }
+}
