@@ -19,9 +19,12 @@ import type { MemoryErrorCode } from './errors.ts';
 export type Offset = number;
 
 /**
- * A pool slot's generational handle: `generation << indexBits | index`, always a positive small
- * integer. A freed handle becomes stale; using it is a `STALE_HANDLE` or `DOUBLE_FREE` error.
- * `0` means "no slot" in `tryAlloc()`.
+ * A pool slot's generational handle: `generation << (indexBits + tagBits) | tag << indexBits | index`,
+ * always a positive small integer (below 2^30). `indexBits` = bitLength(capacity − 1); `tagBits` is
+ * 4 for pools up to 2^18 slots and fewer for larger ones (0 from 2^22), leaving at least 8
+ * generation bits; `tag` (1 .. 2^tagBits − 1) marks the pool, so the checked build reports a
+ * handle passed to the wrong pool as `FOREIGN_HANDLE`. A freed handle becomes stale; using it is
+ * a `STALE_HANDLE` or `DOUBLE_FREE` error. `0` means "no slot" in `tryAlloc()`.
  *
  * Thread-safety: a number; valid in every thread attached to the same memory.
  * @example

@@ -17,8 +17,12 @@ describe('Pool: slots and handles', () => {
     const { p, data } = setup({ slotSize: 12, capacity: 8, align: 16 });
     expect(p.stride).toBe(16);
     const hs = [p.alloc(), p.alloc(), p.alloc()];
-    // capacity 8: 3 index bits, generation 1
-    expect(hs).toEqual([8, 9, 10]);
+    // capacity 8: 3 index bits, then 4 bits of pool tag (1..15), then generation 1
+    expect(hs.map((h) => h & 7)).toEqual([0, 1, 2]);
+    expect(hs.map((h) => h >>> 7)).toEqual([1, 1, 1]);
+    const tag = (hs[0] >>> 3) & 15;
+    expect(tag).toBeGreaterThan(0);
+    expect(hs.map((h) => (h >>> 3) & 15)).toEqual([tag, tag, tag]);
     expect(hs.map((h) => p.offsetOf(h))).toEqual([data, data + 16, data + 32]);
     for (const h of hs) expect(p.offsetOf(h) % 16).toBe(0);
     expect(p.live).toBe(3);
@@ -32,8 +36,9 @@ describe('Pool: slots and handles', () => {
     p.free(a);
     expect(p.isAlive(a)).toBe(false);
     const b = p.alloc(); // same slot, next generation
-    expect(b & 3).toBe(a & 3);
-    expect(b >>> 2).toBe((a >>> 2) + 1);
+    expect(b & 3).toBe(a & 3); // 2 index bits, 4 tag bits, then the generation
+    expect(b >>> 6).toBe((a >>> 6) + 1);
+    expect((b >>> 2) & 15).toBe((a >>> 2) & 15);
     expect(p.offsetOf(b)).toBe(p.offsetOf(b));
     expectCode(() => p.offsetOf(a), 'STALE_HANDLE');
     p.checkInvariants();
@@ -56,7 +61,7 @@ describe('Pool: slots and handles', () => {
       expect(p.isAlive(bad)).toBe(false);
     }
     // a never-allocated slot with a made-up generation
-    expectCode(() => { p.free((1 << 2) | 3); }, 'STALE_HANDLE');
+    expectCode(() => { p.free((1 << 6) | (a & 0x3c) | 3); }, 'STALE_HANDLE');
     expect(p.live).toBe(2);
     p.checkInvariants();
     p.free(b);
@@ -66,7 +71,7 @@ describe('Pool: slots and handles', () => {
   });
 
   it('wraps generations without ever producing handle 0', () => {
-    // capacity 2^21: 21 index bits leave 9 generation bits (1..511)
+    // capacity 2^21: 21 index bits and 1 tag bit leave 8 generation bits (1..255)
     const m = createMemory({ size: 64 << 20 });
     const p = m.createPool('big', { slotSize: 4, capacity: 1 << 21, batch: 1 });
     let h = p.alloc();
@@ -77,7 +82,7 @@ describe('Pool: slots and handles', () => {
       expect(h).toBeGreaterThan(0);
       expect(h & ((1 << 21) - 1)).toBe(0);
     }
-    expect(h >>> 21).toBe(((first >>> 21) + 600 - 1) % 511 + 1);
+    expect(h >>> 22).toBe(((first >>> 22) + 600 - 1) % 255 + 1);
   });
 });
 

@@ -39,6 +39,10 @@ export const P_HEAD = 10;
 export const P_FREE = 11;
 /** Word index of born[0]; born[i] = frame of the slot's last allocation (checked build). Constant. */
 export const P_BORN = 12;
+/** Bits of the pool tag in a handle, between the index and the generation: 0..4. Constant. */
+export const P_TAG_BITS = 13;
+/** This pool's tag, 1..2^tagBits - 1 (0 when tagBits is 0), from the region's offset. Constant. */
+export const P_TAG = 14;
 /**
  * Per thread id t: free slots in that thread's private cache, at word P_CACHED + t * CACHED_STRIDE.
  * Each count has a cache line of its own: the owner writes it on every alloc and free, and a
@@ -107,7 +111,12 @@ export function initPool(i32: Int32Array, offset: number, o: PoolOptions): void 
   i32[b + P_STRIDE] = alignUp(o.slotSize, align);
   i32[b + P_ALIGN] = align;
   i32[b + P_CAPACITY] = cap;
-  i32[b + P_INDEX_BITS] = Math.max(1, bitLength(cap - 1));
+  const indexBits = Math.max(1, bitLength(cap - 1));
+  i32[b + P_INDEX_BITS] = indexBits;
+  // up to 4 tag bits tell pools' handles apart, while at least 8 generation bits remain
+  const tagBits = Math.min(4, Math.max(0, 22 - indexBits));
+  i32[b + P_TAG_BITS] = tagBits;
+  i32[b + P_TAG] = tagBits === 0 ? 0 : 1 + ((offset >>> 6) % ((1 << tagBits) - 1));
   i32[b + P_LINK_BITS] = bitLength(cap);
   i32[b + P_BATCH] = o.batch ?? Math.min(32, Math.max(1, Math.floor(cap / 16)));
   i32[b + P_DATA] = data;

@@ -20,7 +20,7 @@ import {
 } from '../memory/stats-block.ts';
 import { AtomicOps, type FreeListShape, headTagMask, popBatch, pushChain } from './lockfree.ts';
 import {
-  BUSY, CACHE_TAG, CACHED_STRIDE, MAX_GEN_BITS, isLiveMeta, P_ALIGN, P_BATCH, P_BORN, P_CACHED, P_CAPACITY, P_DATA, P_FREE, P_HEAD, P_INDEX_BITS,
+  BUSY, CACHE_TAG, CACHED_STRIDE, MAX_GEN_BITS, isLiveMeta, P_ALIGN, P_TAG, P_TAG_BITS, P_BATCH, P_BORN, P_CACHED, P_CAPACITY, P_DATA, P_FREE, P_HEAD, P_INDEX_BITS,
   P_LINK_BITS, P_META, P_NEXT, P_SLOT_SIZE, P_STRIDE,
 } from './pool-layout.ts';
 
@@ -82,6 +82,12 @@ export class Pool {
   private declare readonly indexBits: number;
   private declare readonly indexMask: number;
   private declare readonly genMask: number;
+  /** Bits below the generation in a handle: index bits + tag bits. */
+  private declare readonly genShift: number;
+  /** This pool's tag, in place in a handle: tag << indexBits. */
+  private declare readonly tagIdx: number;
+  /** The tag bits' mask, in place in a handle. */
+  private declare readonly tagField: number;
   private declare readonly linkBits: number;
   private declare readonly linkMask: number;
   private declare readonly tagMask: number;
@@ -129,7 +135,11 @@ export class Pool {
     this.next = i32[b + P_NEXT];
     this.indexBits = i32[b + P_INDEX_BITS];
     this.indexMask = (1 << this.indexBits) - 1;
-    this.genMask = (1 << Math.min(30 - this.indexBits, MAX_GEN_BITS)) - 1;
+    const tagBits = i32[b + P_TAG_BITS];
+    this.genShift = this.indexBits + tagBits;
+    this.tagIdx = i32[b + P_TAG] << this.indexBits;
+    this.tagField = ((1 << tagBits) - 1) << this.indexBits;
+    this.genMask = (1 << Math.min(30 - this.genShift, MAX_GEN_BITS)) - 1;
     this.linkBits = i32[b + P_LINK_BITS];
     this.linkMask = (1 << this.linkBits) - 1;
     this.tagMask = headTagMask(this.linkBits);
@@ -167,7 +177,7 @@ export class Pool {
     this.count = n;
     const i32 = this.i32;
     i32[this.cachedWord] = n;
-    i32[this.meta + (h & this.indexMask)] = ((h >>> this.indexBits) << 8) | this.ownerTag;
+    i32[this.meta + (h & this.indexMask)] = ((h >>> this.genShift) << 8) | this.ownerTag;
     if (CHECKS) this.noteAlloc(h);
     this.allocations += STAT_STEP;
     return h;
@@ -195,7 +205,7 @@ export class Pool {
     this.count = n;
     const i32 = this.i32;
     i32[this.cachedWord] = n;
-    i32[this.meta + (h & this.indexMask)] = ((h >>> this.indexBits) << 8) | this.ownerTag;
+    i32[this.meta + (h & this.indexMask)] = ((h >>> this.genShift) << 8) | this.ownerTag;
     if (CHECKS) this.noteAlloc(h);
     this.allocations += STAT_STEP;
     return h;
@@ -237,18 +247,18 @@ export class Pool {
    */
   free(h: Handle): void {
     const i = h & this.indexMask;
-    const g = h >>> this.indexBits;
+    const g = h >>> this.genShift;
     const i32 = this.i32;
     if (CHECKS) {
       const m = i32[this.meta + i];
-      if ((m >>> 8) !== g || (((m & 0xff) - 1) >>> 0) >= MAX_THREADS || i >= this.capacity || (h | 0) !== h || h <= 0) this.handleError('free', h);
+      if ((m >>> 8) !== g || (((m & 0xff) - 1) >>> 0) >= MAX_THREADS || (h & this.tagField) !== this.tagIdx || i >= this.capacity || (h | 0) !== h || h <= 0) this.handleError('free', h);
     }
     const g2 = g === this.genMask ? 1 : g + 1;
     i32[this.meta + i] = (g2 << 8) | this.cacheTag;
     if (CHECKS) this.freed(i);
     let n = this.count;
     if (n === this.cache.length) n = this.flushBatch(this.batch);
-    this.cache[n++] = (g2 << this.indexBits) | i;
+    this.cache[n++] = (g2 << this.genShift) | this.tagIdx | i;
     this.count = n;
     i32[this.cachedWord] = n;
   }
@@ -269,7 +279,7 @@ export class Pool {
     const i = h & this.indexMask;
     if (CHECKS) {
       const m = this.i32[this.meta + i];
-      if ((m >>> 8) !== h >>> this.indexBits || (((m & 0xff) - 1) >>> 0) >= MAX_THREADS || i >= this.capacity || (h | 0) !== h || h <= 0) this.handleError('offsetOf', h);
+      if ((m >>> 8) !== h >>> this.genShift || (((m & 0xff) - 1) >>> 0) >= MAX_THREADS || (h & this.tagField) !== this.tagIdx || i >= this.capacity || (h | 0) !== h || h <= 0) this.handleError('offsetOf', h);
     }
     return this.data + i * this.stride;
   }
@@ -288,7 +298,7 @@ export class Pool {
     const i = h & this.indexMask;
     if (i >= this.capacity) return false;
     const m = this.i32[this.meta + i];
-    return (m >>> 8) === h >>> this.indexBits && isLiveMeta(m);
+    return (m >>> 8) === h >>> this.genShift && (h & this.tagField) === this.tagIdx && isLiveMeta(m);
   }
 
   /**
@@ -355,7 +365,7 @@ export class Pool {
     for (let j = 0; j < k; j++) {
       const m = i32[this.meta + cache[j]];
       i32[this.meta + cache[j]] = (m & ~0xff) | this.cacheTag;
-      cache[j] = ((m >>> 8) << this.indexBits) | cache[j];
+      cache[j] = ((m >>> 8) << this.genShift) | this.tagIdx | cache[j];
     }
     this.count = k;
     i32[this.cachedWord] = k;
@@ -401,14 +411,21 @@ export class Pool {
 
   private handleError(op: string, h: Handle): never {
     const state = this.describe();
-    if (typeof h !== 'number' || (h | 0) !== h || h <= 0 || (h & this.indexMask) >= this.capacity || h >>> this.indexBits === 0) {
+    if (typeof h !== 'number' || (h | 0) !== h || h <= 0 || (h & this.indexMask) >= this.capacity || h >>> this.genShift === 0) {
       throw this.raised(memoryError('INVALID_HANDLE', `${op}(${String(h)}) is not a handle of this pool`, {
         allocator: `pool "${this.name}"`, request: { op, handle: h }, state,
         suggestion: 'pass a value returned by alloc() of this same pool; 0 is the "no slot" result of tryAlloc().',
       }));
     }
+    if ((h & this.tagField) !== this.tagIdx) {
+      const tag = (h & this.tagField) >>> this.indexBits;
+      throw this.raised(memoryError('FOREIGN_HANDLE', `${op}(${h}): the handle carries pool tag ${tag}, this pool's tag is ${this.tagIdx >>> this.indexBits}`, {
+        allocator: `pool "${this.name}"`, request: { op, handle: h }, state: { ...state, handleTag: tag, poolTag: this.tagIdx >>> this.indexBits },
+        suggestion: 'the handle comes from another pool: free it with the pool that allocated it (keep handles with their pool).',
+      }));
+    }
     const i = h & this.indexMask;
-    const g = h >>> this.indexBits;
+    const g = h >>> this.genShift;
     const m = this.i32[this.meta + i];
     const slot = { ...state, slot: i, offset: hex(this.data + i * this.stride), handleGeneration: g, slotGeneration: m >>> 8, slotLive: isLiveMeta(m) };
     const nextGen = g === this.genMask ? 1 : g + 1;
@@ -475,7 +492,7 @@ export class Pool {
       const frame = i32[this.born + i];
       if (options.bornBefore !== undefined && frame >= options.bornBefore) continue;
       entries.push({
-        offset: this.data + i * this.stride, size: this.slotSize, handle: ((m >>> 8) << this.indexBits) | i,
+        offset: this.data + i * this.stride, size: this.slotSize, handle: ((m >>> 8) << this.genShift) | this.tagIdx | i,
         thread: (m & 0xff) - 1, frame: CHECKS ? frame : -1, site: sites?.get(i) ?? null,
       });
     }
@@ -648,7 +665,7 @@ export class Pool {
       seen[i] = 2;
       const m = i32[this.meta + i];
       if ((m & 0xff) !== this.cacheTag) fail(`cached slot ${i} has tag ${m & 0xff}, not this thread's cache tag ${this.cacheTag}`, { slot: i, meta: m });
-      if (m >>> 8 !== h >>> this.indexBits) fail(`cached handle ${h} has generation ${h >>> this.indexBits}, slot ${i} has ${m >>> 8}`, { slot: i, handle: h, meta: m });
+      if (m >>> 8 !== h >>> this.genShift || (h & this.tagField) !== this.tagIdx) fail(`cached handle ${h} has generation ${h >>> this.genShift}, slot ${i} has ${m >>> 8}`, { slot: i, handle: h, meta: m });
     }
     if (i32[this.cachedWord] !== this.count) fail(`published cache count ${i32[this.cachedWord]} != ${this.count}`, { published: i32[this.cachedWord], count: this.count });
     const cachedBy = new Int32Array(MAX_THREADS);
