@@ -291,6 +291,7 @@ export class FrameArena {
 
   /** Leases room for `size` at `align` from the shared cursor. False when the segment is full. */
   private lease(size: number, align: number): boolean {
+    this.memory.assertLive('alloc', this.label);
     this.pendingSize = size;
     this.pendingAlign = align;
     const c = leaseChunk(this.ops, this.segs[this.seg], this.capacity, this.laneBytes, this.needAt, this.out);

@@ -21,7 +21,7 @@ import {
 } from './layout.ts';
 import { createRegion, findRegion, kindName, listRegions, validateName } from './region-table.ts';
 import {
-  claimThreadId, detachThread, fillThreadSlot, isAttached, listThreads, threadLabel, validateThreadName,
+  claimThreadId, detachThread, fillThreadSlot, isAttached, listThreads, validateThreadName,
 } from './threads.ts';
 import { checkHeader, reclaimThreadIn } from './reclaim.ts';
 import { HISTORY_FRAMES, startFrame } from './stats-block.ts';
@@ -165,6 +165,7 @@ export class Memory {
     }
     for (let k = 0; k < this.regionsSeen; k++) startFrame(this.i32, this.statsWords[k], next);
     Atomics.store(this.i32, G_FRAME, next);
+    this.noteFrame();
     if (tracer !== null) tracer.frameEnded(next, t0, this.regionOffsets, this.regionsSeen);
     return next;
   }
@@ -209,7 +210,7 @@ export class Memory {
   }
 
   private reclaimedError(op: string, allocator: string): never {
-    throw memoryError('THREAD_RECLAIMED', `${op}() from ${threadLabel(this.u8, this.threadId)}, which another thread reclaimed`, {
+    throw memoryError('THREAD_RECLAIMED', `${op}() from thread ${this.threadId} (generation ${this.generation}), which another thread reclaimed`, {
       allocator, request: { op, thread: this.threadId, generation: this.generation },
       state: { generationNow: Atomics.load(this.i32, this.slotWord + T_GEN), frame: this.frame },
       suggestion: 'reclaimThread() is for threads that are gone; this one is still running. Stop using this memory, or attach again with attachMemory(init).',
@@ -557,10 +558,14 @@ export class Memory {
    */
   detach(): void {
     if (this.detached) return;
-    this.publishStats();
-    for (const a of this.instances.values()) {
-      if (a instanceof Pool) a.flush();
-      else if (a instanceof FrameArena) a.release();
+    // a reclaimed thread gave everything back already, and its id may be someone else's now
+    const reclaimed = Atomics.load(this.i32, this.slotWord + T_GEN) !== this.generation;
+    if (!reclaimed) {
+      this.publishStats();
+      for (const a of this.instances.values()) {
+        if (a instanceof Pool) a.flush();
+        else if (a instanceof FrameArena) a.release();
+      }
     }
     this.instances.clear();
     this.ownArenas.length = 0;
@@ -569,7 +574,7 @@ export class Memory {
     this.tracer = null;
     this.detached = true;
     // a reclaimed thread's id may belong to another thread already: leave the table alone
-    if (Atomics.load(this.i32, this.slotWord + T_GEN) === this.generation) detachThread(this.i32, this.threadId);
+    if (!reclaimed) detachThread(this.i32, this.threadId);
   }
 
   /**
