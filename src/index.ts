@@ -11,6 +11,8 @@
  */
 export { createMemory, attachMemory, Memory } from './memory/memory.ts';
 export { isolationReport, diagnoseIsolation, ISOLATION_HEADERS, ISOLATION_FIX } from './memory/isolation.ts';
+export { reclaimOnExit, terminateAndReclaim } from './memory/worker-lifecycle.ts';
+export type { ExitEmitter, Terminable, ThreadRef } from './memory/worker-lifecycle.ts';
 export type { IsolationReport, IsolationDiagnosis } from './memory/isolation.ts';
 export { FrameArena } from './allocators/frame-arena.ts';
 export { Pool } from './allocators/pool.ts';
@@ -22,7 +24,7 @@ export { STAT, STAT_COUNT } from './stats-fields.ts';
 export { MemoryError, InternalError, ERRORS_DOC, MEMORY_ERROR_CODES } from './errors.ts';
 export type { MemoryErrorCode, MemoryErrorDetails } from './errors.ts';
 export type {
-  Offset, Handle, Mark, ArenaOptions, PoolOptions, StackOptions, MemoryOptions, SharedMemoryInit,
+  Offset, Handle, Mark, ArenaOptions, PoolOptions, StackOptions, MemoryOptions, AttachOptions, SharedMemoryInit, ThreadInfo, ThreadState, ReclaimReport,
   RegionKind, RegionInfo, ArenaStats, PoolStats, StackStats, MemorySnapshot, RegionSnapshot,
 } from './api.ts';
 export {

@@ -1,0 +1,111 @@
+/**
+ * Helpers that tie a worker's life to the memory's thread table: when the worker is gone, its
+ * thread is reclaimed (`memory.reclaimThread`), so its leases, cached slots, stacks and locks
+ * never stop the game. No dependency on Node or the DOM: they take the worker object as it is.
+ * @module
+ */
+import type { ReclaimReport } from '../api.ts';
+import { memoryError } from '../errors.ts';
+import type { Memory } from './memory.ts';
+
+/** The part of a Node `worker_threads.Worker` that {@link reclaimOnExit} uses. */
+export interface ExitEmitter {
+  /** Node's `worker.on('exit', listener)`. */
+  on(event: 'exit', listener: (code: number) => void): unknown;
+  /** Node's `worker.off('exit', listener)`. */
+  off(event: 'exit', listener: (code: number) => void): unknown;
+}
+
+/** The part of a Web `Worker` that {@link terminateAndReclaim} uses. */
+export interface Terminable {
+  /** `worker.terminate()`. */
+  terminate(): unknown;
+}
+
+/**
+ * Which thread a worker attached as: its thread id (the worker's `memory.threadId`, posted back
+ * after `attachMemory`), or the name it passed to `attachMemory(init, { name })`, which
+ * reclaims every attached thread of that name.
+ */
+export type ThreadRef = number | string;
+
+function idsOf(memory: Memory, thread: ThreadRef): number[] {
+  if (typeof thread === 'number') return [thread];
+  if (typeof thread !== 'string' || thread === '') {
+    throw memoryError('INVALID_OPTION', `a worker's thread must be its id or its name, not ${typeof thread === 'string' ? '""' : typeof thread}`, {
+      allocator: 'memory', request: { thread }, state: {},
+      suggestion: 'pass the id the worker posted back (memory.threadId), or the name it attached with.',
+    });
+  }
+  return memory.threads().filter((t) => t.state === 'attached' && t.name === thread).map((t) => t.id);
+}
+
+/** Reclaims `thread` now; the reports of what came back (empty when it had detached already). */
+function reclaim(memory: Memory, thread: ThreadRef): ReclaimReport[] {
+  const out: ReclaimReport[] = [];
+  for (const id of idsOf(memory, thread)) {
+    const r = memory.reclaimThread(id);
+    if (r !== null) out.push(r);
+  }
+  return out;
+}
+
+/**
+ * Node: reclaims the worker's thread when the worker exits (Node's `'exit'` event comes after
+ * the thread has stopped, so nothing of it runs any more). A worker that detached before it
+ * exited has nothing left to reclaim. Returns a function that stops watching.
+ *
+ * Thread-safety: the thread that owns `memory` (usually the main thread).
+ * @param memory - this thread's memory.
+ * @param worker - a `worker_threads.Worker`.
+ * @param thread - the worker's thread id or attach name.
+ * @param onReclaim - called with what was released, for logs.
+ * @throws {@link MemoryError} `INVALID_OPTION` for a `thread` that is neither an id nor a name.
+ * @example
+ * ```ts
+ * import { Worker } from 'node:worker_threads';
+ * const worker = new Worker('./sim.js', { workerData: memory.share() });
+ * // in sim.js: attachMemory(workerData, { name: 'sim-1' })
+ * reclaimOnExit(memory, worker, 'sim-1', (r) => console.log(`sim-1 gone, ${r.slots} slots back`));
+ * ```
+ */
+export function reclaimOnExit(memory: Memory, worker: ExitEmitter, thread: ThreadRef, onReclaim?: (r: ReclaimReport) => void): () => void {
+  idsOf(memory, thread); // validates now, not at exit
+  const listener = (): void => {
+    for (const r of reclaim(memory, thread)) onReclaim?.(r);
+  };
+  worker.on('exit', listener);
+  return () => { worker.off('exit', listener); };
+}
+
+/**
+ * Browsers: terminates a worker (a crashed one, from its `error` event, or one a level reload
+ * replaces) and reclaims its thread. `terminate()` gives no signal when the worker has really
+ * stopped, so the reclaim waits `settleMs` first; a worker still running after that meets
+ * `THREAD_RECLAIMED` at its next slow path instead of corrupting anything there.
+ *
+ * Thread-safety: the thread that owns `memory` and the worker.
+ * @param memory - this thread's memory.
+ * @param worker - a Web `Worker`.
+ * @param thread - the worker's thread id or attach name.
+ * @param settleMs - how long to let the terminated worker stop. @defaultValue 20
+ * @returns what was reclaimed (empty when the worker had detached).
+ * @example
+ * ```ts
+ * worker.addEventListener('error', async () => {
+ *   await terminateAndReclaim(memory, worker, workerThreadId);
+ *   worker = startSimulationWorker(); // the clock never stopped
+ * });
+ * ```
+ */
+export async function terminateAndReclaim(memory: Memory, worker: Terminable, thread: ThreadRef, settleMs = 20): Promise<ReclaimReport[]> {
+  idsOf(memory, thread);
+  if (typeof settleMs !== 'number' || !(settleMs >= 0) || settleMs > 60_000) {
+    throw memoryError('INVALID_OPTION', `settleMs ${String(settleMs)} is not 0 to 60000 milliseconds`, {
+      allocator: 'memory', request: { settleMs }, state: {}, suggestion: 'leave it out (20 ms) or pass a few milliseconds.',
+    });
+  }
+  worker.terminate();
+  await new Promise((resolve) => setTimeout(resolve, settleMs));
+  return reclaim(memory, thread);
+}
