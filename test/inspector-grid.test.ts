@@ -3,8 +3,10 @@
  * cell per slot as large as fits, else one-pixel cells of several slots), and the aggregation of
  * slot owners into cells (live count and dominant owner).
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { poolGridShape } from '../src/index.ts';
+import { MemoryError, poolGridShape } from '../src/index.ts';
+import { expectCode } from './helpers.ts';
 import { OWNER_CHUNK, PoolGridCells, type SlotOwnerSource } from '../src/inspector/pool-grid.ts';
 import { paintGrid } from '../src/inspector/renderer.ts';
 import { FREE_RGB, THREAD_RGB } from '../src/inspector/colors.ts';
@@ -45,6 +47,66 @@ describe('poolGridShape', () => {
 
   it('never returns an empty grid for degenerate areas', () => {
     expect(poolGridShape(5, 0, 0, 12)).toEqual({ capacity: 5, cellPx: 1, cols: 1, rows: 1, slotsPerCell: 5, cells: 1 });
+  });
+});
+
+/** The shape search before it was a bisection: every side from maxCellPx down (small inputs only). */
+function linearShape(capacity: number, widthPx: number, heightPx: number, maxCellPx: number): { cellPx: number; cols: number } | null {
+  const [w, h, c] = [Math.max(1, widthPx), Math.max(1, heightPx), Math.max(1, capacity)];
+  for (let s = maxCellPx; s >= 1; s--) if (Math.floor(w / s) >= 1 && Math.floor(w / s) * Math.floor(h / s) >= c) return { cellPx: s, cols: Math.floor(w / s) };
+  return null;
+}
+
+describe('poolGridShape: bad and extreme arguments', () => {
+  it('poolGridShape(1000, 100, 100, Infinity) throws INVALID_OPTION instead of never returning', () => {
+    const e = expectCode(() => poolGridShape(1000, 100, 100, Infinity), 'INVALID_OPTION');
+    expect(e.message).toContain('maxCellPx');
+  });
+
+  it('each argument: NaN, ±Infinity, fractional, negative or above 2^31 - 1 is INVALID_OPTION naming it', () => {
+    const good = [1000, 100, 100, 12];
+    const names = ['capacity', 'widthPx', 'heightPx', 'maxCellPx'];
+    for (let k = 0; k < 4; k++) {
+      for (const v of [Number.NaN, Infinity, -Infinity, -1, 1.5, 2 ** 31, 1e300, '12' as unknown as number]) {
+        const args = good.slice() as [number, number, number, number];
+        args[k] = v;
+        const e = expectCode(() => poolGridShape(...args), 'INVALID_OPTION');
+        expect(e.message).toContain(names[k]);
+      }
+    }
+    expectCode(() => poolGridShape(10, 10, 10, 0), 'INVALID_OPTION'); // a cell has at least one pixel
+    expect(poolGridShape(0, 10, 10, 4)).toMatchObject({ capacity: 1, cellPx: 4, slotsPerCell: 1, cells: 1 });
+  });
+
+  it('any numbers at all (NaN, ±Infinity, huge): returns a sane shape or throws INVALID_OPTION, quickly', () => {
+    const num = fc.oneof(fc.double(), fc.integer({ min: -2, max: 5000 }), fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+      fc.constantFrom(0, 1, 2 ** 31 - 1, 2 ** 31, 2 ** 53, Number.MAX_VALUE, Number.NaN, Infinity, -Infinity));
+    const start = performance.now();
+    fc.assert(fc.property(num, num, num, num, (c, w, h, m) => {
+      let s;
+      try {
+        s = poolGridShape(c, w, h, m);
+      } catch (e) {
+        expect(e).toBeInstanceOf(MemoryError);
+        expect((e as MemoryError).code).toBe('INVALID_OPTION');
+        return;
+      }
+      expect(s.cells * s.slotsPerCell).toBeGreaterThanOrEqual(s.capacity);
+      expect((s.cells - 1) * s.slotsPerCell).toBeLessThan(s.capacity);
+      expect(s.cols * s.cellPx).toBeLessThanOrEqual(Math.max(1, w));
+      expect(s.rows * s.cellPx).toBeLessThanOrEqual(Math.max(1, h));
+      expect(s.cellPx).toBeLessThanOrEqual(m);
+    }), { numRuns: 2000 });
+    expect(performance.now() - start).toBeLessThan(5000); // 2000 calls; one unbounded loop would never end
+  });
+
+  it('the bisection picks the same cell size as trying every size from the largest down', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 0, max: 400 }), fc.integer({ min: 0, max: 200 }), fc.integer({ min: 1, max: 40 }), (c, w, h, m) => {
+      const s = poolGridShape(c, w, h, m);
+      const ref = linearShape(c, w, h, m);
+      if (ref === null) expect(s.cellPx === 1 && s.slotsPerCell > 1).toBe(true);
+      else expect([s.cellPx, s.cols, s.slotsPerCell]).toEqual([ref.cellPx, ref.cols, 1]);
+    }), { numRuns: 500 });
   });
 });
 

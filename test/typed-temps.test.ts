@@ -97,6 +97,36 @@ describe('TempRings: views built once over the shared buffer', () => {
     memory.checkInvariants();
   });
 
+  it("onExhausted: 'grow' whose growth fails (OUT_OF_MEMORY) stays consistent and works again next frame, like 'throw'", () => {
+    const memory = createMemory({ size: 1 << 16 }); // small: the ring grows until the buffer is full
+    const tmp = createTemps(memory, { vec2: 0, vec3: 16, vec4: 0, quat: 0, mat3: 0, mat4: 0, onExhausted: 'grow' });
+    const got = new Set<Float32Array>();
+    let n = 0;
+    const fail = expectError(() => { for (;;) { got.add(tmp.vec3()); n++; } }, 'OUT_OF_MEMORY');
+    expect(fail.message).toContain('tmp.vec3.');
+    const s = tmp.stats();
+    const vec3Regions = memory.regions().filter((r) => r.name.startsWith('tmp.vec3.')).length;
+    expect(s.growths).toBe(vec3Regions);
+    expect(s.growths).toBeGreaterThan(0);
+    // every view was handed out once in this frame, and the stats say exactly that (they said 2x views)
+    expect(got.size).toBe(n);
+    expect(s.rings.vec3).toEqual({ capacity: n - tempStep(16), views: n, step: tempStep(16), used: n, peak: n });
+    // the same frame: it tries again and fails the same way, changing nothing
+    expectError(() => tmp.vec3(), 'OUT_OF_MEMORY');
+    expect(tmp.stats()).toEqual(s);
+    memory.checkInvariants();
+    for (let f = 0; f < 3; f++) {
+      memory.advance(); // before the fix every later frame's first vec3() threw OUT_OF_MEMORY
+      const frame = new Set<Float32Array>();
+      for (let i = 0; i < s.rings.vec3.capacity; i++) frame.add(tmp.vec3());
+      expect(frame.size).toBe(s.rings.vec3.capacity); // the guarantee holds: capacity distinct views
+      const r = tmp.stats().rings.vec3;
+      expect(r.used).toBeLessThanOrEqual(r.views);
+      expect([r.capacity, r.views, tmp.stats().growths]).toEqual([s.rings.vec3.capacity, n, s.growths]);
+    }
+    memory.checkInvariants();
+  });
+
   it("reset: 'manual' ignores the frame clock; reset() starts over", () => {
     const memory = mem();
     const tmp = createTemps(memory, { vec4: 4, reset: 'manual' });

@@ -9,7 +9,7 @@ import type { CacheKey } from './key-hash.ts';
 import type { AsyncLoader, CacheValue, Compute, GetOptions } from './loader.ts';
 import { LruCache } from './lru-cache.ts';
 import { NIL } from './lru-map.ts';
-import { checkTimeout, waitFor } from './wait.ts';
+import { checkGetOptions, waitFor } from './wait.ts';
 
 /** The computations of one key that are running; `epoch` moves on invalidate and clear. */
 interface Pending {
@@ -44,7 +44,8 @@ export class AsyncCache<K extends CacheKey, V extends CacheValue> extends LruCac
 
   /**
    * @param options - budget, size function, TTL, default timeout, clock, eviction callback.
-   * @throws {@link MemoryError} `INVALID_OPTION`, naming the option.
+   * @throws {@link MemoryError} `INVALID_OPTION`, naming the option (`options` itself when it is
+   * not an object: `null`; `timeoutMs` above 2147483647, setTimeout's 32-bit limit).
    */
   constructor(options: AsyncCacheOptions<K, V>) { // eslint-disable-line @typescript-eslint/no-useless-constructor -- documents the throw
     super(options);
@@ -69,6 +70,8 @@ export class AsyncCache<K extends CacheKey, V extends CacheValue> extends LruCac
    * ```
    */
   get(key: K, compute: Compute<K, V>, options?: GetOptions): Promise<V> {
+    const bad = checkGetOptions(this.name, options);
+    if (bad !== null) return Promise.reject(bad);
     const signal = options?.signal;
     if (signal?.aborted === true) return Promise.reject(abortedError(this.name, key, signal.reason));
     if (typeof key !== 'number' && typeof key !== 'string') return Promise.reject(this.invalidKey(key));
@@ -139,9 +142,9 @@ export class AsyncCache<K extends CacheKey, V extends CacheValue> extends LruCac
   }
 
   private load(key: K, compute: Compute<K, V>, signal: AbortSignal | undefined, timeoutMs: number | undefined): Promise<V> {
-    const bad = typeof (compute as unknown) === 'function' ? checkTimeout(this.name, timeoutMs)
-      : invalidOption(this.name, 'get', 'compute', compute, 'a function (key, signal) => value or promise');
-    if (bad !== null) return Promise.reject(bad);
+    if (typeof (compute as unknown) !== 'function') {
+      return Promise.reject(invalidOption(this.name, 'get', 'compute', compute, 'a function (key, signal) => value or promise'));
+    }
     this.misses++;
     const controller = new AbortController();
     let pending = this.pending.get(key);

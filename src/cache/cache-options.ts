@@ -5,7 +5,7 @@
  */
 import type { MemoryError } from '../errors.ts';
 import { performanceClock, type Clock } from './clock.ts';
-import { invalidOption, isPositiveFinite } from './errors.ts';
+import { invalidOption, isPositiveFinite, timeoutOptionError } from './errors.ts';
 import type { CacheKey } from './key-hash.ts';
 import type { CacheValue } from './loader.ts';
 
@@ -50,7 +50,10 @@ export interface AsyncCacheOptions<K extends CacheKey, V extends CacheValue> {
    * positive finite number. @defaultValue never
    */
   readonly ttlMs?: number;
-  /** Default `timeoutMs` of every `get()`: a positive finite number. @defaultValue none */
+  /**
+   * Default `timeoutMs` of every `get()`: a positive finite number up to 2147483647 (2^31 - 1 ms,
+   * about 24.8 days: `setTimeout`'s 32-bit limit; a longer delay would fire at once). @defaultValue none
+   */
   readonly timeoutMs?: number;
   /** The time source of TTLs. @defaultValue {@link performanceClock} */
   readonly clock?: Clock;
@@ -121,7 +124,10 @@ export function resolveOptions<K extends CacheKey, V extends CacheValue>(
   options: AsyncCacheOptions<K, V>,
   op: string,
 ): ResolvedOptions<K, V> {
-  const o: Partial<AsyncCacheOptions<K, V>> = typeof options === 'object' ? options : {};
+  if (typeof options !== 'object' || (options as unknown) === null) { // null, undefined, a number: not an options object
+    throw invalidOption('cache', op, 'options', options, 'an object such as { maxBytes: 64 << 20, sizeOf: (v) => v.byteLength }');
+  }
+  const o: Partial<AsyncCacheOptions<K, V>> = options;
   const rawName: unknown = o.name ?? 'cache';
   const name = typeof rawName === 'string' && rawName.length > 0 ? rawName : 'cache';
   const bad = (what: string, value: unknown, allowed: string): MemoryError => invalidOption(name, op, what, value, allowed);
@@ -134,9 +140,8 @@ export function resolveOptions<K extends CacheKey, V extends CacheValue>(
   if (o.ttlMs !== undefined && !isPositiveFinite(o.ttlMs)) {
     throw bad('ttlMs', o.ttlMs, 'a positive finite number of milliseconds, or omit it for no expiry');
   }
-  if (o.timeoutMs !== undefined && !isPositiveFinite(o.timeoutMs)) {
-    throw bad('timeoutMs', o.timeoutMs, 'a positive finite number of milliseconds, or omit it');
-  }
+  const badTimeout = timeoutOptionError(name, op, o.timeoutMs);
+  if (badTimeout !== null) throw badTimeout;
   if (o.clock !== undefined && typeof (o.clock as Partial<Clock> | null)?.now !== 'function') {
     throw bad('clock', o.clock, 'an object with a now() method');
   }

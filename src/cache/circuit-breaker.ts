@@ -5,7 +5,7 @@
  */
 import { MemoryError } from '../errors.ts';
 import { performanceClock, type Clock } from './clock.ts';
-import { cacheError, cacheLabel, describeReason, invalidOption, isPositiveFinite, showKey } from './errors.ts';
+import { cacheError, cacheLabel, describeReason, invalidOption, isPositiveFinite, loaderError, showKey } from './errors.ts';
 import type { CacheKey } from './key-hash.ts';
 import type { AsyncLoader, CacheValue, Compute, GetOptions } from './loader.ts';
 import { settleEarly } from './wait.ts';
@@ -107,7 +107,12 @@ export class CircuitBreakerLoader<K extends CacheKey, V extends CacheValue> impl
    * @throws {@link MemoryError} `INVALID_OPTION`, naming the option.
    */
   constructor(inner: AsyncLoader<K, V>, options: CircuitBreakerOptions) {
-    const o: Partial<CircuitBreakerOptions> = typeof options === 'object' ? options : {};
+    const notLoader = loaderError('withCircuitBreaker', inner);
+    if (notLoader !== null) throw notLoader;
+    if (typeof options !== 'object' || (options as unknown) === null) {
+      throw invalidOption(inner.name, 'withCircuitBreaker', 'options', options, 'an object such as { failureThreshold: 3, coolDownMs: 5000 }');
+    }
+    const o: Partial<CircuitBreakerOptions> = options;
     const bad = (what: string, value: unknown, allowed: string): MemoryError => invalidOption(inner.name, 'withCircuitBreaker', what, value, allowed);
     if (!(Number.isSafeInteger(o.failureThreshold) && (o.failureThreshold ?? 0) > 0)) throw bad('failureThreshold', o.failureThreshold, 'a positive integer');
     if (!isPositiveFinite(o.coolDownMs)) throw bad('coolDownMs', o.coolDownMs, 'a positive finite number of milliseconds');
@@ -150,7 +155,7 @@ export class CircuitBreakerLoader<K extends CacheKey, V extends CacheValue> impl
    * ```
    */
   get(key: K, compute: Compute<K, V>, options?: GetOptions): Promise<V> {
-    const early = settleEarly(this.name, this.inner, key, options?.signal);
+    const early = settleEarly(this.name, this.inner, key, options);
     if (early !== undefined) return early;
     const c = this.circuits.get(key);
     if (c !== undefined && c.phase !== CLOSED) {
@@ -264,7 +269,8 @@ export class CircuitBreakerLoader<K extends CacheKey, V extends CacheValue> impl
  * by many callers counts as one failure.
  *
  * Thread-safety: one thread, like the loader it wraps.
- * @throws {@link MemoryError} `INVALID_OPTION` for a bad threshold, cool-down or clock.
+ * @throws {@link MemoryError} `INVALID_OPTION` for a bad threshold, cool-down or clock, options
+ * that are not an object (`null`), or an `inner` that is not a loader.
  * @example
  * ```ts
  * const shaders = withDedup(withCircuitBreaker(new AsyncCache<string, WebGLProgram>({ maxBytes: 64, sizeOf: () => 1 }),

@@ -4,7 +4,8 @@
  */
 import type { CacheKey } from './key-hash.ts';
 import type { AsyncLoader, CacheValue, Compute, GetOptions } from './loader.ts';
-import { checkTimeout, settleEarly, waitFor } from './wait.ts';
+import { loaderError } from './errors.ts';
+import { settleEarly, waitFor } from './wait.ts';
 
 /**
  * Counters of a {@link DedupLoader}.
@@ -57,8 +58,11 @@ export class DedupLoader<K extends CacheKey, V extends CacheValue> implements As
 
   /**
    * @param inner - the loader to call once per key at a time.
+   * @throws {@link MemoryError} `INVALID_OPTION` when `inner` is not a loader (`null`, a plain object).
    */
   constructor(inner: AsyncLoader<K, V>) {
+    const bad = loaderError('withDedup', inner);
+    if (bad !== null) throw bad;
     this.inner = inner;
   }
 
@@ -94,12 +98,10 @@ export class DedupLoader<K extends CacheKey, V extends CacheValue> implements As
    * ```
    */
   get(key: K, compute: Compute<K, V>, options?: GetOptions): Promise<V> {
-    const signal = options?.signal;
-    const early = settleEarly(this.name, this.inner, key, signal);
+    const early = settleEarly(this.name, this.inner, key, options); // also checks the options
     if (early !== undefined) return early;
+    const signal = options?.signal;
     const timeoutMs = options?.timeoutMs;
-    const bad = checkTimeout(this.name, timeoutMs);
-    if (bad !== null) return Promise.reject(bad);
     let flight = this.flights.get(key);
     if (flight === undefined) flight = this.start(key, compute);
     else this.joined++;
@@ -171,6 +173,7 @@ export class DedupLoader<K extends CacheKey, V extends CacheValue> implements As
  * per computation, not one per waiting caller.
  *
  * Thread-safety: one thread, like the loader it wraps.
+ * @throws {@link MemoryError} `INVALID_OPTION` when `inner` is not a loader.
  * @example
  * ```ts
  * const cache = new AsyncCache<string, WebGLProgram>({ maxBytes: 64, sizeOf: () => 1 });

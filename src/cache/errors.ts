@@ -52,6 +52,38 @@ export function isPositiveFinite(x: unknown): x is number {
   return typeof x === 'number' && Number.isFinite(x) && x > 0;
 }
 
+/**
+ * The longest `timeoutMs`: 2^31 - 1 ms (about 24.8 days). `setTimeout` stores its delay as a
+ * signed 32-bit integer and fires at once for anything longer, so a larger timeout would time
+ * out immediately. @internal
+ */
+export const MAX_TIMEOUT_MS = 2147483647;
+
+/**
+ * INVALID_OPTION for a `timeoutMs` that is not a positive finite number up to
+ * {@link MAX_TIMEOUT_MS}, or null for a good one (or `undefined`: none). @internal
+ */
+export function timeoutOptionError(name: string, op: string, timeoutMs: unknown): MemoryError | null {
+  if (timeoutMs === undefined || (isPositiveFinite(timeoutMs) && timeoutMs <= MAX_TIMEOUT_MS)) return null;
+  if (isPositiveFinite(timeoutMs) || timeoutMs === Infinity) {
+    return cacheError('INVALID_OPTION', `${op} option timeoutMs is invalid: ${String(timeoutMs)} ms is above the limit of ${MAX_TIMEOUT_MS} ms (2^31 - 1, about 24.8 days): setTimeout keeps delays in 32 bits and would time out at once`,
+      cacheLabel(name), { timeoutMs }, { maxTimeoutMs: MAX_TIMEOUT_MS },
+      `use at most ${MAX_TIMEOUT_MS} ms (setTimeout's 32-bit limit), or omit timeoutMs for no timeout.`);
+  }
+  return invalidOption(name, op, 'timeoutMs', timeoutMs, `a positive finite number of milliseconds up to ${MAX_TIMEOUT_MS}, or omit it`);
+}
+
+/**
+ * INVALID_OPTION unless `inner` is a loader (an object with `get`, `peek`, `invalidate`, `clear`
+ * and a string `name`), or null. @internal
+ */
+export function loaderError(op: string, inner: unknown): MemoryError | null {
+  const l = inner as Partial<Record<'get' | 'peek' | 'invalidate' | 'clear' | 'name', unknown>> | null;
+  if (typeof inner === 'object' && l !== null && typeof l.get === 'function' && typeof l.peek === 'function' &&
+    typeof l.invalidate === 'function' && typeof l.clear === 'function' && typeof l.name === 'string') return null;
+  return invalidOption('cache', op, 'inner', inner, 'an AsyncCache or another layer (withDedup, withCircuitBreaker)');
+}
+
 /** INVALID_KEY: not a number or a string. @internal */
 export function invalidKeyError(name: string, key: unknown): MemoryError {
   return cacheError('INVALID_KEY', `key ${showKey(key)} is not a number or a string`, cacheLabel(name),

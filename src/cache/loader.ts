@@ -49,7 +49,9 @@ export interface GetOptions {
   readonly signal?: AbortSignal | undefined;
   /**
    * Milliseconds this caller waits on a miss before its promise rejects with `CACHE_TIMEOUT`: a
-   * positive finite number. Omitted: the cache's `timeoutMs` (none by default).
+   * positive finite number up to 2147483647 (2^31 - 1 ms, about 24.8 days: `setTimeout` keeps
+   * delays in 32 bits and fires at once for longer ones, so more is `INVALID_OPTION`). Omitted:
+   * the cache's `timeoutMs` (none by default).
    */
   readonly timeoutMs?: number | undefined;
 }

@@ -40,7 +40,8 @@ export class LruCache<K extends CacheKey, V extends CacheValue> {
 
   /**
    * @param options - budget, size function, TTL, clock, eviction callback.
-   * @throws {@link MemoryError} `INVALID_OPTION`, naming the option.
+   * @throws {@link MemoryError} `INVALID_OPTION`, naming the option (`options` itself when it is
+   * not an object: `null`; `timeoutMs` above 2147483647, setTimeout's 32-bit limit).
    */
   constructor(options: AsyncCacheOptions<K, V>) {
     const o = resolveOptions(options, `new ${new.target.name}`);

@@ -4,14 +4,28 @@
  * @module
  */
 import type { MemoryError } from '../errors.ts';
-import { abortedError, invalidKeyError, isPositiveFinite, invalidOption, timeoutError } from './errors.ts';
+import { abortedError, invalidKeyError, invalidOption, timeoutError, timeoutOptionError } from './errors.ts';
+import type { GetOptions } from './loader.ts';
 
 /**
- * Checks a per-call `timeoutMs`: returns the error to reject with, or null. @internal
+ * Checks the options of one `get()`: an object or nothing (not `null`), a `signal` that is an
+ * AbortSignal, a `timeoutMs` from 1 to 2^31 - 1 ms (`setTimeout`'s limit). Returns the error to
+ * reject with, or null. @internal
  */
-export function checkTimeout(name: string, timeoutMs: number | undefined): MemoryError | null {
-  if (timeoutMs === undefined || isPositiveFinite(timeoutMs)) return null;
-  return invalidOption(name, 'get', 'timeoutMs', timeoutMs, 'a positive finite number of milliseconds, or omit it');
+export function checkGetOptions(name: string, options: GetOptions | undefined): MemoryError | null {
+  if (options === undefined) return null;
+  if (typeof options !== 'object' || (options as unknown) === null) {
+    return invalidOption(name, 'get', 'options', options, 'an object { signal?, timeoutMs? }, or omit it');
+  }
+  const signal: unknown = options.signal;
+  if (signal !== undefined && !isSignal(signal)) return invalidOption(name, 'get', 'signal', signal, 'an AbortSignal, or omit it');
+  return timeoutOptionError(name, 'get', options.timeoutMs);
+}
+
+function isSignal(s: unknown): s is AbortSignal {
+  if (typeof s !== 'object' || s === null) return false;
+  const t = s as { aborted?: unknown; addEventListener?: unknown; removeEventListener?: unknown };
+  return typeof t.aborted === 'boolean' && typeof t.addEventListener === 'function' && typeof t.removeEventListener === 'function';
 }
 
 /**
@@ -59,14 +73,17 @@ export function waitFor<T>(
 }
 
 /**
- * What every layer's `get()` does first: reject an already aborted call or a bad key, and answer
- * a hit from the inner loader at once. Returns that settled promise, or undefined when the layer
- * has to do its own work.
+ * What every layer's `get()` does first: reject bad options ({@link checkGetOptions}), an already
+ * aborted call or a bad key, and answer a hit from the inner loader at once. Returns that settled
+ * promise, or undefined when the layer has to do its own work.
  * @internal
  */
 export function settleEarly<K, V>(
-  name: string, inner: { peek(key: K): V | undefined }, key: K, signal: AbortSignal | undefined,
+  name: string, inner: { peek(key: K): V | undefined }, key: K, options: GetOptions | undefined,
 ): Promise<V> | undefined {
+  const bad = checkGetOptions(name, options);
+  if (bad !== null) return Promise.reject(bad);
+  const signal = options?.signal;
   if (signal?.aborted === true) return Promise.reject(abortedError(name, key, signal.reason));
   if (typeof key !== 'number' && typeof key !== 'string') return Promise.reject(invalidKeyError(name, key));
   const v = inner.peek(key);

@@ -6,6 +6,7 @@
  * the dominant owner. Everything per frame writes into arrays made once per shape.
  * @module
  */
+import { memoryError } from '../errors.ts';
 import { MAX_THREADS } from '../memory/layout.ts';
 
 /**
@@ -38,8 +39,15 @@ export interface PoolGridShape {
  * pixels: the largest cell side up to `maxCellPx` such that every slot has a cell; if even
  * one-pixel cells are too few, one-pixel cells of `ceil(capacity / (cols * rows))` slots each.
  * Slot `i` is in cell `floor(i / slotsPerCell)`, at column `cell % cols`, row `floor(cell / cols)`.
+ * An area of 0 pixels counts as 1 x 1, a capacity of 0 as one slot. Takes O(log maxCellPx)
+ * steps whatever the arguments.
  *
  * Thread-safety: a pure function; any worker.
+ * @param capacity - slots, a whole number from 0 to 2^31 - 1.
+ * @param widthPx - device pixels, a whole number from 0 to 2^31 - 1.
+ * @param heightPx - device pixels, a whole number from 0 to 2^31 - 1.
+ * @param maxCellPx - the largest cell side, a whole number from 1 to 2^31 - 1.
+ * @throws {@link MemoryError} `INVALID_OPTION` for any other argument (NaN, Infinity, fractional, negative).
  * @example
  * ```ts
  * poolGridShape(100, 300, 100, 16);     // 16-pixel cells, 18 per row, 6 rows
@@ -47,19 +55,41 @@ export interface PoolGridShape {
  * ```
  */
 export function poolGridShape(capacity: number, widthPx: number, heightPx: number, maxCellPx: number): PoolGridShape {
-  const w = Math.max(1, Math.floor(widthPx));
-  const h = Math.max(1, Math.floor(heightPx));
-  const c = Math.max(1, Math.floor(capacity));
-  for (let s = Math.max(1, Math.floor(maxCellPx)); s >= 1; s--) {
-    const cols = Math.floor(w / s);
-    const rowsFit = Math.floor(h / s);
-    if (cols >= 1 && cols * rowsFit >= c) {
-      return Object.freeze({ capacity: c, cellPx: s, cols, rows: Math.ceil(c / cols), slotsPerCell: 1, cells: c });
+  checkArg('capacity', capacity, 0);
+  checkArg('widthPx', widthPx, 0);
+  checkArg('heightPx', heightPx, 0);
+  checkArg('maxCellPx', maxCellPx, 1);
+  const w = Math.max(1, widthPx);
+  const h = Math.max(1, heightPx);
+  const c = Math.max(1, capacity);
+  // cells of side s: floor(w / s) x floor(h / s), which never grows with s; so the largest side
+  // that still gives every slot a cell is found by bisection over [1, min(maxCellPx, w, h)]
+  if (w * h >= c) {
+    let lo = 1;
+    let hi = Math.min(maxCellPx, w, h);
+    while (lo < hi) {
+      const mid = lo + Math.ceil((hi - lo) / 2);
+      if (Math.floor(w / mid) * Math.floor(h / mid) >= c) lo = mid;
+      else hi = mid - 1;
     }
+    const cols = Math.floor(w / lo);
+    return Object.freeze({ capacity: c, cellPx: lo, cols, rows: Math.ceil(c / cols), slotsPerCell: 1, cells: c });
   }
   const slotsPerCell = Math.ceil(c / (w * h));
   const cells = Math.ceil(c / slotsPerCell);
   return Object.freeze({ capacity: c, cellPx: 1, cols: w, rows: Math.ceil(cells / w), slotsPerCell, cells });
+}
+
+/** Largest value {@link poolGridShape} takes: an int32, like every canvas size and pool capacity. */
+const MAX_ARG = 0x7fffffff;
+
+/** Throws INVALID_OPTION unless `value` is a whole number from `min` to {@link MAX_ARG}. */
+function checkArg(what: string, value: number, min: number): void {
+  if (Number.isInteger(value) && value >= min && value <= MAX_ARG) return;
+  throw memoryError('INVALID_OPTION', `poolGridShape: ${what} ${String(value)} is not a whole number from ${min} to ${MAX_ARG}`, {
+    allocator: 'inspector', request: { [what]: typeof value === 'number' ? value : String(value) }, state: {},
+    suggestion: `pass ${what === 'capacity' ? 'the pool\'s slot count' : 'whole device pixels (Math.floor(cssPx * devicePixelRatio))'}, ${min} or more.`,
+  });
 }
 
 /**

@@ -118,7 +118,7 @@ export class InspectorRenderer {
     // whole pixels: per-frame coordinates stay small integers, which V8 passes without boxing
     this.width = Math.max(1, Math.round(size.width)) | 0;
     this.height = Math.max(1, Math.round(size.height)) | 0;
-    this.dpr = size.dpr !== undefined && size.dpr > 0 ? size.dpr : 1;
+    this.dpr = size.dpr !== undefined && Number.isFinite(size.dpr) && size.dpr > 0 ? size.dpr : 1; // Infinity would make grid sizes infinite
     this.painter.measure(this.ctx);
     this.layoutDirty = true;
   }

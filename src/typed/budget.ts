@@ -8,7 +8,7 @@ import { arenaRegionBytes, type FrameArena } from '../allocators/frame-arena.ts'
 import { poolRegionBytes, type Pool } from '../allocators/pool.ts';
 import { stackRegionBytes, type Stack } from '../allocators/stack.ts';
 import type { ArenaOptions, PoolOptions, RegionKind, StackOptions } from '../api.ts';
-import { memoryError } from '../errors.ts';
+import { memoryError, typeName } from '../errors.ts';
 import { REGION_ALIGN, alignUp } from '../memory/layout.ts';
 import type { Memory } from '../memory/memory.ts';
 import { typedError } from './errors.ts';
@@ -152,6 +152,7 @@ export class Budgets<S extends string = string> {
    * ```
    */
   track(subsystem: S, allocator: FrameArena | Pool | Stack): void {
+    if (typeof allocator !== 'object' || (allocator as unknown) === null) this.bad(subsystem, `track: ${typeName(allocator)} is not an allocator`, 'pass an arena, pool or stack of this memory.');
     const kind = kindOf(allocator);
     const region = this.memory.regions().find((r) => r.name === allocator.name && r.kind === kind);
     if (region === undefined) this.bad(subsystem, `${kind} "${allocator.name}" is not a region of this memory`, 'pass an allocator of the memory the budgets were made for.');
@@ -260,7 +261,8 @@ function usedBytes(a: Allocator): number {
  *
  * Thread-safety: owner thread.
  * @param limits - subsystem name → limit in bytes (a positive integer).
- * @throws {@link MemoryError} `INVALID_OPTION` for a limit that is not a positive integer.
+ * @throws {@link MemoryError} `INVALID_OPTION` for a limit that is not a positive integer, or
+ * limits that are not an object (`null`).
  * @example
  * ```ts
  * const budgets = createBudgets(memory, { particles: 4 << 20, audio: 1 << 20, ui: 512 << 10 });
@@ -268,6 +270,11 @@ function usedBytes(a: Allocator): number {
  * ```
  */
 export function createBudgets<const S extends string>(memory: Memory, limits: Readonly<Record<S, number>>): Budgets<S> {
+  if (typeof limits !== 'object' || (limits as unknown) === null) {
+    throw memoryError('INVALID_OPTION', `createBudgets: limits are ${typeName(limits)}, not an object`, {
+      allocator: 'budgets', request: { limits: typeName(limits) }, state: {}, suggestion: 'pass { subsystem: bytes, ... }, e.g. { particles: 4 << 20 }.',
+    });
+  }
   for (const [s, v] of Object.entries<number>(limits)) {
     if (!Number.isInteger(v) || v <= 0) {
       throw memoryError('INVALID_OPTION', `budget "${s}" has limit ${String(v)}`, {

@@ -104,7 +104,7 @@ class AosCursorBase implements CursorState {
     return this[POS];
   }
   at(offset: number): this {
-    if ((offset & this.mask) !== 0 || !(offset > 0 && offset <= this.limit)) this.bad(offset);
+    if ((offset & this.mask) !== 0 || !(offset > 0 && offset <= this.limit) || (offset | 0) !== offset) this.bad(offset);
     this[POS] = offset;
     return this;
   }
@@ -172,7 +172,7 @@ export function cursor<F extends StructFields>(memory: Memory, layout: StructLay
  * ```
  */
 export function soaCursor<F extends StructFields>(memory: Memory, layout: SoaLayout<F>, base: Offset): SoaCursor<F> {
-  if ((base & (layout.align - 1)) !== 0 || !(base > 0 && base + layout.size <= memory.byteLength)) {
+  if ((base & (layout.align - 1)) !== 0 || !(base > 0 && base + layout.size <= memory.byteLength) || !Number.isInteger(base)) {
     badPosition(`soa block at ${String(base)} is not ${layout.align}-aligned inside the memory`, layout.struct.name, { base },
       { size: layout.size, align: layout.align, byteLength: memory.byteLength }, `allocate the block with alloc(${layout.size}, ${layout.align}).`);
   }

@@ -3,6 +3,7 @@
  * data (they can be posted to workers); cursors and typed allocators read them.
  * @module
  */
+import { memoryError, typeName } from '../errors.ts';
 import { typedError } from './errors.ts';
 
 /**
@@ -215,7 +216,7 @@ function describeType(layout: string, name: string, t: unknown): { element: Scal
  * Thread-safety: pure; any worker.
  * @param fields - field names (identifiers, not {@link ReservedFieldName}) mapped to types.
  * @throws {@link MemoryError} `STRUCT_INVALID` for no fields, a bad name or type, a bad
- * `align`, or a struct larger than 16 MiB.
+ * `align`, or a struct larger than 16 MiB; `INVALID_OPTION` for options that are not an object (`null`).
  * @example
  * ```ts
  * const Particle = struct({ pos: 'vec3', vel: 'vec3', life: 'f32', color: 'u32' });
@@ -227,6 +228,11 @@ export function struct<const F extends StructFields>(
   fields: F & (string extends keyof F ? unknown : Readonly<Record<keyof F & ReservedFieldName, never>>),
   options: StructOptions = {},
 ): StructLayout<F> {
+  if (typeof options !== 'object' || (options as unknown) === null) {
+    throw memoryError('INVALID_OPTION', `struct() options are ${typeName(options)}, not an object`, {
+      allocator: 'struct "struct"', request: { options: typeName(options) }, state: {}, suggestion: "pass an object such as { name: 'Particle', align: 16 }, or nothing.",
+    });
+  }
   const name = options.name ?? 'struct';
   if (typeof fields !== 'object' || (fields as unknown) === null) invalid(name, 'struct() needs an object of fields', { fields: String(fields) }, 'pass { name: type, ... }.');
   const minAlign = options.align ?? 1;

@@ -12,7 +12,7 @@
  * frame twice.
  * @module
  */
-import { memoryError } from '../errors.ts';
+import { memoryError, typeName } from '../errors.ts';
 import { G_FRAME } from '../memory/layout.ts';
 import type { Memory } from '../memory/memory.ts';
 import { typedError } from './errors.ts';
@@ -167,11 +167,12 @@ export class TempRings {
     r.check = pos;
     if (pos - r.start > r.peak) r.peak = pos - r.start;
     if (pos - r.start >= r.views.length) {
-      if (!this.grow) {
-        this.setHot(k, i, i); // the wrap is done: the next call checks again from here
-        this.exhausted(r);
-      }
-      i = this.growRing(r);
+      // every view is live: commit the wrap first (the next call checks again from here), so a
+      // throw below, TEMP_RING_EXHAUSTED or a growth that failed (OUT_OF_MEMORY, ...), leaves the
+      // ring consistent, and the next frame starts over as after any exhaustion
+      this.setHot(k, i, i);
+      if (!this.grow) this.exhausted(r);
+      i = this.growRing(r); // changes the ring only once its new block exists
     }
     this.setHot(k, i + 1, this.limit(r, i));
     return r.views[i];
@@ -186,7 +187,10 @@ export class TempRings {
     });
   }
 
-  /** Rotates the live views to the front, appends as many new ones, and returns the next index. */
+  /**
+   * Rotates the live views to the front, appends as many new ones, and returns the next index.
+   * Creating the block may throw (`OUT_OF_MEMORY`, `REGION_TABLE_FULL`); the ring is then unchanged.
+   */
   private growRing(r: Ring): number {
     const len = r.views.length;
     const add = Math.max(len, 16);
@@ -268,7 +272,8 @@ function badOption(name: string, what: string, value: unknown, fix: string): nev
  * clamp(n / 4, 16, 256). By default a frames-0 arena named `options.name` holds them.
  *
  * Thread-safety: any worker; the result belongs to the calling thread.
- * @throws {@link MemoryError} `INVALID_OPTION` for a bad count or a frame-clocked `arena`;
+ * @throws {@link MemoryError} `INVALID_OPTION` for a bad count, a frame-clocked `arena`, or
+ * options that are not an object (`null`);
  * `REGION_EXISTS`, `OUT_OF_MEMORY`, `ARENA_EXHAUSTED` when the block does not fit.
  * @example
  * ```ts
@@ -277,6 +282,7 @@ function badOption(name: string, what: string, value: unknown, fix: string): nev
  * ```
  */
 export function createTemps(memory: Memory, options: TempOptions = {}): TempRings {
+  if (typeof options !== 'object' || (options as unknown) === null) badOption('tmp', 'options', typeName(options), 'pass an object such as { vec3: 4096 }, or nothing for the defaults.');
   const name = options.name ?? options.arena?.name ?? 'tmp';
   const counts = KINDS.map((k) => {
     const n = options[k] ?? DEFAULT_TEMPS[k];

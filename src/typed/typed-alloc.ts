@@ -8,7 +8,7 @@ import { FrameArena } from '../allocators/frame-arena.ts';
 import { Pool } from '../allocators/pool.ts';
 import { Stack } from '../allocators/stack.ts';
 import type { Handle, Offset } from '../api.ts';
-import { memoryError } from '../errors.ts';
+import { memoryError, type MemoryError, typeName } from '../errors.ts';
 import type { Memory } from '../memory/memory.ts';
 import { zeroBytes } from './bulk.ts';
 import { cursor, type StructCursor } from './cursor.ts';
@@ -27,7 +27,11 @@ import type { ScalarType, StructFields, StructLayout } from './struct.ts';
  */
 export type StructInit<F extends StructFields> = { readonly [K in keyof F]?: F[K] extends ScalarType ? number : ArrayLike<number> };
 
-/** Zeroes the struct at `p` and writes `init` through the cursor; unknown fields are STRUCT_INVALID. */
+/**
+ * Zeroes the struct at `p` and writes `init` through the cursor; an unknown field, or a value of
+ * the wrong kind (not a number for a scalar, not an array-like for a vector or array), is
+ * STRUCT_INVALID. `null` or `undefined` as `init` writes nothing.
+ */
 function writeInit(memory: Memory, layout: StructLayout, c: Record<string, unknown>, p: number, init: Readonly<Record<string, unknown>>): void {
   zeroBytes(memory, p, layout.size);
   for (const k in init) {
@@ -38,9 +42,32 @@ function writeInit(memory: Memory, layout: StructLayout, c: Record<string, unkno
       });
     }
     const v = init[k];
-    if (typeof v === 'number') c[k] = v;
-    else (c[k] as { copyFrom(src: ArrayLike<number>): void }).copyFrom(v as ArrayLike<number>);
+    const field = c[k]; // a number for a scalar field, an accessor for a vector or array
+    if (typeof field === 'number') {
+      if (typeof v !== 'number') throw initValueError(layout, k, v, 'a number');
+      c[k] = v;
+    } else {
+      if (typeof v !== 'object' || v === null || typeof (v as { length?: unknown }).length !== 'number') throw initValueError(layout, k, v, 'an array-like of numbers');
+      (field as { copyFrom(src: ArrayLike<number>): void }).copyFrom(v as ArrayLike<number>);
+    }
   }
+}
+
+/** STRUCT_INVALID for an `allocInit` value of the wrong kind. Cold. */
+function initValueError(layout: StructLayout, k: string, v: unknown, what: string): MemoryError {
+  const f = layout.fields.find((x) => x.name === k);
+  return typedError('STRUCT_INVALID', `allocInit: field "${k}" of struct "${layout.name}" (${f?.type ?? '?'}) takes ${what}, not ${typeName(v)}`, {
+    allocator: `struct "${layout.name}"`, request: { field: k, value: typeName(v) }, state: { type: f?.type ?? '?' },
+    suggestion: what === 'a number' ? `pass a number for "${k}", or leave it out for 0.` : `pass an array or typed array (a gl-matrix value, [x, y, z]) for "${k}", or leave it out for zeros.`,
+  });
+}
+
+/** INVALID_SIZE for an `allocArray` count that is not a whole number from 1. Cold. */
+function countError(allocator: string, layout: StructLayout, n: unknown): MemoryError {
+  return memoryError('INVALID_SIZE', `allocArray(${String(n)}): the count of structs "${layout.name}" is not a whole number from 1`, {
+    allocator, request: { n: typeof n === 'number' ? n : String(n), size: layout.size }, state: {},
+    suggestion: 'pass how many structs, a whole number of 1 or more (round a computed count with Math.ceil).',
+  });
 }
 
 /**
@@ -84,8 +111,19 @@ export class TypedArena<F extends StructFields> {
     return p;
   }
 
-  /** `n` structs in a row (AoS); struct i is at `p + i * layout.size`. Thread-safety: any worker (own instance). @throws {@link MemoryError} `ARENA_EXHAUSTED`, `INVALID_SIZE`. @example `const row = hits.allocArray(64);` */
+  /**
+   * `n` structs in a row (AoS); struct i is at `p + i * layout.size`.
+   *
+   * Thread-safety: any worker (own instance).
+   * @param n - structs, a whole number from 1 (checked in both builds: 1.5, NaN, Infinity, 0 and negatives are `INVALID_SIZE`).
+   * @throws {@link MemoryError} `ARENA_EXHAUSTED`, `ALLOC_TOO_LARGE`, `INVALID_SIZE`.
+   * @example
+   * ```ts
+   * const row = hits.allocArray(64);
+   * ```
+   */
   allocArray(n: number): Offset {
+    if (!Number.isSafeInteger(n) || n < 1) throw countError(`arena "${this.arena.name}"`, this.layout, n);
     return this.arena.alloc(this.layout.size * n, this.layout.align);
   }
 
@@ -135,8 +173,19 @@ export class TypedStack<F extends StructFields> {
     return p;
   }
 
-  /** Pushes `n` structs in one block. Thread-safety: owner thread. @throws {@link MemoryError} `STACK_OVERFLOW`, `INVALID_SIZE`. @example `const row = frames.allocArray(8);` */
+  /**
+   * Pushes `n` structs in one block.
+   *
+   * Thread-safety: owner thread.
+   * @param n - structs, a whole number from 1 (checked in both builds).
+   * @throws {@link MemoryError} `STACK_OVERFLOW`, `INVALID_SIZE` for any other `n`.
+   * @example
+   * ```ts
+   * const row = frames.allocArray(8);
+   * ```
+   */
   allocArray(n: number): Offset {
+    if (!Number.isSafeInteger(n) || n < 1) throw countError(`stack "${this.stack.name}"`, this.layout, n);
     return this.stack.push(this.layout.size * n, this.layout.align);
   }
 
@@ -215,14 +264,22 @@ export class TypedPool<F extends StructFields> {
    * slots taken so far are freed and nothing changes.
    *
    * Thread-safety: any worker (own instance).
-   * @throws {@link MemoryError} `POOL_EXHAUSTED`, `INVALID_SIZE` when `n` is not 0..out.length.
+   * @param n - how many, a whole number from 0 to `out.length`. @defaultValue out.length
+   * @throws {@link MemoryError} `POOL_EXHAUSTED`, `INVALID_SIZE` when `n` is not 0..out.length,
+   * `INVALID_OPTION` when `out` is not an Int32Array, a Uint32Array or an array.
    * @example
    * ```ts
    * const burst = new Int32Array(64);
    * particles.allocArray(burst);
    * ```
    */
-  allocArray(out: Int32Array | Uint32Array | Handle[], n: number = out.length): void {
+  allocArray(out: Int32Array | Uint32Array | Handle[], n?: number): void {
+    if (!(out instanceof Int32Array || out instanceof Uint32Array || Array.isArray(out))) {
+      throw memoryError('INVALID_OPTION', `allocArray: out is ${typeName(out)}, not an Int32Array, a Uint32Array or an array`, {
+        allocator: `pool "${this.pool.name}"`, request: { out: typeName(out) }, state: {}, suggestion: 'pass the array the handles go into, e.g. new Int32Array(64).',
+      });
+    }
+    n ??= out.length;
     if (!Number.isInteger(n) || n < 0 || n > out.length) {
       throw memoryError('INVALID_SIZE', `allocArray(${String(n)}) does not fit the ${out.length} handles of out`, {
         allocator: `pool "${this.pool.name}"`, request: { n }, state: { outLength: out.length }, suggestion: 'pass 0 to out.length.',
