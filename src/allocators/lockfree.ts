@@ -2,7 +2,8 @@
  * The lock-free cores of the allocators, written once against a small atomics interface so the
  * interleaving explorer (test/interleaving/) can run them step by step, and production runs them
  * on `Atomics`. Only slow paths come here: a pool refill or flush (one CAS per batch), an arena
- * lane lease (one CAS per lane), a segment lease or recycle.
+ * lane lease (one CAS per lane), a segment lease or recycle. The reclaim of a dead thread's pool
+ * slots, written against the same interface, is in pool-reclaim.ts.
  * @module
  * @internal
  */
@@ -134,6 +135,82 @@ export function pushChain(ops: SharedOps, s: FreeListShape, first: number, last:
     const tag = ((h >>> s.linkBits) + 1) & s.tagMask;
     if (ops.cas(s.head, h, ((tag << s.linkBits) | (first + 1)) | 0) === h) return;
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pool caches. Each thread moves slots between the free list and its private cache in batches.
+// A slot's meta word (generation << 8 | tag) says who holds it: tag 0 = listed, CACHE_TAG | t =
+// cached by thread t. During a refill (after the CAS, before tagging) and a flush (after
+// untagging, before the CAS) a slot is neither: "in flight". The thread's sequence word is odd
+// exactly while it may have slots in flight, so a reclaim of a dead thread can tell when the
+// in-flight slots it finds are the dead thread's (see pool-reclaim.ts). Meta tags, the cache
+// count and the sequence word are plain stores: only the owner writes them.
+// ---------------------------------------------------------------------------------------------
+
+/** Moves the sequence word at `seq` on by one: odd while slots may be in flight. @internal */
+export function bumpSeq(ops: SharedOps, seq: number): void {
+  ops.write(seq, (ops.read(seq) + 1) & 0x3fffffff);
+}
+
+/**
+ * A cache refill: pops up to `want` slots (one CAS), takes them off the free counter at `free`,
+ * tags each with `cacheTag` in its meta word (meta[i] at `meta + i`), and publishes the cache
+ * count at `cached`, between two bumps of the sequence word `seq`. `cache[0..k)` receives the
+ * slots' next handles (generation << genShift | tagIdx | index), the first slot popped last so
+ * it is allocated first. Returns k (0 when the list is empty).
+ * @internal
+ */
+export function refillCache(
+  ops: SharedOps, s: FreeListShape, meta: number, free: number, cached: number, seq: number, cacheTag: number,
+  genShift: number, tagIdx: number, want: number, cache: Int32Array,
+): number {
+  bumpSeq(ops, seq);
+  const k = popBatch(ops, s, want, cache);
+  if (k === 0) {
+    bumpSeq(ops, seq);
+    return 0;
+  }
+  ops.add(free, -k);
+  for (let a = 0, z = k - 1; a < z; a++, z--) {
+    const t = cache[a];
+    cache[a] = cache[z];
+    cache[z] = t;
+  }
+  for (let j = 0; j < k; j++) {
+    const i = cache[j];
+    const m = ops.read(meta + i);
+    ops.write(meta + i, (m & ~0xff) | cacheTag);
+    cache[j] = ((m >>> 8) << genShift) | tagIdx | i;
+  }
+  ops.write(cached, k);
+  bumpSeq(ops, seq);
+  return k;
+}
+
+/**
+ * A cache flush: pushes the top `k` of the `n` cached handles (`cache[n-k..n)`, slot index in
+ * the bits of `indexMask`) onto the free list with one CAS, between two bumps of `seq`: each
+ * slot's tag goes back to 0 and the chain cache[n-1] -> ... -> cache[n-k] is linked before the
+ * CAS publishes it; then the free counter and the cache count (n - k) follow. Returns the free
+ * counter after the add.
+ * @internal
+ */
+export function flushCache(
+  ops: SharedOps, s: FreeListShape, meta: number, free: number, cached: number, seq: number,
+  indexMask: number, cache: Int32Array, n: number, k: number,
+): number {
+  const lo = n - k;
+  bumpSeq(ops, seq);
+  for (let j = n - 1; j >= lo; j--) {
+    const i = cache[j] & indexMask;
+    ops.write(meta + i, ops.read(meta + i) & ~0xff);
+    if (j > lo) ops.write(s.next + i, (cache[j - 1] & indexMask) + 1);
+  }
+  pushChain(ops, s, cache[n - 1] & indexMask, cache[lo] & indexMask);
+  const listed = ops.add(free, k) + k;
+  ops.write(cached, lo);
+  bumpSeq(ops, seq);
+  return listed;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import { G_FRAME } from '../memory/layout.ts';
 import { poison, poisonWords } from './poison.ts';
 import { type LeakEntry, type LeakReport, callSite, leakReport } from './leaks.ts';
 import { type SlotLoan, takeSlot } from '../typed/dispose.ts';
-import { type MemoryError, hex, memoryError } from '../errors.ts';
+import { type MemoryError, hex, memoryError, typeName } from '../errors.ts';
 import { EV } from '../trace/chrome-trace.ts';
 import { MAX_THREADS } from '../memory/layout.ts';
 import type { Memory } from '../memory/memory.ts';
@@ -18,7 +18,7 @@ import {
   S_ALLOCATIONS, S_BYTES, S_ERRORS, S_FAILURES, S_FREES, S_PEAK, countersInto, lastErrorCode, noteFrameHighWater, publishCounts, raiseTo,
   readCounter, readFrameRing, recordError, S_HISTORY,
 } from '../memory/stats-block.ts';
-import { AtomicOps, type FreeListShape, headTagMask, popBatch, pushChain } from './lockfree.ts';
+import { AtomicOps, type FreeListShape, flushCache, headTagMask, refillCache } from './lockfree.ts';
 import {
   BUSY, CACHE_TAG, CACHED_STRIDE, MAX_GEN_BITS, isLiveMeta, P_ALIGN, P_TAG, P_TAG_BITS, P_BATCH, P_BORN, P_CACHED, P_CAPACITY, P_DATA, P_FREE, P_HEAD, P_INDEX_BITS,
   P_LINK_BITS, P_META, P_NEXT, P_SLOT_SIZE, P_STRIDE,
@@ -336,66 +336,29 @@ export class Pool {
     if (this.count > 0) this.flushBatch(this.count);
   }
 
-  /** Moves the refill/flush sequence number on: odd while slots may be in flight. */
-  private busy(): void {
-    this.i32[this.busyWord] = (this.i32[this.busyWord] + 1) & 0x3fffffff;
-  }
-
   /** Moves up to `batch` slots from the shared list into the empty cache; returns how many. */
   private refill(): number {
-    const i32 = this.i32;
-    const cache = this.cache;
     this.memory.assertLive('alloc', this.label);
-    this.busy();
-    const k = popBatch(this.ops, this.shape, this.batch, cache);
-    if (k === 0) {
-      this.busy();
-      return 0;
-    }
-    const left = Atomics.sub(i32, this.base + P_FREE, k) - k;
+    // the protocol (sequence bumps, pop, counter, cache tags, cache count) is in lockfree.ts
+    const k = refillCache(this.ops, this.shape, this.meta, this.base + P_FREE, this.cachedWord, this.busyWord, this.cacheTag,
+      this.genShift, this.tagIdx, this.batch, this.cache);
+    if (k === 0) return 0;
     this.netRefill += k;
-    this.memory.tracer?.record(EV.REFILL, this.base << 2, k, left);
-    // the first slot popped goes on top of the cache, so alloc hands out low indexes first;
-    // the cache holds each slot's next handle, built from its generation
-    for (let a = 0, z = k - 1; a < z; a++, z--) {
-      const t = cache[a];
-      cache[a] = cache[z];
-      cache[z] = t;
-    }
-    for (let j = 0; j < k; j++) {
-      const m = i32[this.meta + cache[j]];
-      i32[this.meta + cache[j]] = (m & ~0xff) | this.cacheTag;
-      cache[j] = ((m >>> 8) << this.genShift) | this.tagIdx | cache[j];
-    }
+    this.memory.tracer?.record(EV.REFILL, this.base << 2, k, Atomics.load(this.i32, this.base + P_FREE));
     this.count = k;
-    i32[this.cachedWord] = k;
-    this.busy();
     return k;
   }
 
   /** Pushes the top `k` cached slots onto the shared list with one CAS; returns the new count. */
   private flushBatch(k: number): number {
-    const i32 = this.i32;
-    const cache = this.cache;
-    const n = this.count;
-    const lo = n - k;
-    const mask = this.indexMask;
     this.memory.assertLive('free', this.label);
-    this.busy();
-    // chain cache[n-1] -> cache[n-2] -> ... -> cache[lo] -> old head; each slot's tag goes back to
-    // 0 (listed) before the CAS publishes the chain
-    for (let j = n - 1; j >= lo; j--) {
-      const i = cache[j] & mask;
-      i32[this.meta + i] &= ~0xff;
-      if (j > lo) i32[this.next + i] = (cache[j - 1] & mask) + 1;
-    }
-    pushChain(this.ops, this.shape, cache[n - 1] & mask, cache[lo] & mask);
-    const listed = Atomics.add(i32, this.base + P_FREE, k) + k;
+    const lo = this.count - k;
+    // the protocol (sequence bumps, untag, link, push, counter, cache count) is in lockfree.ts
+    const listed = flushCache(this.ops, this.shape, this.meta, this.base + P_FREE, this.cachedWord, this.busyWord, this.indexMask,
+      this.cache, this.count, k);
     this.netRefill -= k;
     this.memory.tracer?.record(EV.FLUSH, this.base << 2, k, listed);
     this.count = lo;
-    i32[this.cachedWord] = lo;
-    this.busy();
     return lo;
   }
 
@@ -573,6 +536,7 @@ export class Pool {
    * ```
    */
   slotOwnersInto(out: Uint8Array, from: number): number {
+    if (!(out instanceof Uint8Array) || typeof from !== 'number' || !Number.isInteger(from) || from < 0 || from > this.capacity) this.badSlotRange(out, from);
     const n = Math.max(0, Math.min(out.length, this.capacity - from));
     const i32 = this.i32;
     const meta = this.meta + from;
@@ -606,6 +570,13 @@ export class Pool {
     out[STAT.CAPACITY] = this.capacity;
     out[STAT.DEPTH] = cached;
     out[STAT.FREE] = free;
+  }
+
+  private badSlotRange(out: unknown, from: unknown): never {
+    throw this.raised(memoryError('INVALID_OPTION', `slotOwnersInto(out, ${String(from)}): the first slot must be a whole number from 0 to ${this.capacity}, into a Uint8Array`, {
+      allocator: this.label, request: { from, out: typeName(out) }, state: { capacity: this.capacity },
+      suggestion: `pass a Uint8Array and a slot index from 0 to ${this.capacity}.`,
+    }));
   }
 
   /** This thread's frees since its last publish, from the cache count's movement (see netRefill). */

@@ -8,11 +8,34 @@
  * `spin()` marks a thread as waiting: it is scheduled again only once another thread has taken a
  * step, or when every other thread waits or is done. A thread that can spin forever shows up as
  * schedules cut at `maxSteps` (a livelock or deadlock); correct scenarios have none.
+ *
+ * **Crash points.** A scenario may name one thread that can die: besides the schedules where it
+ * runs to its end, the explorer runs every schedule in which it stops forever after s of its
+ * steps, for every s from 0 (before its first step) to its last step (it finished, then died
+ * before anyone saw it leave). The crash is placed right after the thread's s-th step: any later
+ * placement is the same execution, since a dead thread does nothing. A `reclaimer` thread starts
+ * at that moment and runs concurrently with the survivors; `recover` runs once every live thread
+ * finished; then `check`.
+ *
+ * **Reduction** (opt-in, `reduce: true`): sleep sets. Two pending operations are independent
+ * when they touch different words or both only read; a branch whose first step commutes with an
+ * already explored sibling's is skipped, so each class of equivalent schedules (same order of
+ * every pair of conflicting operations) runs once. Sleep sets never skip a reachable state, so
+ * every final state is still checked; the counts then are classes, not interleavings. Spins
+ * conflict with everything, and no branch is skipped while any thread waits.
  */
 import type { SharedOps } from '../../src/allocators/lockfree.ts';
 
 /** A logical thread: runs from scratch each time, and returns what it observed. */
 export type LogicalThread = (ops: SharedOps) => unknown;
+
+/** Where a crash schedule stopped its crashing thread. */
+export interface Crash {
+  /** The thread that died. */
+  readonly thread: number;
+  /** Steps it took before it died. */
+  readonly afterSteps: number;
+}
 
 /** A small concurrent scenario. */
 export interface Scenario {
@@ -22,81 +45,131 @@ export interface Scenario {
   /** Writes the initial shared state. */
   readonly init: (mem: Int32Array) => void;
   readonly threads: readonly LogicalThread[];
-  /** Checks the final state and the threads' results: returns a description of what broke, or null. */
-  readonly check: (mem: Int32Array, results: readonly unknown[]) => string | null;
+  /**
+   * Checks the final state and the threads' results: returns a description of what broke, or
+   * null. In a crash schedule the dead thread's result is undefined, and the reclaimer's result
+   * (if any) is `results[threads.length]`.
+   */
+  readonly check: (mem: Int32Array, results: readonly unknown[], crash: Crash | null) => string | null;
   /** Cut a schedule longer than this many steps (a livelock guard). @defaultValue 200 */
   readonly maxSteps?: number;
+  /** Index of the thread that may die at any step. */
+  readonly crashThread?: number;
+  /** Runs after every surviving thread finished in a crash schedule, before check (models reclaimThread). */
+  readonly recover?: (mem: Int32Array, crashed: number) => void;
+  /** Starts when the crash happens and runs concurrently with the survivors (reclaimThread in another thread). */
+  readonly reclaimer?: LogicalThread;
+  /** Sleep-set partial-order reduction. @defaultValue false */
+  readonly reduce?: boolean;
 }
 
 /** What an exploration found. */
 export interface Exploration {
   readonly name: string;
-  /** Complete interleavings run to the end and checked. */
+  /** Complete schedules without a crash, run to the end and checked. */
   readonly interleavings: number;
-  /** Interleavings whose final check failed. */
+  /** Complete schedules with a crash, run to the end, recovered and checked. */
+  readonly crashes: number;
+  /** Schedules (with or without a crash) whose final check failed. */
   readonly violations: number;
-  /** The first failing schedule (thread index per step) and its message. */
-  readonly firstViolation: { readonly schedule: readonly number[]; readonly message: string } | null;
+  /** Of those, schedules with a crash. */
+  readonly crashViolations: number;
+  /** The first failing schedule (thread index per step, -1 = the crash) and its message. */
+  readonly firstViolation: { readonly schedule: readonly number[]; readonly message: string; readonly crash: Crash | null } | null;
   /** Schedules cut at maxSteps. */
   readonly cut: number;
   /** Longest complete schedule, in steps. */
   readonly longest: number;
 }
 
+/** A schedule as text: thread digits, `x` for the crash. */
+export function scheduleText(schedule: readonly number[]): string {
+  return schedule.map((t) => (t < 0 ? 'x' : String(t))).join('');
+}
+
 /** Thrown to stop a thread at its next operation: one constant object, no stack trace to capture. */
 const YIELD = { yield: true } as const;
+
+/** Kinds of a pending operation, for the independence test. */
+const READ = 0;
+const WRITE = 1;
+const SPIN = 2;
 
 interface ThreadState {
   log: number[];
   done: boolean;
+  /** Died at a crash point: never runs again. */
+  dead: boolean;
+  /** False for the reclaimer until the crash. */
+  started: boolean;
   /** spin() calls since another thread last moved; > 0 = waiting. */
   spins: number;
   result: unknown;
+  /** The operation the thread asks for next: kind and word. */
+  nextKind: number;
+  nextWord: number;
 }
 
 interface State {
   mem: Int32Array;
   threads: ThreadState[];
   schedule: number[];
+  /** Steps the crash thread took when it died, or -1. */
+  crashedAt: number;
+  /** The last step was the crash thread's (or nothing ran yet): a crash may go here. */
+  crashPoint: boolean;
 }
 
-/** Runs thread `t` to its next shared operation, executes it for real, and records the result. */
-function step(s: State, fn: LogicalThread, t: number): void {
+/** Builds the SharedOps a thread runs on; `op(kind, word, real)` executes or replays one operation. */
+function makeOps(mem: Int32Array, op: (kind: number, word: number, real: () => number) => number): SharedOps {
+  return {
+    load: (i) => op(READ, i, () => mem[i]),
+    store: (i, v) => { op(WRITE, i, () => ((mem[i] = v), 0)); },
+    cas: (i, e, v) => op(WRITE, i, () => { const o = mem[i]; if (o === e) mem[i] = v; return o; }),
+    add: (i, v) => op(WRITE, i, () => { const o = mem[i]; mem[i] = (o + v) | 0; return o; }),
+    or: (i, v) => op(WRITE, i, () => { const o = mem[i]; mem[i] = o | v; return o; }),
+    and: (i, v) => op(WRITE, i, () => { const o = mem[i]; mem[i] = o & v; return o; }),
+    read: (i) => op(READ, i, () => mem[i]),
+    write: (i, v) => { op(WRITE, i, () => ((mem[i] = v), 0)); },
+    spin: () => { op(SPIN, -1, () => 0); },
+  };
+}
+
+/**
+ * Runs thread `t` from scratch with its log replayed; with `execute`, performs one new operation
+ * for real and records it. Stops at the next operation (noting its kind and word) or at the end.
+ */
+function run(s: State, fn: LogicalThread, t: number, execute: boolean): void {
   const th = s.threads[t];
-  const before = th.log.length;
   let k = 0;
-  let executed = false;
-  const mem = s.mem;
-  // replay the log, execute one new operation for real, then run on until the thread either
-  // finishes (no further operation) or asks for the next one, where it stops
-  const op = (real: () => number, isSpin = false): number => {
+  let executed = !execute;
+  const ops = makeOps(s.mem, (kind, word, real) => {
     if (k < th.log.length) return th.log[k++];
-    if (executed) throw YIELD; // eslint-disable-line @typescript-eslint/only-throw-error
+    if (executed) {
+      th.nextKind = kind;
+      th.nextWord = word;
+      throw YIELD; // eslint-disable-line @typescript-eslint/only-throw-error
+    }
     const v = real();
     th.log.push(v);
     k++;
     executed = true;
-    if (isSpin) th.spins++;
+    if (kind === SPIN) th.spins++;
     return v;
-  };
-  const ops: SharedOps = {
-    load: (i) => op(() => mem[i]),
-    store: (i, v) => { op(() => ((mem[i] = v), 0)); },
-    cas: (i, e, v) => op(() => { const o = mem[i]; if (o === e) mem[i] = v; return o; }),
-    add: (i, v) => op(() => { const o = mem[i]; mem[i] = (o + v) | 0; return o; }),
-    or: (i, v) => op(() => { const o = mem[i]; mem[i] = o | v; return o; }),
-    and: (i, v) => op(() => { const o = mem[i]; mem[i] = o & v; return o; }),
-    read: (i) => op(() => mem[i]),
-    write: (i, v) => { op(() => ((mem[i] = v), 0)); },
-    spin: () => { op(() => 0, true); },
-  };
+  });
   try {
     th.result = fn(ops);
     th.done = true;
   } catch (e) {
     if (e !== YIELD) throw e;
   }
-  if (th.log.length !== before + 1) throw new Error(`explorer: thread ${t} was scheduled but took no step`);
+}
+
+/** Runs thread `t` to its next shared operation, executes it for real, and records the result. */
+function step(s: State, fn: LogicalThread, t: number): void {
+  const before = s.threads[t].log.length;
+  run(s, fn, t, true);
+  if (s.threads[t].log.length !== before + 1) throw new Error(`explorer: thread ${t} was scheduled but took no step`);
   s.schedule.push(t);
   for (let u = 0; u < s.threads.length; u++) if (u !== t) s.threads[u].spins = 0;
 }
@@ -104,56 +177,81 @@ function step(s: State, fn: LogicalThread, t: number): void {
 function clone(s: State): State {
   return {
     mem: s.mem.slice(),
-    threads: s.threads.map((th) => ({ log: th.log.slice(), done: th.done, spins: th.spins, result: th.result })),
+    threads: s.threads.map((th) => ({ ...th, log: th.log.slice() })),
     schedule: s.schedule.slice(),
+    crashedAt: s.crashedAt,
+    crashPoint: s.crashPoint,
   };
 }
 
-/** Enumerates every interleaving of the scenario's threads and checks each final state. */
+/** The pending operations of threads a and b commute. */
+function independent(a: ThreadState, b: ThreadState): boolean {
+  if (a.nextKind === SPIN || b.nextKind === SPIN) return false;
+  return a.nextWord !== b.nextWord || (a.nextKind === READ && b.nextKind === READ);
+}
+
+/** Enumerates every interleaving of the scenario's threads (and crash points) and checks each final state. */
 export function explore(sc: Scenario): Exploration {
   const maxSteps = sc.maxSteps ?? 200;
+  const k = sc.crashThread ?? -1;
+  const fns: LogicalThread[] = [...sc.threads];
+  const rec = sc.reclaimer === undefined ? -1 : fns.push(sc.reclaimer) - 1;
+  const reduce = sc.reduce ?? false;
   let interleavings = 0;
+  let crashes = 0;
   let violations = 0;
+  let crashViolations = 0;
   let cut = 0;
   let longest = 0;
   let firstViolation: Exploration['firstViolation'] = null;
   const mem = new Int32Array(sc.words);
   sc.init(mem);
-  const start: State = { mem, threads: sc.threads.map(() => ({ log: [], done: false, spins: 0, result: undefined })), schedule: [] };
+  const start: State = {
+    mem,
+    threads: fns.map((_, t) => ({
+      log: [], done: false, dead: false, started: t !== rec, spins: 0, result: undefined, nextKind: READ, nextWord: -1,
+    })),
+    schedule: [],
+    crashedAt: -1,
+    crashPoint: true,
+  };
   // a thread that finishes without touching shared memory finishes at once
-  for (let t = 0; t < sc.threads.length; t++) probe(start, t);
+  for (let t = 0; t < fns.length; t++) if (t !== rec) run(start, fns[t], t, false);
 
-  function probe(s: State, t: number): void {
-    // re-run t with its log replayed; it either finishes (no new operation) or wants one more
-    const th = s.threads[t];
-    if (th.done) return;
-    let k = 0;
-    const replay = (): number => {
-      if (k < th.log.length) return th.log[k++];
-      throw YIELD; // eslint-disable-line @typescript-eslint/only-throw-error
-    };
-    const ops: SharedOps = {
-      load: replay, store: () => { replay(); }, cas: replay, add: replay, or: replay, and: replay, read: replay,
-      write: () => { replay(); }, spin: () => { replay(); },
-    };
-    try {
-      th.result = sc.threads[t](ops);
-      th.done = true;
-    } catch (e) {
-      if (e !== YIELD) throw e;
+  function finish(s: State): void {
+    const crash: Crash | null = s.crashedAt < 0 ? null : { thread: k, afterSteps: s.crashedAt };
+    if (crash === null) interleavings++;
+    else {
+      crashes++;
+      sc.recover?.(s.mem, k);
+    }
+    longest = Math.max(longest, s.schedule.length);
+    const msg = sc.check(s.mem, s.threads.map((th) => (th.dead ? undefined : th.result)), crash);
+    if (msg !== null) {
+      violations++;
+      if (crash !== null) crashViolations++;
+      firstViolation ??= { schedule: s.schedule.slice(), message: msg, crash };
     }
   }
 
-  function dfs(s: State): void {
-    const live = s.threads.map((th, t) => (th.done ? -1 : t)).filter((t) => t >= 0);
-    if (live.length === 0) {
-      interleavings++;
-      longest = Math.max(longest, s.schedule.length);
-      const msg = sc.check(s.mem, s.threads.map((th) => th.result));
-      if (msg !== null) {
-        violations++;
-        firstViolation ??= { schedule: s.schedule.slice(), message: msg };
+  function dfs(s: State, sleep: number): void {
+    if (k >= 0 && s.crashedAt < 0 && s.crashPoint) {
+      // thread k dies here: it never runs again; the reclaimer starts
+      const c = clone(s);
+      c.crashedAt = c.threads[k].log.length;
+      c.threads[k].dead = true;
+      c.crashPoint = false;
+      c.schedule.push(-1);
+      if (rec >= 0) {
+        c.threads[rec].started = true;
+        run(c, fns[rec], rec, false);
       }
+      dfs(c, 0);
+    }
+    const live: number[] = [];
+    s.threads.forEach((th, t) => { if (!th.done && !th.dead && th.started) live.push(t); });
+    if (live.length === 0) {
+      finish(s);
       return;
     }
     if (s.schedule.length >= maxSteps) {
@@ -163,13 +261,21 @@ export function explore(sc: Scenario): Exploration {
     // a thread that waits runs again only when every other thread waits too (or is done)
     const eager = live.filter((t) => s.threads[t].spins === 0);
     const runnable = eager.length > 0 ? eager : live;
+    let asleep = reduce && eager.length === live.length ? sleep : 0;
     for (const t of runnable) {
+      if ((asleep & (1 << t)) !== 0) continue;
+      let childSleep = 0;
+      for (let u = 0; u < s.threads.length; u++) {
+        if ((asleep & (1 << u)) !== 0 && independent(s.threads[u], s.threads[t])) childSleep |= 1 << u;
+      }
       const n = runnable.length === 1 ? s : clone(s);
-      step(n, sc.threads[t], t);
-      dfs(n);
+      step(n, fns[t], t);
+      n.crashPoint = t === k;
+      dfs(n, childSleep);
+      if (reduce) asleep |= 1 << t;
     }
   }
 
-  dfs(start);
-  return { name: sc.name, interleavings, violations, firstViolation, cut, longest };
+  dfs(start, 0);
+  return { name: sc.name, interleavings, crashes, violations, crashViolations, firstViolation, cut, longest };
 }

@@ -1,0 +1,189 @@
+/**
+ * Crash scenarios of the pool for the explorer: a thread dies at any step of a refill or a flush
+ * while another thread refills and flushes, then reclaimThread's pool part runs, after everyone
+ * else finished or concurrently with them. Slot ids: the dying thread is 0, survivors 1 and up,
+ * the reclaimer the highest id.
+ */
+import type { SharedOps } from '../../src/allocators/lockfree.ts';
+import type { LogicalThread, Scenario } from './explorer.ts';
+import { PoolModel } from './pool-model.ts';
+import { reclaimPreFix } from './reclaim-prefix.ts';
+
+/** A flush: production, or a deliberately broken one. */
+export type Flush = (pm: PoolModel, ops: SharedOps, t: number, cache: number[], k: number) => void;
+
+/** The production flush (lockfree.ts flushCache). */
+export const flushOk: Flush = (pm, ops, t, cache, k) => { pm.flush(ops, t, cache, k); };
+
+/**
+ * BROKEN: untags the slots after the CAS that publishes them. Another thread can pop a slot
+ * and tag it as cached in between; the late untag then wipes that thread's tag.
+ */
+export const flushUntagLate: Flush = (pm, ops, t, cache, k) => {
+  const s = pm.shape;
+  const n = cache.length;
+  const lo = n - k;
+  const seq = pm.seqWord(t);
+  ops.write(seq, ops.read(seq) + 1);
+  for (let j = n - 1; j > lo; j--) ops.write(s.next + (cache[j] & pm.indexMask), (cache[j - 1] & pm.indexMask) + 1);
+  const first = cache[n - 1] & pm.indexMask;
+  const last = cache[lo] & pm.indexMask;
+  for (;;) {
+    const h = ops.load(s.head);
+    ops.write(s.next + last, h & ((1 << s.linkBits) - 1));
+    if (ops.cas(s.head, h, ((((h >>> s.linkBits) + 1) & s.tagMask) << s.linkBits) | (first + 1)) === h) break;
+  }
+  for (let j = n - 1; j >= lo; j--) {
+    const i = cache[j] & pm.indexMask;
+    ops.write(s.meta + i, ops.read(s.meta + i) & ~0xff);
+  }
+  ops.add(s.free, k);
+  ops.write(pm.cachedWord(t), lo);
+  ops.write(seq, ops.read(seq) + 1);
+  cache.length = lo;
+};
+
+/** a. Thread 0 refills 2 and dies at any step; thread 1 refills 2 and flushes 1; reclaim afterwards. */
+export function refillCrash(): Scenario {
+  const pm = new PoolModel(4, 3);
+  return {
+    name: 'pool: refill of 2 dies at any step, vs refill 2 + flush 1; reclaim after',
+    words: pm.words,
+    init: pm.init([0, 1, 2, 3]),
+    threads: [
+      (ops) => { const c: number[] = []; pm.refill(ops, 0, 2, c); return pm.holdings(c, []); },
+      (ops) => {
+        const c: number[] = [];
+        if (pm.refill(ops, 1, 2, c) > 0) pm.flush(ops, 1, c, 1);
+        return pm.holdings(c, []);
+      },
+    ],
+    crashThread: 0,
+    recover: pm.recover(2),
+    check: pm.check(),
+    reduce: true,
+  };
+}
+
+/** b. Thread 0 flushes its 2 cached slots and dies at any step; thread 1 refills 2 and allocates 1. */
+export function flushCrash(flush: Flush = flushOk, name = 'pool: flush of 2 dies at any step, vs refill 2 + alloc; reclaim after'): Scenario {
+  const pm = new PoolModel(4, 3);
+  return {
+    name,
+    words: pm.words,
+    init: pm.init([2, 3], [[0, 1]]),
+    threads: [
+      (ops) => { const c = pm.handles([0, 1]); flush(pm, ops, 0, c, 2); return pm.holdings(c, []); },
+      (ops) => {
+        const c: number[] = [];
+        const live: number[] = [];
+        if (pm.refill(ops, 1, 2, c) > 0) live.push(pm.alloc(ops, 1, c));
+        return pm.holdings(c, live);
+      },
+    ],
+    crashThread: 0,
+    recover: pm.recover(2),
+    check: pm.check(),
+    reduce: true,
+  };
+}
+
+/** Hides every sequence word from the reclaimer (reads 0): a reclaim without the quiescence bracket. BROKEN. */
+function blind(pm: PoolModel, ops: SharedOps): SharedOps {
+  const seq = (i: number): boolean => i >= pm.shape.lines && i < pm.attached && ((i - pm.shape.lines) & 1) === 1;
+  return { ...ops, load: (i) => (seq(i) ? 0 : ops.load(i)), store: (i, v) => { if (!seq(i)) ops.store(i, v); } };
+}
+
+/**
+ * e. Thread 0 dies at any step of a refill of 2 (or a flush of its 2 cached slots) while thread 1
+ * refills 1 and flushes it; the reclaim of thread 0 starts at the crash and runs concurrently.
+ */
+export function concurrentReclaim(dyingIn: 'refill' | 'flush', bracket = true): Scenario {
+  const pm = new PoolModel(4, 3);
+  const inRefill = dyingIn === 'refill';
+  return {
+    name: `pool: ${inRefill ? 'refill' : 'flush'} of 2 dies at any step, its reclaim runs concurrently with a refill + flush` +
+      (bracket ? '' : ', BROKEN: reclaim without the quiescence bracket'),
+    words: pm.words,
+    init: inRefill ? pm.init([0, 1, 2, 3]) : pm.init([2, 3], [[0, 1]]),
+    threads: [
+      (ops) => {
+        const c = inRefill ? [] : pm.handles([0, 1]);
+        if (inRefill) pm.refill(ops, 0, 2, c);
+        else pm.flush(ops, 0, c, 2);
+        return pm.holdings(c, []);
+      },
+      (ops) => {
+        const c: number[] = [];
+        if (pm.refill(ops, 1, 1, c) > 0) pm.flush(ops, 1, c, 1);
+        return pm.holdings(c, []);
+      },
+    ],
+    crashThread: 0,
+    reclaimer: (ops) => pm.reclaimer(0, 2, bracket ? ops : blind(pm, ops)),
+    check: pm.check(),
+    reduce: true,
+  };
+}
+
+/**
+ * Two reclaims at once: thread 0 dies at any step of a refill of 2; its reclaim (by thread
+ * `first`) starts at the crash, while thread `second` reclaims thread 3 (gone earlier, holding
+ * nothing). Both scan for in-flight slots; only one may take them.
+ */
+export function twoReclaims(first: number, second: number, preFix = false): Scenario {
+  const pm = new PoolModel(4, 4);
+  const reclaim = (ops: SharedOps, dead: number, self: number): number => {
+    if (!preFix) return pm.reclaimer(dead, self, ops);
+    ops.store(pm.attached + dead, 0);
+    return reclaimPreFix(ops, pm.shape, dead, self, (t) => ops.load(pm.attached + t) !== 0);
+  };
+  const threads: LogicalThread[] = [
+    (ops: SharedOps) => { const c: number[] = []; pm.refill(ops, 0, 2, c); return pm.holdings(c, []); },
+    () => null,
+    () => null,
+  ];
+  threads[second] = (ops) => reclaim(ops, 3, second);
+  return {
+    name: `pool: refill of 2 dies at any step; its reclaim by thread ${first} runs with thread ${second}'s reclaim of another thread` +
+      (preFix ? ', BROKEN: the reclaim before this change' : ''),
+    words: pm.words,
+    init: pm.init([0, 1, 2, 3], [], [3]),
+    threads,
+    crashThread: 0,
+    reclaimer: (ops) => reclaim(ops, 0, first),
+    check: pm.check(),
+    reduce: true,
+  };
+}
+
+/**
+ * Why a reclaim must leave the dead thread's sequence word even: thread 1 reuses the id of a
+ * thread whose reclaim found no quiet moment and left the word odd (the reclaim before this
+ * change), so its refill makes it even; a concurrent reclaim (of thread 0, gone, holding
+ * nothing; the current reclaim) then takes the slots it moves. BROKEN by construction.
+ */
+export function invertedParity(): Scenario {
+  const pm = new PoolModel(4, 3);
+  const init = pm.init([0, 1, 2, 3], [], [0]);
+  return {
+    name: 'pool: a refill whose thread id starts with an odd sequence word, vs a reclaim (BROKEN: the word a timed-out reclaim left)',
+    words: pm.words,
+    init: (m) => { init(m); m[pm.seqWord(1)] = 1; },
+    threads: [
+      () => null,
+      (ops) => {
+        const c: number[] = [];
+        const live: number[] = [];
+        if (pm.refill(ops, 1, 2, c) > 0) live.push(pm.alloc(ops, 1, c));
+        return pm.holdings(c, live);
+      },
+      (ops) => pm.reclaimer(0, 2, ops),
+    ],
+    check: (m, results, crash) => {
+      m[pm.seqWord(1)] &= ~1; // the word's parity is the point here, not a failure of its own
+      return pm.check()(m, results, crash);
+    },
+    reduce: true,
+  };
+}
