@@ -165,7 +165,9 @@ export interface AttachOptions {
 
 /**
  * The state of a thread slot: `attached` while the thread uses the memory; `detached` after it
- * called `detach()`; `reclaimed` after another thread reclaimed it; `free` if never used.
+ * called `detach()`; `reclaiming` while another thread's `reclaimThread()` releases what it held
+ * (its id is not free yet); `reclaimed` after that; `free` if never used. Detached, reclaimed and
+ * free ids are handed to the next thread that attaches.
  *
  * Thread-safety: a type; any worker.
  * @example
@@ -173,7 +175,7 @@ export interface AttachOptions {
  * const dead = memory.threads().filter((t) => t.state === 'reclaimed');
  * ```
  */
-export type ThreadState = 'free' | 'attached' | 'detached' | 'reclaimed';
+export type ThreadState = 'free' | 'attached' | 'detached' | 'reclaiming' | 'reclaimed';
 
 /**
  * One thread slot of the memory's thread table, as {@link Memory.threads} returns it.

@@ -12,7 +12,7 @@
 export { createMemory, attachMemory, Memory } from './memory/memory.ts';
 export { isolationReport, diagnoseIsolation, ISOLATION_HEADERS, ISOLATION_FIX } from './memory/isolation.ts';
 export { reclaimOnExit, terminateAndReclaim } from './memory/worker-lifecycle.ts';
-export type { ExitEmitter, Terminable, ThreadRef } from './memory/worker-lifecycle.ts';
+export type { ExitEmitter, Terminable, TerminateOptions, ThreadRef } from './memory/worker-lifecycle.ts';
 export type { IsolationReport, IsolationDiagnosis } from './memory/isolation.ts';
 export { FrameArena } from './allocators/frame-arena.ts';
 export { Pool } from './allocators/pool.ts';

@@ -7,8 +7,11 @@
 import { describe, expect, it } from 'vitest';
 import { attachMemory, createMemory, type Memory } from '../src/index.ts';
 import {
-  E_CREATOR, E_STATE, ENTRY_INIT, G_ENTRIES, G_TABLE_LOCK, MAX_THREADS, entryWordOf,
+  E_CREATOR, E_STATE, ENTRY_INIT, G_ENTRIES, G_TABLE_LOCK, KIND_ARENA, MAX_THREADS, entryWordOf,
 } from '../src/memory/layout.ts';
+import { claimThreadId } from '../src/memory/threads.ts';
+import { createRegion } from '../src/memory/region-table.ts';
+import { initArena } from '../src/allocators/arena-layout.ts';
 import { CHECKS, expectCode, itChecked } from './helpers.ts';
 
 function setup(): { m: Memory; w: Memory } {
@@ -191,6 +194,34 @@ describe('the region-table lock and regions a dead thread was creating', () => {
     m.createArena('half', { capacity: 1024 }).alloc(8);
     expect(m.regions().map((r) => r.name)).toEqual(['ok', 'half']);
     m.advance();
+    m.checkInvariants();
+  });
+});
+
+describe('a thread killed while it attaches or creates', () => {
+  it('an id claimed by a thread that died before it wrote its slot is attached, listed and reclaimable', () => {
+    const { m } = setup();
+    const id = claimThreadId(m.i32); // the one-CAS claim; the worker dies before fillThreadSlot
+    expect(id).toBe(2);
+    m.checkInvariants(); // a claimed id is a whole state, not a half one
+    expect(m.threads()[2]).toMatchObject({ id: 2, state: 'attached', name: '' });
+    expect(m.reclaimThread(id)).toMatchObject({ id: 2, leases: 0, slots: 0, stacks: 0 });
+    expect(m.threads()[2].state).toBe('reclaimed');
+    expect(attachMemory(m.share(), { name: 'next' }).threadId).toBe(2); // the id is reused
+    m.checkInvariants();
+  });
+
+  it('a region whose creator was reclaimed during its initialisation is never published: THREAD_RECLAIMED', () => {
+    const { m, w } = setup();
+    const err = expectCode(() => createRegion(w.i32, w.u8, w.threadId, 'late', KIND_ARENA, 1024, (offset) => {
+      // another thread decides w is dead while w still initialises the region
+      expect(m.reclaimThread(w.threadId)?.abandoned).toBe(1);
+      initArena(w.i32, offset, { capacity: 512, frames: 1, laneBytes: 64 }, 0);
+    }), 'THREAD_RECLAIMED');
+    expect(err.message).toContain('"late"');
+    expectCode(() => m.arena('late'), 'REGION_NOT_FOUND');
+    expect(m.regions()).toEqual([]);
+    m.createArena('late', { capacity: 1024 }).alloc(8); // the name is free again
     m.checkInvariants();
   });
 });

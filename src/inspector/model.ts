@@ -11,7 +11,8 @@ import type { FrameArena } from '../allocators/frame-arena.ts';
 import type { Pool } from '../allocators/pool.ts';
 import type { Stack } from '../allocators/stack.ts';
 import { STACK_HEADER_BYTES } from '../allocators/stack.ts';
-import { G_THREADS_HI, G_THREADS_LO, MAX_REGIONS, MAX_THREADS } from '../memory/layout.ts';
+import { MAX_REGIONS, MAX_THREADS } from '../memory/layout.ts';
+import { attachedMask } from '../memory/threads.ts';
 import { HISTORY_FRAMES } from '../memory/stats-block.ts';
 import type { Memory } from '../memory/memory.ts';
 import { STAT, STAT_COUNT } from '../stats-fields.ts';
@@ -126,8 +127,8 @@ export class InspectorModel {
       rebuilt = true;
     }
     this.frame = this.memory.frame;
-    this.threadsLo = Atomics.load(i32, G_THREADS_LO);
-    this.threadsHi = Atomics.load(i32, G_THREADS_HI);
+    this.threadsLo = attachedMask(i32, 0);
+    this.threadsHi = attachedMask(i32, 32);
     const regions = this.regions;
     let w = 0;
     for (let k = 0; k < regions.length; k++) {

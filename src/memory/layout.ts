@@ -30,10 +30,12 @@ export const G_SHARED = 6;
  * entry and bytes are reserved (never while the region is initialised); `reclaimThread` breaks it.
  */
 export const G_TABLE_LOCK = 7;
-/** Bitmask of thread ids 0..31 in use (bit set = attached). */
-export const G_THREADS_LO = 8;
-/** Bitmask of thread ids 32..63 in use. */
-export const G_THREADS_HI = 9;
+/**
+ * Words 8 and 9: a random id of this memory, written by createMemory. It names the Web Locks a
+ * browser thread holds while attached (liveness.ts), so two memories' locks never collide.
+ * (Which thread ids are in use is each thread slot's state word, claimed with one CAS.)
+ */
+export const G_MEMORY_ID = 8;
 /** Count of attach() calls ever made, for diagnostics. */
 export const G_ATTACHES = 10;
 /** Region-table entries in use (ready, being initialised, or abandoned); G_REGION_COUNT <= entries <= MAX_REGIONS. */
@@ -96,7 +98,7 @@ export const THREADS_START = TABLE_START + MAX_REGIONS * ENTRY_BYTES;
 /** Bytes per thread slot. */
 export const THREAD_SLOT_BYTES = 48;
 // slot word indexes, relative to the slot's first word
-/** One of THREAD_*: free, attached, detached or reclaimed. */
+/** One of THREAD_*: free, attached, detached, reclaimed or being reclaimed. Attaching is one CAS on this word. */
 export const T_STATE = 0;
 /** How often the id was handed out; grows on every attach and every reclaim. A thread's own copy must equal it. */
 export const T_GEN = 1;
@@ -115,6 +117,8 @@ export const THREAD_ATTACHED = 1;
 export const THREAD_DETACHED = 2;
 /** Thread slot state: the thread was reclaimed by another thread; the id is free. */
 export const THREAD_RECLAIMED = 3;
+/** Thread slot state: another thread is reclaiming it right now; the id is not free yet. */
+export const THREAD_RECLAIMING = 4;
 
 /** First byte after the thread table: where regions begin. */
 export const DATA_START = THREADS_START + MAX_THREADS * THREAD_SLOT_BYTES;

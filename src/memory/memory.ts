@@ -14,6 +14,7 @@ import { Stack, initStack, stackRegionBytes } from '../allocators/stack.ts';
 import { memoryError, typeName } from '../errors.ts';
 import { type LeakEntry, type LeakReport, leakReport } from '../allocators/leaks.ts';
 import { type IsolationReport, ISOLATION_FIX, isolationReport } from './isolation.ts';
+import { holdLiveness, stampMemoryId } from './liveness.ts';
 import {
   DATA_START, E_KIND, E_OFFSET, E_STATE, E_STATS, ENTRY_READY, G_ATTACHES, G_BRK, G_ENTRIES, G_FRAME, G_MAGIC, G_REGION_COUNT, G_SHARED,
   G_SIZE, G_VERSION, KIND_ARENA, KIND_POOL, KIND_STACK, LAYOUT_VERSION, MAGIC, MAX_MEMORY_BYTES, MAX_REGIONS, MAX_THREADS, T_FRAME, T_GEN,
@@ -94,6 +95,8 @@ export class Memory {
   private readonly generation: number;
   /** Word index of this thread's slot. */
   private readonly slotWord: number;
+  /** Releases this thread's liveness lock (browsers; liveness.ts), or null. */
+  private readonly releaseLiveness: (() => void) | null;
 
   /** @internal Use {@link createMemory} or {@link attachMemory}. */
   constructor(buffer: SharedArrayBuffer | ArrayBuffer, threadId: number, isolation: IsolationReport, generation: number) {
@@ -108,6 +111,7 @@ export class Memory {
     this.u32 = new Uint32Array(buffer);
     this.f32 = new Float32Array(buffer);
     this.f64 = new Float64Array(buffer);
+    this.releaseLiveness = this.shared ? holdLiveness(this.i32, threadId) : null;
   }
 
   /** Buffer size in bytes. */
@@ -575,6 +579,7 @@ export class Memory {
     this.detached = true;
     // a reclaimed thread's id may belong to another thread already: leave the table alone
     if (!reclaimed) detachThread(this.i32, this.threadId);
+    this.releaseLiveness?.();
   }
 
   /**
@@ -783,6 +788,7 @@ export function createMemory(options: MemoryOptions): Memory {
   i32[G_SIZE] = size;
   i32[G_BRK] = DATA_START;
   i32[G_SHARED] = useShared ? 1 : 0;
+  stampMemoryId(i32);
   const tid = claimThreadId(i32); // 0: the creator
   const gen = fillThreadSlot(i32, new Uint8Array(buffer), tid, options.name ?? 'main');
   return new Memory(buffer, tid, isolation, gen);

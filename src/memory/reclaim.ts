@@ -11,11 +11,11 @@ import { reclaimPoolThread } from '../allocators/pool-reclaim.ts';
 import { reclaimStackThread } from '../allocators/stack.ts';
 import {
   DATA_START, E_STATE, ENTRY_ABANDONED, ENTRY_INIT, ENTRY_READY, G_BRK, G_ENTRIES, G_FRAME, G_MAGIC, G_RECLAIMS, G_REGION_COUNT, G_SIZE,
-  G_TABLE_LOCK, G_THREADS_HI, G_THREADS_LO, G_VERSION, LAYOUT_VERSION, MAGIC, MAX_REGIONS, MAX_THREADS, REGION_ALIGN, T_STATE,
-  THREAD_ATTACHED, entryWordOf, threadWordOf,
+  G_TABLE_LOCK, G_VERSION, LAYOUT_VERSION, MAGIC, MAX_REGIONS, MAX_THREADS, REGION_ALIGN, T_STATE,
+  THREAD_ATTACHED, THREAD_FREE, THREAD_RECLAIMING, entryWordOf, threadWordOf,
 } from './layout.ts';
 import { listRegions, reclaimTable } from './region-table.ts';
-import { beginReclaim, freeThreadId, threadName } from './threads.ts';
+import { beginReclaim, endReclaim, threadName } from './threads.ts';
 import type { Memory } from './memory.ts';
 
 /**
@@ -41,7 +41,7 @@ export function reclaimThreadIn(memory: Memory, id: number): ReclaimReport | nul
   }
   const [lock, abandoned] = reclaimTable(i32, id);
   Atomics.add(i32, G_RECLAIMS, 1);
-  freeThreadId(i32, id);
+  endReclaim(i32, id);
   return Object.freeze({ id, name, generation, leases, slots, stacks, lock, abandoned });
 }
 
@@ -73,9 +73,8 @@ export function checkHeader(i32: Int32Array, byteLength: number): void {
   const lock = Atomics.load(i32, G_TABLE_LOCK);
   if (lock < 0 || lock > MAX_THREADS) fail(`region-table lock word ${lock} is not a thread id + 1`, { lock });
   for (let t = 0; t < MAX_THREADS; t++) {
-    const bit = ((t < 32 ? Atomics.load(i32, G_THREADS_LO) : Atomics.load(i32, G_THREADS_HI)) >>> (t & 31)) & 1;
     const st = Atomics.load(i32, threadWordOf(t) + T_STATE);
-    if ((bit === 1) !== (st === THREAD_ATTACHED)) fail(`thread ${t}: id bit ${bit} but slot state ${st}`, { thread: t, bit, state: st });
+    if (st < THREAD_FREE || st > THREAD_RECLAIMING) fail(`thread ${t}: slot state ${st} is not a thread state`, { thread: t, state: st });
   }
   if (lock !== 0 && Atomics.load(i32, threadWordOf(lock - 1) + T_STATE) !== THREAD_ATTACHED) {
     fail(`the region table is locked by thread ${lock - 1}, which is not attached`, { holder: lock - 1 });

@@ -204,7 +204,13 @@ export function createRegion(
   }
   i32.fill(0, (brk + body) >> 2, (brk + need) >> 2);
   init(brk);
-  Atomics.store(i32, entryWordOf(index) + E_STATE, ENTRY_READY);
+  // publish only an entry that is still ours: a reclaim of this thread may have abandoned it
+  if (Atomics.compareExchange(i32, entryWordOf(index) + E_STATE, ENTRY_INIT, ENTRY_READY) !== ENTRY_INIT) {
+    throw memoryError('THREAD_RECLAIMED', `thread ${threadId} was reclaimed while it created the ${kindName(kind)} "${name}"; the region was abandoned`, {
+      allocator: 'memory', request: { op: 'createRegion', name, kind: kindName(kind) }, state: { entry: index, state: Atomics.load(i32, entryWordOf(index) + E_STATE) },
+      suggestion: 'reclaimThread() is for threads that are gone; this one is alive. Attach again (attachMemory) and create the region under another name.',
+    });
+  }
   Atomics.add(i32, G_REGION_COUNT, 1);
   return index;
 }

@@ -1,6 +1,6 @@
 /**
  * The thread table in the global header: one slot per thread id with its state, generation,
- * name and last reported frame. Ids are claimed from the two bitmask words (one CAS); the slot
+ * name and last reported frame. An id is claimed with one CAS on its slot's state word; the slot
  * says who holds the id, and the generation tells a reclaimed thread that its id moved on.
  * Cold paths only.
  * @module
@@ -9,11 +9,11 @@
 import type { ThreadInfo, ThreadState } from '../api.ts';
 import { memoryError } from '../errors.ts';
 import {
-  G_FRAME, G_THREADS_HI, G_THREADS_LO, MAX_NAME, MAX_THREADS, THREAD_ATTACHED, THREAD_DETACHED, THREAD_FREE,
-  THREAD_RECLAIMED, THREAD_SLOT_BYTES, THREADS_START, T_ATTACHED_AT, T_FRAME, T_GEN, T_NAME, T_STATE, threadWordOf,
+  G_FRAME, MAX_NAME, MAX_THREADS, THREAD_ATTACHED, THREAD_DETACHED, THREAD_FREE,
+  THREAD_RECLAIMED, THREAD_RECLAIMING, THREAD_SLOT_BYTES, THREADS_START, T_ATTACHED_AT, T_FRAME, T_GEN, T_NAME, T_STATE, threadWordOf,
 } from './layout.ts';
 
-const STATE_NAMES: readonly ThreadState[] = ['free', 'attached', 'detached', 'reclaimed'];
+const STATE_NAMES: readonly ThreadState[] = ['free', 'attached', 'detached', 'reclaimed', 'reclaiming'];
 
 /** Throws INVALID_NAME unless `name` is undefined or 1..31 characters of [A-Za-z0-9_.:-]. */
 export function validateThreadName(name: unknown): void {
@@ -26,36 +26,31 @@ export function validateThreadName(name: unknown): void {
   }
 }
 
-/** The bitmask word and bit of thread id `t`. */
-function idBit(t: number): [number, number] {
-  return [t < 32 ? G_THREADS_LO : G_THREADS_HI, 1 << (t & 31)];
-}
-
-/** Claims the lowest free thread id (one CAS on a bitmask word); -1 when all 64 are taken. */
-export function claimThreadId(i32: Int32Array): number {
-  for (;;) {
-    let raced = false;
-    for (let t = 0; t < MAX_THREADS; t++) {
-      const [word, bit] = idBit(t);
-      const v = Atomics.load(i32, word);
-      if ((v & bit) !== 0) continue;
-      if (Atomics.compareExchange(i32, word, v, v | bit) === v) return t;
-      raced = true; // the word changed: rescan
-      break;
-    }
-    if (!raced) return -1;
-  }
-}
-
-/** Gives id `t` back to the bitmask. */
-export function freeThreadId(i32: Int32Array, t: number): void {
-  const [word, bit] = idBit(t);
-  Atomics.and(i32, word, ~bit);
+/** Whether a slot in state `st` may be claimed: never used, detached, or reclaimed. */
+function claimable(st: number): boolean {
+  return st === THREAD_FREE || st === THREAD_DETACHED || st === THREAD_RECLAIMED;
 }
 
 /**
- * Fills the slot of the id `t` this thread just claimed: a new generation, state attached, the
- * name, and the current frame. Returns the generation, which the thread keeps.
+ * Claims the lowest free thread id and marks it attached in one CAS on its slot's state word,
+ * so a thread killed at any point of attaching either holds no id or holds one that
+ * `reclaimThread` gives back. The slot's name, frame and generation are filled next
+ * ({@link fillThreadSlot}). Returns -1 when all 64 are taken.
+ */
+export function claimThreadId(i32: Int32Array): number {
+  for (let t = 0; t < MAX_THREADS; t++) {
+    const w = threadWordOf(t) + T_STATE;
+    for (let st = Atomics.load(i32, w); claimable(st); st = Atomics.load(i32, w)) {
+      if (Atomics.compareExchange(i32, w, st, THREAD_ATTACHED) === st) return t;
+    }
+  }
+  return -1;
+}
+
+/**
+ * Fills the slot of the id `t` this thread just claimed: the name, the current frame and a new
+ * generation, which the thread keeps. Until the generation moves, the slot still carries the
+ * previous holder's (already retired) generation, so that holder stays reclaimed.
  */
 export function fillThreadSlot(i32: Int32Array, u8: Uint8Array, t: number, name: string | undefined): number {
   const w = threadWordOf(t);
@@ -68,7 +63,6 @@ export function fillThreadSlot(i32: Int32Array, u8: Uint8Array, t: number, name:
   Atomics.store(i32, w + T_ATTACHED_AT, frame);
   const gen = (Atomics.add(i32, w + T_GEN, 1) + 1) & 0x3fffffff;
   Atomics.store(i32, w + T_GEN, gen);
-  Atomics.store(i32, w + T_STATE, THREAD_ATTACHED);
   return gen;
 }
 
@@ -90,10 +84,16 @@ export function threadLabel(u8: Uint8Array, t: number): string {
   return n === '' ? `thread ${t}` : `thread ${t} "${n}"`;
 }
 
-/** Whether thread id `t` is attached now (its bit is set and its slot says attached). */
+/** Whether thread id `t` is attached now. */
 export function isAttached(i32: Int32Array, t: number): boolean {
-  const [word, bit] = idBit(t);
-  return (Atomics.load(i32, word) & bit) !== 0 && Atomics.load(i32, threadWordOf(t) + T_STATE) === THREAD_ATTACHED;
+  return Atomics.load(i32, threadWordOf(t) + T_STATE) === THREAD_ATTACHED;
+}
+
+/** Bits of the attached ids among `first..first+31` (first 0 or 32), for the inspector. */
+export function attachedMask(i32: Int32Array, first: number): number {
+  let bits = 0;
+  for (let k = 0; k < 32; k++) if (Atomics.load(i32, threadWordOf(first + k) + T_STATE) === THREAD_ATTACHED) bits |= 1 << k;
+  return bits;
 }
 
 /** Records that thread `t` reached `frame` (release, publishStats): one atomic store. */
@@ -101,23 +101,28 @@ export function noteThreadFrame(i32: Int32Array, t: number, frame: number): void
   Atomics.store(i32, threadWordOf(t) + T_FRAME, frame);
 }
 
-/** Marks thread `t` detached (by itself) and frees its id. */
+/** Marks thread `t` detached (by itself), which frees its id; a no-op unless it is attached. */
 export function detachThread(i32: Int32Array, t: number): void {
-  Atomics.store(i32, threadWordOf(t) + T_STATE, THREAD_DETACHED);
-  freeThreadId(i32, t);
+  Atomics.compareExchange(i32, threadWordOf(t) + T_STATE, THREAD_ATTACHED, THREAD_DETACHED);
 }
 
 /**
- * First step of a reclaim: moves thread `t` from attached to reclaimed and bumps its
- * generation, so a thread that is still alive fails its next slow path with THREAD_RECLAIMED.
- * Returns the generation it had, or -1 when `t` was not attached (nothing changed).
+ * First step of a reclaim: moves thread `t` from attached to being reclaimed (its id is not
+ * free yet) and bumps its generation, so a thread that is still alive fails its next slow path
+ * with THREAD_RECLAIMED. Returns the generation it had, or -1 when `t` was not attached
+ * (nothing changed).
  */
 export function beginReclaim(i32: Int32Array, t: number): number {
   const w = threadWordOf(t);
-  if (Atomics.compareExchange(i32, w + T_STATE, THREAD_ATTACHED, THREAD_RECLAIMED) !== THREAD_ATTACHED) return -1;
+  if (Atomics.compareExchange(i32, w + T_STATE, THREAD_ATTACHED, THREAD_RECLAIMING) !== THREAD_ATTACHED) return -1;
   const gen = Atomics.load(i32, w + T_GEN);
   Atomics.store(i32, w + T_GEN, (gen + 1) & 0x3fffffff);
   return gen;
+}
+
+/** Last step of a reclaim: thread `t`'s holdings are released; its id is free for a new thread. */
+export function endReclaim(i32: Int32Array, t: number): void {
+  Atomics.store(i32, threadWordOf(t) + T_STATE, THREAD_RECLAIMED);
 }
 
 /** The generation stored for thread id `t`. */
@@ -142,7 +147,7 @@ export function threadInfo(i32: Int32Array, u8: Uint8Array, t: number): ThreadIn
 export function listThreads(i32: Int32Array, u8: Uint8Array): ThreadInfo[] {
   const out: ThreadInfo[] = [];
   for (let t = 0; t < MAX_THREADS; t++) {
-    if (Atomics.load(i32, threadWordOf(t) + T_STATE) !== THREAD_FREE || isAttached(i32, t)) out.push(threadInfo(i32, u8, t));
+    if (Atomics.load(i32, threadWordOf(t) + T_STATE) !== THREAD_FREE) out.push(threadInfo(i32, u8, t));
   }
   return out;
 }

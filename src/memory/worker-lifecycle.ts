@@ -7,6 +7,7 @@
 import type { ReclaimReport } from '../api.ts';
 import { memoryError } from '../errors.ts';
 import type { Memory } from './memory.ts';
+import { awaitStopped } from './liveness.ts';
 
 /** The part of a Node `worker_threads.Worker` that {@link reclaimOnExit} uses. */
 export interface ExitEmitter {
@@ -78,18 +79,45 @@ export function reclaimOnExit(memory: Memory, worker: ExitEmitter, thread: Threa
   return () => { worker.off('exit', listener); };
 }
 
+/** Options of {@link terminateAndReclaim}. */
+export interface TerminateOptions {
+  /**
+   * Where the worker holds no liveness lock (no Web Locks API, or it attached outside a Web
+   * Worker): how long to let it stop before the reclaim, in milliseconds. @defaultValue 20
+   */
+  readonly settleMs?: number;
+  /**
+   * Longest wait for the worker's liveness lock, in milliseconds; past it the promise rejects
+   * with `LOCK_TIMEOUT` and nothing is reclaimed. @defaultValue 10000
+   */
+  readonly timeoutMs?: number;
+}
+
+function checkMs(what: string, v: unknown, max: number): number {
+  if (typeof v !== 'number' || !(v >= 0) || v > max) {
+    throw memoryError('INVALID_OPTION', `${what} ${String(v)} is not 0 to ${max} milliseconds`, {
+      allocator: 'memory', request: { [what]: v }, state: {}, suggestion: `leave ${what} out, or pass 0 to ${max}.`,
+    });
+  }
+  return v;
+}
+
 /**
  * Browsers: terminates a worker (a crashed one, from its `error` event, or one a level reload
- * replaces) and reclaims its thread. `terminate()` gives no signal when the worker has really
- * stopped, so the reclaim waits `settleMs` first; a worker still running after that meets
- * `THREAD_RECLAIMED` at its next slow path instead of corrupting anything there.
+ * replaces) and reclaims its thread once it has really stopped. `terminate()` itself gives no
+ * such signal (Chromium lets a busy worker run on until it yields, up to about 2 s), so every
+ * Web Worker that attaches holds a Web Lock until it detaches, and the browser releases it only
+ * when the worker is gone: the reclaim waits for that lock. Where there is no lock, it waits
+ * `settleMs`; a worker still running after that meets `THREAD_RECLAIMED` at its next slow path.
  *
  * Thread-safety: the thread that owns `memory` and the worker.
  * @param memory - this thread's memory.
  * @param worker - a Web `Worker`.
  * @param thread - the worker's thread id or attach name.
- * @param settleMs - how long to let the terminated worker stop. @defaultValue 20
+ * @param options - waits; a number is `settleMs`.
  * @returns what was reclaimed (empty when the worker had detached).
+ * @throws {@link MemoryError} `INVALID_OPTION` for a bad `thread` or wait; the promise rejects
+ * with `LOCK_TIMEOUT` when the worker still runs after `timeoutMs`.
  * @example
  * ```ts
  * worker.addEventListener('error', async () => {
@@ -98,14 +126,35 @@ export function reclaimOnExit(memory: Memory, worker: ExitEmitter, thread: Threa
  * });
  * ```
  */
-export async function terminateAndReclaim(memory: Memory, worker: Terminable, thread: ThreadRef, settleMs = 20): Promise<ReclaimReport[]> {
-  idsOf(memory, thread);
-  if (typeof settleMs !== 'number' || !(settleMs >= 0) || settleMs > 60_000) {
-    throw memoryError('INVALID_OPTION', `settleMs ${String(settleMs)} is not 0 to 60000 milliseconds`, {
-      allocator: 'memory', request: { settleMs }, state: {}, suggestion: 'leave it out (20 ms) or pass a few milliseconds.',
+export async function terminateAndReclaim(
+  memory: Memory, worker: Terminable, thread: ThreadRef, options: number | TerminateOptions = {},
+): Promise<ReclaimReport[]> {
+  const ids = idsOf(memory, thread);
+  if (typeof options !== 'number' && (typeof options !== 'object' || (options as unknown) === null)) {
+    throw memoryError('INVALID_OPTION', `terminateAndReclaim options must be an object or a number of milliseconds, not ${(options as unknown) === null ? 'null' : typeof options}`, {
+      allocator: 'memory', request: { options }, state: {}, suggestion: 'leave the options out, or pass { settleMs, timeoutMs }.',
     });
   }
+  const o: TerminateOptions = typeof options === 'number' ? { settleMs: options } : options;
+  const settleMs = checkMs('settleMs', o.settleMs ?? 20, 60_000);
+  const timeoutMs = checkMs('timeoutMs', o.timeoutMs ?? 10_000, 600_000);
   worker.terminate();
-  await new Promise((resolve) => setTimeout(resolve, settleMs));
-  return reclaim(memory, thread);
+  const out: ReclaimReport[] = [];
+  let settled = false;
+  for (const id of ids) {
+    const stopped = await awaitStopped(memory.i32, id, timeoutMs);
+    if (stopped === false) {
+      throw memoryError('LOCK_TIMEOUT', `thread ${id} still runs ${timeoutMs} ms after terminate(): its liveness lock was not released`, {
+        allocator: 'memory', request: { op: 'terminateAndReclaim', thread: id }, state: { timeoutMs },
+        suggestion: 'nothing was reclaimed; call terminateAndReclaim again later, or pass a longer timeoutMs.',
+      });
+    }
+    if (stopped === null && !settled) {
+      await new Promise((resolve) => setTimeout(resolve, settleMs));
+      settled = true;
+    }
+    const r = memory.reclaimThread(id);
+    if (r !== null) out.push(r);
+  }
+  return out;
 }
