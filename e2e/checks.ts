@@ -80,3 +80,36 @@ export type ClockState = ReturnType<NonNullable<Window['nebulaDemo']>['stats']>[
 export function clockState(): ClockState {
   return window.nebulaDemo?.stats().clock ?? null;
 }
+
+/** What the "kill a worker" checks read (`nebulaDemo.stats()`), or null on pages without the fountain. */
+export interface RecoveryState {
+  /** `memory.frame`. */
+  readonly frame: number;
+  /** Particles the simulation workers simulate. */
+  readonly live: number;
+  /** Particles in the last drawn frame. */
+  readonly drawn: number;
+  /** `pool.live`. */
+  readonly poolLive: number;
+  /** `#error`. */
+  readonly error: string;
+  /** `#recovery`: the status line next to the buttons. */
+  readonly line: string;
+  /** Kills, crashes, reclaims, restarts, workers counted, lease retries, the last loss. */
+  readonly recovery: NonNullable<ReturnType<NonNullable<Window['nebulaDemo']>['stats']>['recovery']>;
+  /** Render waits that timed out with a frame waiting (lost notifies). */
+  readonly renderRescued: number;
+}
+
+/**
+ * Runs in the page (self-contained) and reads what the "kill a worker" checks need.
+ * @returns the state, or null where the page has no fountain.
+ */
+export function recoveryState(): RecoveryState | null {
+  const s = window.nebulaDemo?.stats();
+  if (s === undefined) return null;
+  return {
+    frame: s.frame, live: s.live, drawn: s.drawn, poolLive: s.poolLive, recovery: s.recovery, renderRescued: s.clock.renderRescued,
+    error: document.getElementById('error')?.textContent ?? '', line: document.getElementById('recovery')?.textContent ?? '',
+  };
+}

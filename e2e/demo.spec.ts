@@ -8,7 +8,7 @@
 import { type ConsoleMessage, type Page, expect, test } from '@playwright/test';
 import pages from '../demo/pages.json' with { type: 'json' };
 import { expectedChecksum } from '../demo/protocol.ts';
-import { clockState, type DemoPage, type PageState, pageState } from './checks.ts';
+import { clockState, type DemoPage, type PageState, pageState, type RecoveryState, recoveryState } from './checks.ts';
 
 const manifest: readonly DemoPage[] = pages;
 
@@ -163,4 +163,84 @@ test('a server without the headers: the service-worker shim isolates the page af
   expect(await page.evaluate(() => globalThis.crossOriginIsolated), 'the shim skips fallback.html').toBe(false);
   await until(page, 'the fallback names the missing headers', (s) => s.missing.includes('Cross-Origin-Embedder-Policy'));
   expect(errors, 'no console errors').toEqual([]);
+});
+
+test.describe('the fountain loses a simulation worker mid-frame', () => {
+  // 20,000 particles on 2 simulation workers: a share to lose and one that goes on; the emitter keeps the pool full
+  const url = '/?particles=20000&workers=2';
+
+  async function recovery(page: Page): Promise<RecoveryState> {
+    const s = await page.evaluate(recoveryState);
+    if (s === null) throw new Error('the page has no fountain stats');
+    if (s.error !== '') throw new Error(`the page shows an error: ${s.error}`);
+    return s;
+  }
+
+  /**
+   * Clicks `button` and checks the recovery: the clock goes on (30 more frames), the dead thread
+   * is reclaimed with the lanes it held mid-frame, and the replacement adopts its particles.
+   */
+  async function loseOne(page: Page, button: string, n: number): Promise<RecoveryState> {
+    const before = await recovery(page);
+    await page.locator(button).click(); // enabled again only once the last loss is handled
+    await expect.poll(async () => (await recovery(page)).frame, { message: `loss ${n}: the clock goes on (30 frames)`, timeout: 10_000 })
+      .toBeGreaterThanOrEqual(before.frame + 30);
+    await expect.poll(async () => {
+      const s = await recovery(page);
+      return s.recovery.reclaims === n && s.recovery.restarts === n && !s.recovery.busy && s.recovery.workers === 2;
+    }, { message: `loss ${n}: reclaimed and replaced`, timeout: 10_000 }).toBe(true);
+    const s = await recovery(page);
+    expect(s.recovery.last, `loss ${n}: the last loss is reported`).not.toBeNull();
+    const last = s.recovery.last!; // eslint-disable-line @typescript-eslint/no-non-null-assertion -- checked just above
+    expect(last.failure, `loss ${n}: the replacement started`).toBe('');
+    // mid-frame: it held its lanes of the arenas "frame" and "draw"
+    expect(last.leases, `loss ${n}: lanes reclaimed, ${JSON.stringify(last)}`).toBeGreaterThanOrEqual(1);
+    expect(last.adopted, `loss ${n}: the replacement adopts the dead worker's particles, ${JSON.stringify(last)}`).toBeGreaterThan(before.live / 4);
+    // the particle count recovers, and they are drawn again
+    await expect.poll(async () => (await recovery(page)).live, { message: `loss ${n}: live particles recover`, timeout: 10_000 })
+      .toBeGreaterThanOrEqual(Math.floor(before.live * 0.9));
+    await expect.poll(async () => (await recovery(page)).drawn, { message: `loss ${n}: drawn particles recover`, timeout: 10_000 })
+      .toBeGreaterThanOrEqual(Math.floor(before.drawn * 0.9));
+    // none is orphaned: the workers simulate (about) every live slot of the pool again
+    await expect.poll(async () => {
+      const x = await recovery(page);
+      return x.live >= x.poolLive * 0.95;
+    }, { message: `loss ${n}: every live slot is simulated again`, timeout: 10_000 }).toBe(true);
+    return recovery(page);
+  }
+
+  test('kill a worker, 3 times: the clock never stops, each thread is reclaimed, the particles recover', async ({ page }) => {
+    const errors = watchErrors(page);
+    await page.goto(url);
+    await until(page, 'frames advance', (s) => s.frame >= 20);
+    let s = await recovery(page);
+    expect(s.recovery.kills).toBe(0);
+    for (let n = 1; n <= 3; n++) {
+      s = await loseOne(page, '#ctl-kill', n);
+      expect(s.recovery.kills, 'kills').toBe(n);
+      expect(s.recovery.reclaims, 'reclaims === kills').toBe(s.recovery.kills);
+      expect(s.recovery.crashes, 'no crash').toBe(0);
+      await page.waitForTimeout(300);
+    }
+    expect(s.line).toContain('reclaimed: 3');
+    expect(s.renderRescued, 'lost notifies').toBe(0);
+    await expect(page.locator('#thread-list')).toContainText('sim-0: attached');
+    await expect(page.locator('#thread-list')).toContainText('sim-1: attached');
+    await expect(page.locator('#error')).toHaveText('');
+    expect(errors, 'no console errors').toEqual([]);
+  });
+
+  test('crash a worker: its error event terminates, reclaims and replaces it', async ({ page }) => {
+    const errors = watchErrors(page);
+    await page.goto(url);
+    await until(page, 'frames advance', (s) => s.frame >= 20);
+    const s = await loseOne(page, '#ctl-crash', 1);
+    expect(s.recovery.crashes, 'crashes').toBe(1);
+    expect(s.recovery.kills, 'kills').toBe(0);
+    expect(s.recovery.reclaims, 'reclaims === crashes').toBe(1);
+    expect(s.line).toContain('crashed in frame');
+    expect(s.renderRescued, 'lost notifies').toBe(0);
+    await expect(page.locator('#error')).toHaveText('');
+    expect(errors, 'no console errors').toEqual([]);
+  });
 });

@@ -22,7 +22,7 @@
  */
 import { type CDPSession, type Page, expect, test } from '@playwright/test';
 
-/** The demo's numbers (see DemoStats in demo/particles/main.ts). */
+/** The demo's numbers (see DemoStats in demo/particles/demo-stats.ts). */
 interface Stats {
   readonly frame: number;
   readonly frameP50: number;

@@ -77,18 +77,28 @@ export class Fountain {
   /** Fractional particles owed by the emitter (a Float64Array: a double field would be a boxed number in unoptimized code). */
   private readonly owed = new Float64Array(1);
   private readonly workers: number;
+  /** Particles taken over from a dead worker of this share (see {@link Fountain.adoptFrom}). */
+  readonly adopted: number;
+  /**
+   * Called once per frame in the middle of {@link Fountain.step}: after the particles are
+   * integrated, before births, the frame data's publication and the lanes' release. The "kill a
+   * worker" control stops a worker here, holding its arena lanes and cached pool slots.
+   */
+  midFrame: ((frameNo: number) => void) | null = null;
 
   /**
-   * Looks the allocators up by name and fills this worker's partition with particles of every age,
-   * so the fountain is in its steady state from the first frame.
+   * Looks the allocators up by name. A first worker fills its partition with particles of every
+   * age, so the fountain is in its steady state from the first frame; a replacement adopts the
+   * live particles its dead predecessor left in the pool.
    * @param memory - this thread's memory.
    * @param control - byte offset of the control block.
    * @param index - this worker's index.
    * @param particles - the pool's capacity (all workers).
    * @param workers - simulation workers.
    * @param seed - the run's seed; this worker uses `seed + index`.
+   * @param adopt - thread ids whose live slots to adopt (a dead worker of this share); empty: fill with new particles.
    */
-  constructor(memory: Memory, control: number, index: number, particles: number, workers: number, seed: number) {
+  constructor(memory: Memory, control: number, index: number, particles: number, workers: number, seed: number, adopt: readonly number[] = []) {
     this.memory = memory;
     this.pool = memory.pool('particles');
     this.frame = memory.arena('frame');
@@ -100,7 +110,33 @@ export class Fountain {
     this.rng = new Mulberry32(seed + index);
     this.handles = new Int32Array(this.capacity);
     this.at = new Int32Array(this.capacity);
-    for (let k = 0; k < this.capacity; k++) this.emit(this.rng.next());
+    if (adopt.length > 0) this.adopted = this.adoptFrom(adopt);
+    else {
+      this.adopted = 0;
+      for (let k = 0; k < this.capacity; k++) this.emit(this.rng.next());
+    }
+  }
+
+  /**
+   * Takes over the live slots that threads `ids` allocated: the particles of a dead worker of
+   * this share. The pool tags every slot with the thread that allocated it (`pool.leaks()` lists
+   * it), and a reclaimed thread's slots stay live under its id, so they are found where they
+   * are and simulated on from their last state. Beyond this share's capacity (never, in this
+   * demo), a slot is freed. Cold: once, when a replacement starts.
+   * @returns particles adopted.
+   */
+  private adoptFrom(ids: readonly number[]): number {
+    for (const e of this.pool.leaks({ limit: Infinity }).entries) {
+      if (!ids.includes(e.thread)) continue;
+      if (this.live === this.capacity) {
+        this.pool.free(e.handle);
+        continue;
+      }
+      this.handles[this.live] = e.handle;
+      this.at[this.live] = e.offset >> 2;
+      this.live++;
+    }
+    return this.live;
   }
 
   /** Emits one particle at age `age` of its life (0: just born) into a new pool slot; none when the pool is full. */
@@ -171,6 +207,7 @@ export class Fountain {
     this.births = Math.floor(owed[0]) | 0;
     owed[0] -= this.births;
     const drawn = mode === MODE_PLAIN ? this.integratePlain(out >> 2) : this.integrateArena(out >> 2);
+    if (this.midFrame !== null) this.midFrame(frameNo);
     const births = Math.min(this.births, this.capacity - this.live);
     for (let b = 0; b < births; b++) this.emit(0);
     if (this.live === this.capacity) owed[0] = 0; // full: the debt does not pile up

@@ -11,77 +11,19 @@
  * @module
  */
 import './particles.css';
-import { type Inspector, createMemory, diagnoseIsolation, type Memory, mountInspector } from '../../src/index.ts';
+import { type Inspector, MemoryError, createMemory, diagnoseIsolation, type Memory, mountInspector } from '../../src/index.ts';
+import { el, freshCanvas, setText } from './dom.ts';
 import { FRAME_LANE_BYTES, Fountain, drawArenaBytes, frameArenaBytes, memoryBytes } from './fountain.ts';
 import { FrameGraph } from './graph.ts';
 import {
   CONTROL_WORDS, C_DRAWN, C_MODE, C_PIXEL_LIT, C_PIXEL_REQUEST, C_RATE, C_RENDER_DONE, C_RENDER_GO, C_RENDER_RESCUED, C_RENDER_US, C_SIM_DONE, C_SIM_GO,
-  C_STOP, C_UPLOAD, type DemoSettings, MAX_SIM_WORKERS, MODE_ARENA, MODE_PLAIN, type RenderInit, type SimInit,
-  SLOT_FLOATS, W_ARENA_BYTES, W_GC, W_LIVE, W_SIM_US, type WorkerReport, readSettings, wordOf,
+  C_STOP, C_UPLOAD, type DemoSettings, MAX_SIM_WORKERS, MODE_ARENA, MODE_PLAIN,
+  SLOT_FLOATS, W_ARENA_BYTES, W_GC, W_LIVE, W_SIM_US, readSettings, wordOf,
 } from './protocol.ts';
-import { NO_WEBGL2, type Renderer, createRenderer } from './renderer.ts';
-
-/** What the page shows in `window.nebulaDemo.stats()`, for tests and the console. */
-export interface DemoStats {
-  /** `memory.frame`. */
-  readonly frame: number;
-  /** Run status: starting, running, stopped, error. */
-  readonly status: string;
-  /** True when the memory is a SharedArrayBuffer shared with workers. */
-  readonly shared: boolean;
-  /** The settings of the run. */
-  readonly settings: DemoSettings;
-  /** Frame time p50 / p99 over the window, ms. */
-  readonly frameP50: number;
-  /** Frame time p99, ms. */
-  readonly frameP99: number;
-  /** Simulation time (slowest worker) p50, ms. */
-  readonly simP50: number;
-  /** Simulation time p99, ms. */
-  readonly simP99: number;
-  /** Frames in which a simulation worker saw a GC, since the start of the run. */
-  readonly gcFrames: number;
-  /** Live particles (all workers). */
-  readonly live: number;
-  /** Particles in the last drawn frame. */
-  readonly drawn: number;
-  /** Lit pixels of the last pixel check (−1: none yet). */
-  readonly lit: number;
-  /** 1: WebGL uploads straight from the shared buffer; 2: through a copy; 0: not yet. */
-  readonly upload: number;
-  /** Frames recorded by the graph. */
-  readonly frames: number;
-  /** Animation frames the clock waited for the simulation workers, and for the render worker. */
-  readonly waits: { readonly sim: number; readonly render: number };
-  /** The render worker's last draw, ms. */
-  readonly renderMs: number;
-  /** The clock's handshake words and animation-frame count: what a stalled run is waiting for. */
-  readonly clock: { readonly simGo: number; readonly simDone: number; readonly renderGo: number; readonly renderDone: number; readonly renderRescued: number; readonly ticks: number };
-}
-
-declare global {
-  interface Window {
-    /** The demo's state, for tests and the console. */
-    nebulaDemo?: {
-      /** A snapshot of the run's numbers. */
-      stats: () => DemoStats;
-      /** Starts the graph's window and the wait counts over (a measurement window). */
-      resetStats: () => void;
-    };
-  }
-}
-
-// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- a typed getElementById: the caller names the element type
-function el<T extends HTMLElement = HTMLElement>(id: string): T {
-  const found = document.getElementById(id);
-  if (found === null) throw new Error(`the page has no #${id}`);
-  return found as T;
-}
-
-function setText(id: string, text: string | number): void {
-  const e = document.getElementById(id);
-  if (e !== null) e.textContent = String(text);
-}
+import { createRenderer } from './renderer.ts';
+import type { DemoStats } from './demo-stats.ts';
+import { recoveryStats, showRecovery, showThreads } from './recovery-view.ts';
+import { SimCrew, startRenderer } from './workers.ts';
 
 let status = 'starting';
 function setStatus(text: string): void {
@@ -108,6 +50,8 @@ interface Run {
   /** Int32 index of the control block. */
   readonly ctl: number;
   readonly settings: DemoSettings;
+  /** The simulation workers (null on the single-thread fallback). */
+  readonly crew: SimCrew | null;
   /** Runs a frame on this thread (fallback) or checks the workers (shared); true when frame N is complete. */
   readonly ready: () => boolean;
   /** Starts the frame `memory.frame` (after advance). */
@@ -117,7 +61,7 @@ interface Run {
 }
 
 function makeMemory(s: DemoSettings): { memory: Memory; ctl: number } {
-  const memory = createMemory({ size: memoryBytes(s.particles, s.workers) });
+  const memory = createMemory({ size: memoryBytes(s.particles, s.workers), name: 'main' });
   memory.createPool('particles', { slotSize: SLOT_FLOATS * 4, align: 16, capacity: s.particles });
   memory.createArena('frame', { capacity: frameArenaBytes(s.particles, s.workers), frames: 1, laneBytes: FRAME_LANE_BYTES });
   memory.createArena('draw', { capacity: drawArenaBytes(s.particles, s.workers), frames: 2 });
@@ -134,53 +78,19 @@ function makeMemory(s: DemoSettings): { memory: Memory; ctl: number } {
   return { memory, ctl };
 }
 
-/** Replaces the canvas (an OffscreenCanvas transfer is once per element) and returns the new one. */
-function freshCanvas(): HTMLCanvasElement {
-  const old = el<HTMLCanvasElement>('view');
-  const canvas = old.cloneNode(false) as HTMLCanvasElement;
-  old.replaceWith(canvas);
-  return canvas;
-}
-
-/** Posts the init message to `worker` and resolves when it reports ready. */
-function startWorker(worker: Worker, name: string, message: SimInit | RenderInit, transfer: Transferable[]): Promise<{ worker: Worker; detail: string }> {
-  return new Promise((resolve, reject) => {
-    worker.onerror = (event) => {
-      event.preventDefault();
-      const e = new Error(`${name}: ${event.message || 'the worker script failed to load'}`);
-      if (status === 'starting') reject(e);
-      else showError(e);
-    };
-    worker.onmessage = (event: MessageEvent<WorkerReport>) => {
-      const m = event.data;
-      if (m.type === 'error') {
-        if (status === 'starting') {
-          worker.terminate();
-          reject(new Error(`${name}: ${m.message}`));
-        }
-        else showError(new Error(`${name}: ${m.message}`));
-      } else {
-        resolve({ worker, detail: m.detail });
-      }
-    };
-    worker.postMessage(message, transfer);
-  });
-}
-
 async function sharedRun(s: DemoSettings, memory: Memory, ctl: number): Promise<Run> {
   const i32 = memory.i32;
   const control = ctl << 2;
-  // `new Worker(new URL(..., import.meta.url))` literally: the form Vite bundles as a worker
-  const sims = await Promise.all(Array.from({ length: s.workers }, (_, index) => startWorker(
-    new Worker(new URL('./sim.worker.ts', import.meta.url), { type: 'module', name: `nebula-sim-${index}` }), `nebula-sim-${index}`,
-    { type: 'init', memory: memory.share(), control, index, settings: s }, [])));
-  const render = await startRenderer(s, memory, control);
-  const workers = [...sims.map((w) => w.worker), ...(render.worker === null ? [] : [render.worker])];
+  const crew = await SimCrew.start(memory, ctl, s, { changed: refreshRecovery, failed: showError });
+  const render = await startRenderer(s, memory, control, showError).catch((err: unknown) => {
+    crew.stop();
+    throw err;
+  });
   return {
-    memory, ctl, settings: s,
+    memory, ctl, settings: s, crew,
     label: `${s.workers} simulation worker${s.workers > 1 ? 's' : ''} + ${render.detail}; clock on the main thread`,
     ready: () => {
-      const simsDone = Atomics.load(i32, ctl + C_SIM_DONE) === s.workers;
+      const simsDone = crew.ready(memory.frame);
       const drawn = Atomics.load(i32, ctl + C_RENDER_DONE) === Atomics.load(i32, ctl + C_RENDER_GO);
       if (!simsDone) waits.sim++;
       if (!drawn) waits.render++;
@@ -201,34 +111,10 @@ async function sharedRun(s: DemoSettings, memory: Memory, ctl: number): Promise<
       Atomics.store(i32, ctl + C_STOP, 1);
       Atomics.notify(i32, ctl + C_SIM_GO);
       Atomics.notify(i32, ctl + C_RENDER_GO);
-      for (const w of workers) w.terminate();
+      crew.stop();
+      render.worker?.terminate();
     },
   };
-}
-
-/** Where frames are drawn: the render worker, or this thread when the browser has no WebGL2 in workers. */
-interface RenderSide {
-  readonly worker: Worker | null;
-  readonly onMain: Renderer | null;
-  readonly detail: string;
-}
-
-/**
- * Starts the render worker on a transferred OffscreenCanvas. A browser without WebGL2 on an
- * OffscreenCanvas in a worker (WebKitGTK 2.50) gets the same renderer on this thread instead,
- * still drawing frame N − 1 from shared memory, and the page says so.
- */
-async function startRenderer(s: DemoSettings, memory: Memory, control: number): Promise<RenderSide> {
-  const canvas = freshCanvas().transferControlToOffscreen();
-  try {
-    const render = await startWorker(new Worker(new URL('./render.worker.ts', import.meta.url), { type: 'module', name: 'nebula-render' }), 'nebula-render',
-      { type: 'init', memory: memory.share(), control, canvas, workers: s.workers }, [canvas]);
-    return { worker: render.worker, onMain: null, detail: render.detail };
-  } catch (err) {
-    if (!(err instanceof Error) || !err.message.includes(NO_WEBGL2)) throw err;
-    const onMain = createRenderer(freshCanvas(), memory, control, s.workers, s.particles);
-    return { worker: null, onMain, detail: 'WebGL2 on the main thread (this browser has no WebGL2 on an OffscreenCanvas in a worker)' };
-  }
 }
 
 function singleThreadRun(s: DemoSettings, memory: Memory, ctl: number): Run {
@@ -236,7 +122,7 @@ function singleThreadRun(s: DemoSettings, memory: Memory, ctl: number): Run {
   const renderer = createRenderer(freshCanvas(), memory, ctl << 2, 1, s.particles);
   const i32 = memory.i32;
   return {
-    memory, ctl, settings: s,
+    memory, ctl, settings: s, crew: null,
     label: 'single-thread fallback: simulation, WebGL2 and clock on the main thread',
     ready: () => {
       const frame = Atomics.load(i32, ctl + C_SIM_GO);
@@ -261,6 +147,8 @@ let inspector: Inspector | null = null;
 let lastAdvance = 0;
 let lastGc = 0;
 let generation = 0;
+/** `advance()` calls that met `LANE_LEASED` and were retried at the next animation frame. */
+let leaseRetries = 0;
 /** Animation frames in which the clock could not advance, waiting for the simulation or the renderer. */
 const waits = { sim: 0, render: 0 };
 
@@ -287,6 +175,7 @@ function stats(): DemoStats {
     gcFrames: graph.gcFrames, live: r === null ? 0 : workerSum(r, W_LIVE), drawn: word(C_DRAWN),
     lit: r === null ? -1 : word(C_PIXEL_LIT), upload: word(C_UPLOAD), frames: graph.frames, waits: { ...waits }, renderMs: word(C_RENDER_US) / 1000,
     clock: { simGo: word(C_SIM_GO), simDone: word(C_SIM_DONE), renderGo: word(C_RENDER_GO), renderDone: word(C_RENDER_DONE), renderRescued: word(C_RENDER_RESCUED), ticks },
+    recovery: recoveryStats(r?.crew ?? null, leaseRetries), poolLive: r?.memory.pool('particles').live ?? 0,
   };
 }
 window.nebulaDemo = {
@@ -317,10 +206,31 @@ function showStats(r: Run): void {
   const upload = Atomics.load(i32, r.ctl + C_UPLOAD);
   setText('upload', upload === 1 ? `WebGL2, straight from the memory's ${r.memory.shared ? 'SharedArrayBuffer' : 'ArrayBuffer'}`
     : upload === 2 ? 'WebGL2, copied to a local Float32Array first' : upload === 3 ? 'no WebGL2 there: CPU raster into 2D ImageData' : '…');
+  showThreads(r.memory, r.crew);
+}
+
+/** Shows the "kill a worker" status line of the current run. */
+function refreshRecovery(): void {
+  showRecovery(run?.crew ?? null, run?.memory ?? null, leaseRetries);
 }
 
 /** Animation frames the clock has seen. */
 let ticks = 0;
+/**
+ * Advances the clock; -1 when a thread still leases a lane of the frame to recycle (`LANE_LEASED`):
+ * a simulation worker that died mid-frame, until its reclaim. The clock tries again at the next
+ * animation frame; the frames of the other workers are done, so nothing else waits.
+ */
+function tryAdvance(memory: Memory): number {
+  try {
+    return memory.advance();
+  } catch (err) {
+    if (!(err instanceof MemoryError) || err.code !== 'LANE_LEASED') throw err;
+    leaseRetries++;
+    return -1;
+  }
+}
+
 /** The frame clock: never blocks; advances when frame N is simulated and N − 1 drawn. */
 function tick(now: number): void {
   requestAnimationFrame(tick);
@@ -329,18 +239,20 @@ function tick(now: number): void {
   if (r === null || status === 'error' || status === 'stopped') return;
   if (!r.ready()) return;
   const frame = r.memory.frame;
+  const stop = r.settings.stopAt > 0 && frame >= r.settings.stopAt;
+  const next = stop ? frame : tryAdvance(r.memory);
+  if (next < 0) return;
   if (lastAdvance !== 0) {
     const gc = workerSum(r, W_GC);
     graph.record(now - lastAdvance, workerMax(r, W_SIM_US) / 1000, gc !== lastGc);
     lastGc = gc;
   }
   lastAdvance = now;
-  if (r.settings.stopAt > 0 && frame >= r.settings.stopAt) {
+  if (stop) {
     showStats(r);
     setStatus('stopped');
     return;
   }
-  const next = r.memory.advance();
   if (next % 60 === 0) Atomics.store(r.memory.i32, r.ctl + C_PIXEL_REQUEST, 1);
   r.start(next);
   if (status === 'starting') setStatus('running');
@@ -357,7 +269,9 @@ async function begin(s: DemoSettings): Promise<void> {
   graph.clear();
   lastAdvance = 0;
   lastGc = 0;
+  leaseRetries = 0;
   waits.sim = waits.render = 0;
+  refreshRecovery();
   const { memory, ctl } = makeMemory(s);
   setText('coi', String(globalThis.crossOriginIsolated));
   setText('shared', String(memory.shared));
@@ -370,6 +284,7 @@ async function begin(s: DemoSettings): Promise<void> {
   }
   setText('threads', r.label);
   run = r;
+  refreshRecovery();
   const host = el('inspector-view');
   host.replaceChildren();
   inspector = mountInspector(memory, host, { width: host.clientWidth > 0 ? host.clientWidth : 800, height: 260 });
@@ -429,6 +344,9 @@ el('ctl-mode').addEventListener('change', (e) => {
   syncControls();
   if (run !== null) Atomics.store(run.memory.i32, run.ctl + C_MODE, settings.mode);
 });
+// a simulation worker dies mid-frame (hung, or crashed), is terminated and reclaimed, and a replacement takes over
+el('ctl-kill').addEventListener('click', () => { void run?.crew?.kill('kill'); });
+el('ctl-crash').addEventListener('click', () => { void run?.crew?.kill('crash'); });
 
 requestAnimationFrame(tick);
 begin(settings).catch(showError);

@@ -60,10 +60,24 @@ export const C_RENDER_US = 11;
  * timeout). 0 in a healthy run.
  */
 export const C_RENDER_RESCUED = 12;
-/** Per simulation worker w: base of 8 words ({@link W_OUT0} …). */
+/**
+ * The "kill a worker" / "crash a worker" request: simulation worker w + 1 (0: none). That worker
+ * acts on it inside its next frame, after integrating its particles and before it emits,
+ * publishes and releases its arena lanes: mid-frame, holding lanes and cached pool slots.
+ */
+export const C_KILL = 13;
+/** How the worker named in {@link C_KILL} goes: {@link KILL_PARK} or {@link KILL_CRASH}. */
+export const C_KILL_MODE = 14;
+/** Worker w + 1 once it is parked mid-frame for a {@link KILL_PARK} request (the page then terminates it). */
+export const C_PARKED = 15;
+/** Kill mode: the worker hangs mid-frame in `Atomics.wait` (a hung worker) until the page terminates it. */
+export const KILL_PARK = 1;
+/** Kill mode: the worker throws mid-frame, uncaught (a crashed worker: the page sees its `error` event). */
+export const KILL_CRASH = 2;
+/** Per simulation worker w: base of {@link WORKER_WORDS} words ({@link W_OUT0} …). */
 export const C_WORKER = 16;
 /** Words per worker entry. */
-export const WORKER_WORDS = 8;
+export const WORKER_WORDS = 16;
 /** Worker word: byte offset of its frame data for even frames. */
 export const W_OUT0 = 0;
 /** Worker word: particles written for even frames. */
@@ -80,6 +94,15 @@ export const W_GC = 5;
 export const W_LIVE = 6;
 /** Worker word: frame-arena bytes it used in its last frame. */
 export const W_ARENA_BYTES = 7;
+/** Worker word: the last frame this share was simulated (−1: none yet); the clock waits for it. */
+export const W_DONE = 8;
+/**
+ * Worker word: the first frame the clock counts this share's worker in. A replacement worker
+ * waits with frames before it (the page stores {@link JOIN_NEVER} while none is ready).
+ */
+export const W_JOIN_AT = 9;
+/** {@link W_JOIN_AT} while the share has no worker the clock waits for. */
+export const JOIN_NEVER = 0x7fffffff;
 /** Int32 words of the control block. */
 export const CONTROL_WORDS = C_WORKER + MAX_SIM_WORKERS * WORKER_WORDS;
 
@@ -146,6 +169,13 @@ export interface SimInit {
   readonly index: number;
   /** The settings of the run. */
   readonly settings: DemoSettings;
+  /**
+   * Thread ids whose live pool slots this worker adopts: those of the dead worker it replaces
+   * (empty for a first worker, which fills its share with new particles).
+   */
+  readonly adopt: readonly number[];
+  /** 0 for the run's first worker of this share, then 1, 2 … for each replacement (varies the PRNG seed). */
+  readonly generation: number;
 }
 
 /** Page → render worker: attach, and draw into this canvas. */
@@ -164,5 +194,5 @@ export interface RenderInit {
 
 /** Worker → page. */
 export type WorkerReport =
-  | { readonly type: 'ready'; readonly threadId: number; readonly detail: string }
+  | { readonly type: 'ready'; readonly threadId: number; readonly detail: string; readonly adopted?: number }
   | { readonly type: 'error'; readonly message: string };

@@ -25,7 +25,7 @@ function report(message: WorkerReport): void {
 scope.onmessage = (event: MessageEvent<RenderInit>) => {
   try {
     const init = event.data;
-    const memory = attachMemory(init.memory);
+    const memory = attachMemory(init.memory, { name: 'render' });
     const i32 = memory.i32;
     const ctl = init.control >> 2;
     const renderer = createRenderer(init.canvas, memory, init.control, init.workers, memory.pool('particles').capacity);

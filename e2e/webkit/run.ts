@@ -5,16 +5,20 @@
  * Playwright suite: isolated (or, for the fallback page, not and explaining itself), frames
  * advance, the renderer draws (a pixel count read back on the rendering thread), no error.
  *
+ * Also: the fountain loses a simulation worker 3 times ("kill a worker") and its clock never
+ * stops, as in e2e/demo.spec.ts.
+ *
  * Run: `xvfb-run -a scripts/with-webkit.sh node --import tsx e2e/webkit/run.ts` (with-webkit.sh
  * starts WebKitWebDriver and sets JSC_useSharedArrayBuffer=1). Prints `N passed, N failed`;
- * writes `{ passed, failed }` to $WEBKIT_E2E_JSON when set.
+ * writes `{ passed, failed }` to $WEBKIT_E2E_JSON when set. `WEBKIT_E2E_PAGES=/,kill` runs only
+ * the listed page paths and, with `kill`, the kill check.
  * @module
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { remote } from 'webdriverio';
 import pages from '../../demo/pages.json' with { type: 'json' };
-import { clockState, type DemoPage, type PageState, pageState } from '../checks.ts';
+import { clockState, type DemoPage, type PageState, pageState, type RecoveryState, recoveryState } from '../checks.ts';
 
 const PORT = Number(process.env.WEBKIT_E2E_PORT ?? 4174);
 const BASE = `http://localhost:${PORT}`;
@@ -165,6 +169,47 @@ async function main(): Promise<number> {
           }
           const end = await read();
           expect(end.error === '', `#error: ${end.error}`);
+        });
+      }
+      if (only === undefined || only.includes('kill')) {
+        await run('/: kill a worker 3 times: the clock never stops, each thread is reclaimed, the particles recover', async () => {
+          const recovery = async (): Promise<RecoveryState> => {
+            const s = await browser.execute(recoveryState);
+            if (s === null) throw new Error('the page has no fountain stats');
+            if (s.error !== '') throw new Error(`the page shows an error: ${s.error}`);
+            return s;
+          };
+          const untilRecovery = async (what: string, ok: (s: RecoveryState) => boolean, ms: number): Promise<RecoveryState> => {
+            const end = Date.now() + ms;
+            let s = await recovery();
+            while (!ok(s)) {
+              if (Date.now() > end) throw new Error(`${what}: not within ${ms} ms; ${JSON.stringify(s)}`);
+              await new Promise((resolve) => setTimeout(resolve, 100));
+              s = await recovery();
+            }
+            return s;
+          };
+          // A new session, so a new cache: the page loaded again in the same session revalidates its
+          // worker scripts, `vite preview` answers 304 without COOP/COEP, and WebKitGTK refuses the
+          // workers ("the worker script failed to load"); see docs/DEMO.md.
+          await browser.reloadSession();
+          await browser.url(`${BASE}/?particles=20000&workers=2`);
+          await until('frames advance', (s) => s.frame >= 20);
+          for (let n = 1; n <= 3; n++) {
+            const before = await untilRecovery('the kill button is enabled', (s) => !s.recovery.busy, 10_000);
+            await browser.execute(() => { document.getElementById('ctl-kill')?.click(); });
+            await untilRecovery(`kill ${n}: the clock goes on (30 frames)`, (s) => s.frame >= before.frame + 30, 20_000);
+            const s = await untilRecovery(`kill ${n}: reclaimed and replaced`,
+              (x) => x.recovery.reclaims === n && x.recovery.restarts === n && !x.recovery.busy && x.recovery.workers === 2, 20_000);
+            expect(s.recovery.kills === n && s.recovery.reclaims === s.recovery.kills, `kills ${s.recovery.kills}, reclaims ${s.recovery.reclaims}`);
+            const last = s.recovery.last;
+            expect(last !== null && last.leases >= 1 && last.adopted > before.live / 4, `kill ${n}: ${JSON.stringify(last)}`);
+            await untilRecovery(`kill ${n}: live particles recover`, (x) => x.live >= Math.floor(before.live * 0.9), 20_000);
+            const clock = await browser.execute(clockState);
+            if (clock !== null && clock.renderRescued > 0) console.log(`  note kill ${n}: ${clock.renderRescued} render wait(s) timed out with a frame waiting: ${JSON.stringify(clock)}`);
+          }
+          const end = await recovery();
+          console.log(`  note kill: ${end.line}`);
         });
       }
     } finally {
