@@ -11,6 +11,8 @@ import {
   REGION_ALIGN, TABLE_START, alignUp, entryWordOf,
 } from './layout.ts';
 import { isAttached, threadLabel } from './threads.ts';
+import { type SharedOps } from '../allocators/lockfree.ts';
+import { opsFor } from '../allocators/arena-layout.ts';
 import type { RegionInfo, RegionKind } from '../api.ts';
 import { STATS_BYTES } from './stats-block.ts';
 
@@ -105,6 +107,29 @@ function canWait(i32: Int32Array): boolean {
 }
 
 /**
+ * The table lock's protocol, on {@link SharedOps} so the interleaving explorer runs it with
+ * crash points: takes the lock word `word` for `me` (a thread id + 1). A word holding `me`
+ * already is ours (left by a failed call of ours that could not unlock). A holder that is not
+ * attached (it died and was reclaimed, or detached) has its lock broken with one CAS. While a
+ * live holder keeps it, `wait(holder, v)` is called between tries; it returns false to give up,
+ * and then this returns the holder's id (else -1: the lock is ours).
+ * @internal
+ */
+export function acquireLock(ops: SharedOps, word: number, me: number, attached: (t: number) => boolean, wait: (holder: number, v: number) => boolean): number {
+  let v = ops.cas(word, 0, me);
+  while (v !== 0 && v !== me) {
+    const holder = v - 1;
+    if (holder < 0 || holder >= MAX_THREADS || !attached(holder)) {
+      if (ops.cas(word, v, me) === v) return -1; // the holder is gone: its lock is broken
+    } else if (!wait(holder, v)) {
+      return holder;
+    }
+    v = ops.cas(word, 0, me);
+  }
+  return -1;
+}
+
+/**
  * Takes the region-table lock for thread `threadId`. The lock word holds its holder's id + 1, so
  * a holder that is no longer attached (it died and was reclaimed, or detached) is seen and its
  * lock broken. A live holder keeps it only while it reserves an entry (microseconds): the wait
@@ -112,28 +137,18 @@ function canWait(i32: Int32Array): boolean {
  * `LOCK_TIMEOUT` after {@link TABLE_LOCK_TIMEOUT_MS}.
  */
 export function lockTable(i32: Int32Array, u8: Uint8Array, threadId: number): void {
-  const me = threadId + 1;
-  let v = Atomics.compareExchange(i32, G_TABLE_LOCK, 0, me);
-  if (v === 0) return;
   const shared = typeof SharedArrayBuffer === 'function' && i32.buffer instanceof SharedArrayBuffer;
   const t0 = Date.now();
-  for (;;) {
-    if (v === me) break; // our own lock, left by a failed call of ours that could not unlock: take it over
-    const holder = v - 1;
-    if (holder < 0 || holder >= MAX_THREADS || !isAttached(i32, holder)) {
-      // the holder is gone: break its lock
-      if (Atomics.compareExchange(i32, G_TABLE_LOCK, v, me) === v) return;
-    } else if (Date.now() - t0 > TABLE_LOCK_TIMEOUT_MS) {
-      throw memoryError('LOCK_TIMEOUT', `the region table has been locked by ${threadLabel(u8, holder)} for over ${TABLE_LOCK_TIMEOUT_MS} ms`, {
-        allocator: 'memory', request: { op: 'createRegion', thread: threadId }, state: { holder, waitedMs: Date.now() - t0 },
-        suggestion: `if ${threadLabel(u8, holder)} was terminated or crashed, call memory.reclaimThread(${holder}) from a live thread; then create the region again.`,
-      });
-    } else if (shared && canWait(i32)) {
-      Atomics.wait(i32, G_TABLE_LOCK, v, 1);
-    }
-    v = Atomics.compareExchange(i32, G_TABLE_LOCK, 0, me);
-    if (v === 0) return;
-  }
+  const holder = acquireLock(opsFor(i32), G_TABLE_LOCK, threadId + 1, (t) => isAttached(i32, t), (_h, v) => {
+    if (Date.now() - t0 > TABLE_LOCK_TIMEOUT_MS) return false;
+    if (shared && canWait(i32)) Atomics.wait(i32, G_TABLE_LOCK, v, 1);
+    return true;
+  });
+  if (holder < 0) return;
+  throw memoryError('LOCK_TIMEOUT', `the region table has been locked by ${threadLabel(u8, holder)} for over ${TABLE_LOCK_TIMEOUT_MS} ms`, {
+    allocator: 'memory', request: { op: 'createRegion', thread: threadId }, state: { holder, waitedMs: Date.now() - t0 },
+    suggestion: `if ${threadLabel(u8, holder)} was terminated or crashed, call memory.reclaimThread(${holder}) from a live thread; then create the region again.`,
+  });
 }
 
 /** Releases the region-table lock held by `threadId` and wakes one waiter. */
