@@ -4,6 +4,8 @@ import { webdriverio } from '@vitest/browser-webdriverio';
 import viteConfig from './vite.config.ts'; // brings server.headers COOP/COEP (needed for SharedArrayBuffer)
 
 const include: string[] = ['test/**/*.test.ts'];
+/** Tests that run real workers under real timing; also run in the browsers' fast build. */
+const concurrencyTests: string[] = ['test/free-clock.test.ts', 'test/kill.test.ts', 'test/workers.test.ts'];
 const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run'];
 const webkitPort = process.env.WEBKIT_WEBDRIVER_PORT; // set by scripts/with-webkit.sh
@@ -28,6 +30,17 @@ export default mergeConfig(viteConfig, defineConfig({
         provider: playwright({ launchOptions: { channel: 'moz-firefox', executablePath: '/usr/bin/firefox-esr' } }),
         instances: [{ browser: 'firefox' }],
       } } },
+      // the fast build in the browsers, for the tests that run real workers under real timing:
+      // a free-running clock and killed workers must hold without the checks too
+      ...(['chromium', 'firefox'] as const).map((b) => ({ extends: true as const, define: { __NEBULA_CHECKS__: 'false' }, test: {
+        name: `${b}-fast`, include: concurrencyTests, browser: {
+          enabled: true, headless: true, screenshotFailures: false,
+          provider: b === 'chromium'
+            ? playwright({ launchOptions: { executablePath: '/usr/bin/chromium', args: chromiumArgs } })
+            : playwright({ launchOptions: { channel: 'moz-firefox', executablePath: '/usr/bin/firefox-esr' } }),
+          instances: [{ browser: b }],
+        },
+      } })),
       ...(webkitPort ? [{ extends: true as const, test: { name: 'webkit', include, browser: {
         enabled: true, headless: false, screenshotFailures: false, // MiniBrowser: no headless, use Xvfb
         provider: webdriverio({

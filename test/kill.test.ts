@@ -47,8 +47,11 @@ const SEED = Number(setting('KILL_SEED') ?? Math.floor(Math.random() * 0x7ffffff
  * only once the worker has stopped), so the library's defaults are safe in every browser:
  * Chromium lets a terminated worker run on until it returns to its event loop, up to about 2 s,
  * and a fixed wait of 20 ms reclaimed threads that still ran (slots handed out twice, a reclaim
- * returning twice the pool's capacity, STALE_HANDLE in live workers). KILL_SETTLE_MS (browsers:
- * VITE_KILL_SETTLE_MS) passes an explicit settleMs, used only where there is no lock.
+ * returning twice the pool's capacity, STALE_HANDLE in live workers). The browser grants the lock
+ * only once the worker returned to its event loop after attaching, so the workers await
+ * `memory.liveness` first, and each kill checks the lock is held (fixtures/kill-spawn.ts).
+ * KILL_SETTLE_MS (browsers: VITE_KILL_SETTLE_MS) passes an explicit settleMs, used only where
+ * there is no lock.
  */
 const SETTLE_SETTING = setting('KILL_SETTLE_MS');
 const SETTLE_MS = SETTLE_SETTING === undefined ? undefined : Number(SETTLE_SETTING);

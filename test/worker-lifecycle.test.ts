@@ -91,6 +91,15 @@ describe('terminateAndReclaim', () => {
   });
 });
 
+describe('Memory.liveness', () => {
+  it('is false outside a Web Worker (this page, Node): nothing there is terminated by another thread', async () => {
+    const { m, w } = setup();
+    expect(await m.liveness).toBe(false);
+    expect(await w.liveness).toBe(false);
+    // a worker's lock is granted once it yields: test/kill.test.ts checks every killed worker holds one
+  });
+});
+
 describe('reclaimOnExit', () => {
   it('reclaims on the exit event, once, and stops watching when asked', () => {
     const { m, w } = setup();

@@ -41,17 +41,28 @@ export function livenessLockName(i32: Int32Array, t: number): string {
   return `nebula-memory:${Atomics.load(i32, G_MEMORY_ID).toString(36)}.${Atomics.load(i32, G_MEMORY_ID + 1).toString(36)}:thread-${t}`;
 }
 
+/** A thread's liveness lock: `granted` settles once the lock manager holds it for this thread. */
+export interface Liveness {
+  /** True once the lock is held (the page can then tell when this thread stops); false where there is none. */
+  readonly granted: Promise<boolean>;
+  /** Releases the lock (detach). */
+  readonly release: () => void;
+}
+
 /**
- * Takes thread `t`'s liveness lock (where the Web Locks API exists); returns the function that
- * releases it (at detach), or null when there is no lock.
+ * Asks for thread `t`'s liveness lock (in a Web Worker, where the Web Locks API exists). The
+ * request is granted only once this thread returns to its event loop: a worker that attaches
+ * and then never yields holds no lock yet (`granted` still pending).
  */
-export function holdLiveness(i32: Int32Array, t: number): (() => void) | null {
+export function holdLiveness(i32: Int32Array, t: number): Liveness {
   const l = inWorker() ? locks() : null;
-  if (l === null) return null;
+  if (l === null) return { granted: Promise.resolve(false), release: () => undefined };
   let release: (() => void) | null = null;
   const held = new Promise<void>((resolve) => { release = resolve; });
-  l.request(livenessLockName(i32, t), {}, () => held).catch(() => undefined);
-  return () => { release?.(); };
+  const granted = new Promise<boolean>((resolve) => {
+    l.request(livenessLockName(i32, t), {}, () => { resolve(true); return held; }).catch(() => { resolve(false); });
+  });
+  return { granted, release: () => { release?.(); } };
 }
 
 /**

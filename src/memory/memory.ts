@@ -14,7 +14,7 @@ import { Stack, initStack, stackRegionBytes } from '../allocators/stack.ts';
 import { memoryError, typeName } from '../errors.ts';
 import { type LeakEntry, type LeakReport, leakReport } from '../allocators/leaks.ts';
 import { type IsolationReport, ISOLATION_FIX, isolationReport } from './isolation.ts';
-import { holdLiveness, stampMemoryId } from './liveness.ts';
+import { type Liveness, holdLiveness, stampMemoryId } from './liveness.ts';
 import {
   DATA_START, E_KIND, E_OFFSET, E_STATE, E_STATS, ENTRY_READY, G_ATTACHES, G_BRK, G_ENTRIES, G_FRAME, G_MAGIC, G_REGION_COUNT, G_SHARED,
   G_SIZE, G_VERSION, KIND_ARENA, KIND_POOL, KIND_STACK, LAYOUT_VERSION, MAGIC, MAX_MEMORY_BYTES, MAX_REGIONS, MAX_THREADS, T_FRAME, T_GEN,
@@ -95,8 +95,8 @@ export class Memory {
   private readonly generation: number;
   /** Word index of this thread's slot. */
   private readonly slotWord: number;
-  /** Releases this thread's liveness lock (browsers; liveness.ts), or null. */
-  private readonly releaseLiveness: (() => void) | null;
+  /** This thread's liveness lock (Web Workers; liveness.ts). */
+  private readonly lock: Liveness | null;
 
   /** @internal Use {@link createMemory} or {@link attachMemory}. */
   constructor(buffer: SharedArrayBuffer | ArrayBuffer, threadId: number, isolation: IsolationReport, generation: number) {
@@ -111,12 +111,33 @@ export class Memory {
     this.u32 = new Uint32Array(buffer);
     this.f32 = new Float32Array(buffer);
     this.f64 = new Float64Array(buffer);
-    this.releaseLiveness = this.shared ? holdLiveness(this.i32, threadId) : null;
+    this.lock = this.shared ? holdLiveness(this.i32, threadId) : null;
   }
 
   /** Buffer size in bytes. */
   get byteLength(): number {
     return this.buffer.byteLength;
+  }
+
+  /**
+   * Resolves `true` once this thread holds its liveness lock: from then on, the page can tell
+   * exactly when this worker has stopped, and `terminateAndReclaim` reclaims it at that moment.
+   * The browser grants the lock only after the worker returns to its event loop once after
+   * attaching; a worker that never yields is reclaimed after `settleMs` instead. Resolves
+   * `false` where there is no lock: outside a Web Worker (the page, Node) or without the Web
+   * Locks API.
+   *
+   * Thread-safety: the thread that owns this `Memory`.
+   * @example
+   * ```ts
+   * // in a worker, before it enters a loop that never yields
+   * const memory = attachMemory(e.data, { name: 'sim-1' });
+   * await memory.liveness;
+   * for (;;) { Atomics.wait(signal, 0, 0); step(memory); }
+   * ```
+   */
+  get liveness(): Promise<boolean> {
+    return this.lock?.granted ?? Promise.resolve(false);
   }
 
   /**
@@ -579,7 +600,7 @@ export class Memory {
     this.detached = true;
     // a reclaimed thread's id may belong to another thread already: leave the table alone
     if (!reclaimed) detachThread(this.i32, this.threadId);
-    this.releaseLiveness?.();
+    this.lock?.release();
   }
 
   /**

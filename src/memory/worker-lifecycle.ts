@@ -82,8 +82,10 @@ export function reclaimOnExit(memory: Memory, worker: ExitEmitter, thread: Threa
 /** Options of {@link terminateAndReclaim}. */
 export interface TerminateOptions {
   /**
-   * Where the worker holds no liveness lock (no Web Locks API, or it attached outside a Web
-   * Worker): how long to let it stop before the reclaim, in milliseconds. @defaultValue 20
+   * Where the worker holds no liveness lock, how long to let it stop before the reclaim, in
+   * milliseconds. That is a worker that never returned to its event loop after attaching (see
+   * {@link Memory.liveness}), or one without the Web Locks API. Chromium runs a terminated busy
+   * worker on for up to about 2 s, hence the default. @defaultValue 2500
    */
   readonly settleMs?: number;
   /**
@@ -107,8 +109,9 @@ function checkMs(what: string, v: unknown, max: number): number {
  * replaces) and reclaims its thread once it has really stopped. `terminate()` itself gives no
  * such signal (Chromium lets a busy worker run on until it yields, up to about 2 s), so every
  * Web Worker that attaches holds a Web Lock until it detaches, and the browser releases it only
- * when the worker is gone: the reclaim waits for that lock. Where there is no lock, it waits
- * `settleMs`; a worker still running after that meets `THREAD_RECLAIMED` at its next slow path.
+ * when the worker is gone: the reclaim waits for that lock. Where there is no lock (the worker
+ * never yielded after attaching: see {@link Memory.liveness}), it waits `settleMs` (2.5 s); a
+ * worker still running after that meets `THREAD_RECLAIMED` at its next slow path.
  *
  * Thread-safety: the thread that owns `memory` and the worker.
  * @param memory - this thread's memory.
@@ -136,7 +139,7 @@ export async function terminateAndReclaim(
     });
   }
   const o: TerminateOptions = typeof options === 'number' ? { settleMs: options } : options;
-  const settleMs = checkMs('settleMs', o.settleMs ?? 20, 60_000);
+  const settleMs = checkMs('settleMs', o.settleMs ?? 2500, 60_000);
   const timeoutMs = checkMs('timeoutMs', o.timeoutMs ?? 10_000, 600_000);
   worker.terminate();
   const out: ReclaimReport[] = [];
