@@ -23,20 +23,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryError, attachMemory, createMemory, type Memory } from '../src/index.ts';
-import { CHECKS, expectCode, inBrowser } from './helpers.ts';
+import { CHECKS, expectCode, inBrowser, setting } from './helpers.ts';
 import {
   CONTROL_WORDS, C_ABORT, C_GO, C_READY, C_STOP, C_UNITS, type FreeClockInit, type FreeClockResult,
 } from './fixtures/free-clock-work.ts';
 import { spawnFreeClockWorker, type RoundWorker } from './fixtures/free-clock-spawn.ts';
-
-/** A setting from the environment: process.env in Node, Vite's import.meta.env in browsers. */
-function setting(name: string): string | undefined {
-  const env = import.meta.env as Record<string, unknown>;
-  const fromVite = env[`VITE_${name}`] ?? env[name];
-  if (typeof fromVite === 'string' && fromVite !== '') return fromVite;
-  if (!inBrowser && typeof process === 'object') return process.env[name];
-  return undefined;
-}
 
 const WORKERS = 3;
 const DURATION_MS = Number(setting('FREE_CLOCK_MS') ?? 1500);

@@ -26,6 +26,15 @@ export function expectCode(fn: () => unknown, code: MemoryErrorCode): MemoryErro
 /** True in a browser project. */
 export const inBrowser = typeof window !== 'undefined';
 
+/** A setting from the environment: process.env in Node, Vite's import.meta.env (VITE_ prefix) in browsers. */
+export function setting(name: string): string | undefined {
+  const env = import.meta.env as Record<string, unknown>;
+  const fromVite = env[`VITE_${name}`] ?? env[name];
+  if (typeof fromVite === 'string' && fromVite !== '') return fromVite;
+  if (!inBrowser && typeof process === 'object') return process.env[name];
+  return undefined;
+}
+
 /**
  * A test of a check that the fast build compiles away: runs only in the checked build.
  * Why it skips in the `node-fast` project: with `__NEBULA_CHECKS__ = false` the check under test

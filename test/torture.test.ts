@@ -16,7 +16,7 @@
 import { POISON_I32 } from '../src/allocators/poison.ts';
 import { describe, expect, it } from 'vitest';
 import { createMemory } from '../src/index.ts';
-import { inBrowser } from './helpers.ts';
+import { inBrowser, setting } from './helpers.ts';
 import {
   ARENA_NAME, CONTROL_WORDS, C_ABORT, C_DONE, C_FINISHED, C_FRAME, C_FRAME_DONE, C_GO, C_OPS, C_QUIET, C_READY,
   C_STOP, FREED, POOL_NAME, mailboxBytes, ringBase, tagOf, type TortureInit, type TortureResult,
@@ -29,15 +29,6 @@ const CAPACITY = 256;
 const BATCH = 6;
 /** Two frames alive, small segments and lanes: many lane leases, and segments that fill up. */
 const ARENA = { capacity: 24576, frames: 2, laneBytes: 256 } as const;
-
-/** A setting from the environment: process.env in Node, Vite's import.meta.env in browsers. */
-function setting(name: string): string | undefined {
-  const env = import.meta.env as Record<string, unknown>;
-  const fromVite = env[`VITE_${name}`] ?? env[name];
-  if (typeof fromVite === 'string' && fromVite !== '') return fromVite;
-  if (!inBrowser && typeof process === 'object') return process.env[name];
-  return undefined;
-}
 
 const DURATION_MS = Number(setting('TORTURE_MS') ?? (inBrowser ? 2000 : 3000));
 const SEED = Number(setting('TORTURE_SEED') ?? Math.floor(Math.random() * 0x7fffffff) + 1);
