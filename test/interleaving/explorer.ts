@@ -23,6 +23,15 @@
  * every pair of conflicting operations) runs once. Sleep sets never skip a reachable state, so
  * every final state is still checked; the counts then are classes, not interleavings. Spins
  * conflict with everything, and no branch is skipped while any thread waits.
+ *
+ * **Parking** (opt-in, `park: true`): a thread that spins after a stretch of pure reads (no
+ * write-kind operation since its previous spin or its start) is parked until another thread
+ * changes the value of a word read in that stretch. Re-running such a stretch earlier would read
+ * the same values and spin again, so no state is lost, provided the loop iteration is a function
+ * of the values it read (true of the spin loops in lockfree.ts and pool-reclaim.ts; not of a loop
+ * that counts its tries). Without it, a thread polling in a loop may re-poll after every step of
+ * the others, and the schedules grow exponentially with their length. When every live thread is
+ * parked, nothing can wake them: the schedule is cut, like a livelock.
  */
 import type { SharedOps } from '../../src/allocators/lockfree.ts';
 
@@ -61,6 +70,8 @@ export interface Scenario {
   readonly reclaimer?: LogicalThread;
   /** Sleep-set partial-order reduction. @defaultValue false */
   readonly reduce?: boolean;
+  /** Park a thread that spins after pure reads until a word it read changes. @defaultValue false */
+  readonly park?: boolean;
 }
 
 /** What an exploration found. */
@@ -104,6 +115,8 @@ interface ThreadState {
   started: boolean;
   /** spin() calls since another thread last moved; > 0 = waiting. */
   spins: number;
+  /** Parked (see `park`): the words whose change wakes it; null = not parked. */
+  parkedOn: readonly number[] | null;
   result: unknown;
   /** The operation the thread asks for next: kind and word. */
   nextKind: number;
@@ -139,20 +152,37 @@ function makeOps(mem: Int32Array, op: (kind: number, word: number, real: () => n
  * Runs thread `t` from scratch with its log replayed; with `execute`, performs one new operation
  * for real and records it. Stops at the next operation (noting its kind and word) or at the end.
  */
-function run(s: State, fn: LogicalThread, t: number, execute: boolean): void {
+function run(s: State, fn: LogicalThread, t: number, execute: boolean, park = false): void {
   const th = s.threads[t];
   let k = 0;
   let executed = !execute;
+  // with `park`: the words read since the last spin (and the values seen), whether anything was written
+  let reads: number[] = [];
+  let seen: number[] = [];
+  let wrote = false;
   const ops = makeOps(s.mem, (kind, word, real) => {
-    if (k < th.log.length) return th.log[k++];
-    if (executed) {
+    const replay = k < th.log.length;
+    if (!replay && executed) {
       th.nextKind = kind;
       th.nextWord = word;
       throw YIELD; // eslint-disable-line @typescript-eslint/only-throw-error
     }
-    const v = real();
-    th.log.push(v);
+    const v = replay ? th.log[k] : real();
+    if (park) {
+      if (kind === SPIN) {
+        // parked only if every word read still holds the value seen: else the wake-up already happened
+        if (!replay) th.parkedOn = wrote || reads.some((w, j) => s.mem[w] !== seen[j]) ? null : reads;
+        reads = [];
+        seen = [];
+        wrote = false;
+      } else if (kind === READ) {
+        reads.push(word);
+        seen.push(v);
+      } else wrote = true;
+    }
     k++;
+    if (replay) return v;
+    th.log.push(v);
     executed = true;
     if (kind === SPIN) th.spins++;
     return v;
@@ -166,12 +196,21 @@ function run(s: State, fn: LogicalThread, t: number, execute: boolean): void {
 }
 
 /** Runs thread `t` to its next shared operation, executes it for real, and records the result. */
-function step(s: State, fn: LogicalThread, t: number): void {
-  const before = s.threads[t].log.length;
-  run(s, fn, t, true);
-  if (s.threads[t].log.length !== before + 1) throw new Error(`explorer: thread ${t} was scheduled but took no step`);
+function step(s: State, fn: LogicalThread, t: number, park: boolean): void {
+  const th = s.threads[t];
+  const before = th.log.length;
+  const word = th.nextKind === WRITE ? th.nextWord : -1;
+  const old = word < 0 ? 0 : s.mem[word];
+  run(s, fn, t, true, park);
+  if (th.log.length !== before + 1) throw new Error(`explorer: thread ${t} was scheduled but took no step`);
   s.schedule.push(t);
-  for (let u = 0; u < s.threads.length; u++) if (u !== t) s.threads[u].spins = 0;
+  const changed = word >= 0 && s.mem[word] !== old;
+  for (let u = 0; u < s.threads.length; u++) {
+    if (u === t) continue;
+    const other = s.threads[u];
+    other.spins = 0;
+    if (changed && other.parkedOn?.includes(word) === true) other.parkedOn = null;
+  }
 }
 
 function clone(s: State): State {
@@ -197,6 +236,7 @@ export function explore(sc: Scenario): Exploration {
   const fns: LogicalThread[] = [...sc.threads];
   const rec = sc.reclaimer === undefined ? -1 : fns.push(sc.reclaimer) - 1;
   const reduce = sc.reduce ?? false;
+  const park = sc.park ?? false;
   let interleavings = 0;
   let crashes = 0;
   let violations = 0;
@@ -209,7 +249,7 @@ export function explore(sc: Scenario): Exploration {
   const start: State = {
     mem,
     threads: fns.map((_, t) => ({
-      log: [], done: false, dead: false, started: t !== rec, spins: 0, result: undefined, nextKind: READ, nextWord: -1,
+      log: [], done: false, dead: false, started: t !== rec, spins: 0, parkedOn: null, result: undefined, nextKind: READ, nextWord: -1,
     })),
     schedule: [],
     crashedAt: -1,
@@ -254,13 +294,14 @@ export function explore(sc: Scenario): Exploration {
       finish(s);
       return;
     }
-    if (s.schedule.length >= maxSteps) {
+    const awake = live.filter((t) => s.threads[t].parkedOn === null);
+    if (s.schedule.length >= maxSteps || awake.length === 0) {
       cut++;
       return;
     }
     // a thread that waits runs again only when every other thread waits too (or is done)
-    const eager = live.filter((t) => s.threads[t].spins === 0);
-    const runnable = eager.length > 0 ? eager : live;
+    const eager = awake.filter((t) => s.threads[t].spins === 0);
+    const runnable = eager.length > 0 ? eager : awake;
     let asleep = reduce && eager.length === live.length ? sleep : 0;
     for (const t of runnable) {
       if ((asleep & (1 << t)) !== 0) continue;
@@ -269,7 +310,7 @@ export function explore(sc: Scenario): Exploration {
         if ((asleep & (1 << u)) !== 0 && independent(s.threads[u], s.threads[t])) childSleep |= 1 << u;
       }
       const n = runnable.length === 1 ? s : clone(s);
-      step(n, fns[t], t);
+      step(n, fns[t], t, park);
       n.crashPoint = t === k;
       dfs(n, childSleep);
       if (reduce) asleep |= 1 << t;

@@ -7,7 +7,6 @@
 import type { SharedOps } from '../../src/allocators/lockfree.ts';
 import type { LogicalThread, Scenario } from './explorer.ts';
 import { PoolModel } from './pool-model.ts';
-import { reclaimPreFix } from './reclaim-prefix.ts';
 
 /** A flush: production, or a deliberately broken one. */
 export type Flush = (pm: PoolModel, ops: SharedOps, t: number, cache: number[], k: number) => void;
@@ -94,18 +93,39 @@ function blind(pm: PoolModel, ops: SharedOps): SharedOps {
   return { ...ops, load: (i) => (seq(i) ? 0 : ops.load(i)), store: (i, v) => { if (!seq(i)) ops.store(i, v); } };
 }
 
+/** Slots 0..slots-1 that neither thread 0 nor thread 1 caches at the start, in order. */
+function listedOf(slots: number, cached0: readonly number[], cached1: readonly number[]): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < slots; i++) if (!cached0.includes(i) && !cached1.includes(i)) out.push(i);
+  return out;
+}
+
+/** What the surviving thread 1 does: refill 1 and flush it, or one of the two (from a cache of 1). */
+export type Survivor = 'refill+flush' | 'refill' | 'flush';
+
+/** Thread 1 of the concurrent-reclaim scenarios; with 'flush', its cache holds the highest slot at the start. */
+function survivorThread(pm: PoolModel, what: Survivor): LogicalThread {
+  return (ops) => {
+    const c = what === 'flush' ? pm.handles([pm.capacity - 1]) : [];
+    if (what !== 'flush') pm.refill(ops, 1, 1, c);
+    if (what !== 'refill' && c.length > 0) pm.flush(ops, 1, c, 1);
+    return pm.holdings(c, []);
+  };
+}
+
 /**
  * e. Thread 0 dies at any step of a refill of 2 (or a flush of its 2 cached slots) while thread 1
  * refills 1 and flushes it; the reclaim of thread 0 starts at the crash and runs concurrently.
  */
-export function concurrentReclaim(dyingIn: 'refill' | 'flush', bracket = true): Scenario {
-  const pm = new PoolModel(4, 3);
+export function concurrentReclaim(dyingIn: 'refill' | 'flush', bracket = true, survivor: Survivor = 'refill+flush', slots = 4): Scenario {
+  const pm = new PoolModel(slots, 3);
   const inRefill = dyingIn === 'refill';
   return {
-    name: `pool: ${inRefill ? 'refill' : 'flush'} of 2 dies at any step, its reclaim runs concurrently with a refill + flush` +
+    name: `pool: ${inRefill ? 'refill' : 'flush'} of 2 dies at any step, its reclaim runs concurrently with a ${survivor} of 1 (${slots} slots)` +
       (bracket ? '' : ', BROKEN: reclaim without the quiescence bracket'),
     words: pm.words,
-    init: inRefill ? pm.init([0, 1, 2, 3]) : pm.init([2, 3], [[0, 1]]),
+    init: pm.init(listedOf(slots, inRefill ? [] : [0, 1], survivor === 'flush' ? [slots - 1] : []),
+      [inRefill ? [] : [0, 1], survivor === 'flush' ? [slots - 1] : []]),
     threads: [
       (ops) => {
         const c = inRefill ? [] : pm.handles([0, 1]);
@@ -113,47 +133,13 @@ export function concurrentReclaim(dyingIn: 'refill' | 'flush', bracket = true): 
         else pm.flush(ops, 0, c, 2);
         return pm.holdings(c, []);
       },
-      (ops) => {
-        const c: number[] = [];
-        if (pm.refill(ops, 1, 1, c) > 0) pm.flush(ops, 1, c, 1);
-        return pm.holdings(c, []);
-      },
+      survivorThread(pm, survivor),
     ],
     crashThread: 0,
     reclaimer: (ops) => pm.reclaimer(0, 2, bracket ? ops : blind(pm, ops)),
     check: pm.check(),
     reduce: true,
-  };
-}
-
-/**
- * Two reclaims at once: thread 0 dies at any step of a refill of 2; its reclaim (by thread
- * `first`) starts at the crash, while thread `second` reclaims thread 3 (gone earlier, holding
- * nothing). Both scan for in-flight slots; only one may take them.
- */
-export function twoReclaims(first: number, second: number, preFix = false): Scenario {
-  const pm = new PoolModel(4, 4);
-  const reclaim = (ops: SharedOps, dead: number, self: number): number => {
-    if (!preFix) return pm.reclaimer(dead, self, ops);
-    ops.store(pm.attached + dead, 0);
-    return reclaimPreFix(ops, pm.shape, dead, self, (t) => ops.load(pm.attached + t) !== 0);
-  };
-  const threads: LogicalThread[] = [
-    (ops: SharedOps) => { const c: number[] = []; pm.refill(ops, 0, 2, c); return pm.holdings(c, []); },
-    () => null,
-    () => null,
-  ];
-  threads[second] = (ops) => reclaim(ops, 3, second);
-  return {
-    name: `pool: refill of 2 dies at any step; its reclaim by thread ${first} runs with thread ${second}'s reclaim of another thread` +
-      (preFix ? ', BROKEN: the reclaim before this change' : ''),
-    words: pm.words,
-    init: pm.init([0, 1, 2, 3], [], [3]),
-    threads,
-    crashThread: 0,
-    reclaimer: (ops) => reclaim(ops, 0, first),
-    check: pm.check(),
-    reduce: true,
+    park: true,
   };
 }
 
@@ -185,5 +171,34 @@ export function invertedParity(): Scenario {
       return pm.check()(m, results, crash);
     },
     reduce: true,
+    park: true,
+  };
+}
+
+/**
+ * The free-list pop with minimal state: thread 0 refills a single slot (one popBatch, one tag)
+ * and dies at any step, in particular between its pop CAS and its tag, where the slot is in
+ * flight; thread 1 refills 1 and flushes it (a pop and a pushChain racing thread 0's pop).
+ * Reclaim after everyone finished, or (`concurrent`) from the crash on.
+ */
+export function singleSlotRefillCrash(concurrent = false): Scenario {
+  const pm = new PoolModel(2, 3);
+  return {
+    name: `pool: refill of 1 (popBatch, then its tag) dies at any step, vs refill 1 + flush 1 (pop + pushChain); reclaim ${concurrent ? 'concurrently' : 'after'}`,
+    words: pm.words,
+    init: pm.init([0, 1]),
+    threads: [
+      (ops) => { const c: number[] = []; pm.refill(ops, 0, 1, c); return pm.holdings(c, []); },
+      (ops) => {
+        const c: number[] = [];
+        if (pm.refill(ops, 1, 1, c) > 0) pm.flush(ops, 1, c, 1);
+        return pm.holdings(c, []);
+      },
+    ],
+    crashThread: 0,
+    ...(concurrent ? { reclaimer: (ops: SharedOps) => pm.reclaimer(0, 2, ops) } : { recover: pm.recover(2) }),
+    check: pm.check(),
+    reduce: true,
+    park: concurrent,
   };
 }
