@@ -110,9 +110,9 @@ describe('crash points: arena lane lease (acquireSegment + leaseChunk + releaseS
 const EXPECTED = {
   refill: { interleavings: 40, crashes: 397 },
   singleSlot: { interleavings: 40, crashes: 301 },
-  flush: { interleavings: 8, crashes: 51 },
-  concurrentRefill: { interleavings: 8, crashes: 11533 },
-  concurrentFlush: { interleavings: 8, crashes: 10480 },
+  flush: { interleavings: 8, crashes: 49 },
+  concurrentRefill: { interleavings: 8, crashes: 10693 },
+  concurrentFlush: { interleavings: 8, crashes: 9134 },
   lane: { interleavings: 12698, crashes: 183089 },
   laneAlone: { interleavings: 773, crashes: 11947 },
   laneConcurrent: { interleavings: 773, crashes: 11972 },

@@ -189,7 +189,7 @@ export function refillCache(
 
 /**
  * A cache flush: pushes the top `k` of the `n` cached handles (`cache[n-k..n)`, slot index in
- * the bits of `indexMask`) onto the free list with one CAS, between two bumps of `seq`: each
+ * the bits of `indexMask`, generation from bit `genShift` up) onto the free list with one CAS, between two bumps of `seq`: each
  * slot's tag goes back to 0 and the chain cache[n-1] -> ... -> cache[n-k] is linked before the
  * CAS publishes it; then the free counter and the cache count (n - k) follow. Returns the free
  * counter after the add.
@@ -197,13 +197,14 @@ export function refillCache(
  */
 export function flushCache(
   ops: SharedOps, s: FreeListShape, meta: number, free: number, cached: number, seq: number,
-  indexMask: number, cache: Int32Array, n: number, k: number,
+  genShift: number, indexMask: number, cache: Int32Array, n: number, k: number,
 ): number {
   const lo = n - k;
   bumpSeq(ops, seq);
   for (let j = n - 1; j >= lo; j--) {
-    const i = cache[j] & indexMask;
-    ops.write(meta + i, ops.read(meta + i) & ~0xff);
+    const h = cache[j];
+    const i = h & indexMask;
+    ops.write(meta + i, (h >>> genShift) << 8); // the handle carries the slot's generation: no read
     if (j > lo) ops.write(s.next + i, (cache[j - 1] & indexMask) + 1);
   }
   pushChain(ops, s, cache[n - 1] & indexMask, cache[lo] & indexMask);

@@ -79,7 +79,7 @@ export class PoolModel {
 
   /** Pool.flushBatch(k): pushes the top k handles of `cache`. */
   flush(ops: SharedOps, t: number, cache: number[], k: number): void {
-    flushCache(ops, this.shape, this.shape.meta, this.shape.free, this.cachedWord(t), this.seqWord(t), this.indexMask,
+    flushCache(ops, this.shape, this.shape.meta, this.shape.free, this.cachedWord(t), this.seqWord(t), this.indexBits, this.indexMask,
       Int32Array.from(cache), cache.length, k);
     cache.length -= k;
   }
