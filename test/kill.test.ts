@@ -70,8 +70,13 @@ const SLICE_MS = 10;
  * modules). In `npm test` seven projects share two cores; a Chromium worker once took over 15 s.
  */
 const ATTACH_MS = 60_000;
-/** The clock must advance within this many ms of every reclaim (it waits only for live workers). */
-const CLOCK_BOUND_MS = 2000;
+/**
+ * The clock must advance within this many ms of every reclaim. It then waits only for live
+ * workers (that it never waits for a reclaimed one is checked exactly: no LANE_LEASED names
+ * one), and a live worker holding its lane can be descheduled for seconds when seven test
+ * projects share two cores, so this is a generous liveness bound, not a speed target.
+ */
+const CLOCK_BOUND_MS = 10_000;
 /** Main-thread region creations after a kill must take less than this (the table lock times out at 2 s). */
 const CREATE_BOUND_MS = 1000;
 const MAX_SPAWNS = 512;
