@@ -225,7 +225,9 @@ export class Memory {
 
   /** Records the current frame as this thread's last seen frame (its lag reads 0). @internal */
   noteFrame(): void {
-    Atomics.store(this.i32, this.slotWord + T_FRAME, Atomics.load(this.i32, G_FRAME));
+    // plain accesses: the word is for diagnostics (lag), an int32 is never torn, and release()
+    // pays for this on every frame
+    this.i32[this.slotWord + T_FRAME] = this.i32[G_FRAME];
   }
 
   /**
@@ -234,7 +236,7 @@ export class Memory {
    * @internal
    */
   assertLive(op: string, allocator: string): void {
-    if (Atomics.load(this.i32, this.slotWord + T_GEN) !== this.generation) this.reclaimedError(op, allocator);
+    if (Atomics.load(this.i32, this.generationWord) !== this.generation) this.reclaimedError(op, allocator);
   }
 
   private reclaimedError(op: string, allocator: string): never {
