@@ -171,16 +171,17 @@ export function refillCache(
     return 0;
   }
   ops.add(free, -k);
-  for (let a = 0, z = k - 1; a < z; a++, z--) {
-    const t = cache[a];
-    cache[a] = cache[z];
-    cache[z] = t;
-  }
-  for (let j = 0; j < k; j++) {
-    const i = cache[j];
+  // one pass from both ends: reverse the popped order and turn each index into its handle
+  for (let a = 0, z = k - 1; a <= z; a++, z--) {
+    const i = cache[a];
+    const iz = cache[z];
     const m = ops.read(meta + i);
     ops.write(meta + i, (m & ~0xff) | cacheTag);
-    cache[j] = ((m >>> 8) << genShift) | tagIdx | i;
+    cache[z] = ((m >>> 8) << genShift) | tagIdx | i;
+    if (a === z) break;
+    const mz = ops.read(meta + iz);
+    ops.write(meta + iz, (mz & ~0xff) | cacheTag);
+    cache[a] = ((mz >>> 8) << genShift) | tagIdx | iz;
   }
   ops.write(cached, k);
   bumpSeq(ops, seq);
