@@ -119,7 +119,41 @@ export function poolCrossFreeCase(pool: Pool, f32: Float32Array, handles: Int32A
   };
 }
 
-/** The three library cases, all in one 4 MiB memory created here. */
+/**
+ * A burst on the owner thread: `BATCH` `alloc()`s (with `offsetOf()`, a write and a read), then all
+ * freed in reverse, so the thread's cache refills and flushes every `batch` slots: the cache's
+ * slow path (one CAS per batch, the slots' cache tags, the thread's sequence word), which the
+ * `pool` case never reaches.
+ */
+export function poolBurstCase(pool: Pool, f32: Float32Array): AllocCase {
+  const tally = newTally();
+  const handles = new Int32Array(BATCH);
+  return {
+    id: 'pool-burst',
+    label: `Pool: ${BATCH} alloc() + offsetOf() + write/read, then ${BATCH} free(): cache refills and flushes`,
+    tally,
+    batch: () => {
+      let acc = 0;
+      for (let i = 0; i < BATCH; i++) {
+        const h = pool.alloc();
+        const q = pool.offsetOf(h) >> 2;
+        f32[q + 1] = i * 0.5;
+        acc += f32[q + 1];
+        handles[i] = h;
+      }
+      for (let i = BATCH - 1; i >= 0; i--) pool.free(handles[i]);
+      pool.publishStats();
+      tally.acc += acc;
+      tally.batches++;
+    },
+    verify: () => {
+      pool.checkInvariants();
+      if (pool.live !== 0) throw new Error(`pool-burst: ${pool.live} slots leaked`);
+    },
+  };
+}
+
+/** The library cases (arena, pool, pool burst, stack), all in one 4 MiB memory created here. */
 export function libraryCases(): AllocCase[] {
   const memory = createMemory({ size: 4 << 20 });
   const f32 = memory.f32;
@@ -154,6 +188,7 @@ export function libraryCases(): AllocCase[] {
   const poolCase = poolAllocFreeCase(pool, f32, {
     id: 'pool', label: 'Pool alloc() + offsetOf() + free() per op (owner thread)', ref: 'free-list',
   });
+  const burstCase = poolBurstCase(memory.createPool('burst', { slotSize: 16, align: 16, capacity: 8192 }), f32);
 
   const stackTally = newTally();
   const stackCase: AllocCase = {
@@ -181,5 +216,5 @@ export function libraryCases(): AllocCase[] {
     },
   };
 
-  return [arenaCase, poolCase, stackCase];
+  return [arenaCase, poolCase, stackCase, burstCase];
 }
