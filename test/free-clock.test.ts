@@ -25,7 +25,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryError, attachMemory, createMemory, type Memory } from '../src/index.ts';
 import { CHECKS, expectCode, inBrowser, setting } from './helpers.ts';
 import {
-  CONTROL_WORDS, C_ABORT, C_GO, C_READY, C_STOP, C_UNITS, type FreeClockInit, type FreeClockResult,
+  CONTROL_WORDS, C_ABORT, C_GO, C_READY, C_STARVED, C_STOP, C_UNITS, type FreeClockInit, type FreeClockResult,
 } from './fixtures/free-clock-work.ts';
 import { spawnFreeClockWorker, type RoundWorker } from './fixtures/free-clock-spawn.ts';
 
@@ -39,6 +39,8 @@ const READY_MS = 20_000;
 const END_MS = 10_000;
 /** The clock runs in slices of this many ms and yields to the event loop between them. */
 const SLICE_MS = 50;
+/** After this many ms without an advance the clock asks the workers to pause between units (C_STARVED). */
+const STARVE_MS = 200;
 
 /**
  * Small lanes, so they fill and are leased again often; capacities that run out now and then.
@@ -71,10 +73,11 @@ interface ClockRun { advanced: number; refused: number; elapsed: number }
  * `LANE_LEASED` refusal is counted and retried at once; any other error is rethrown. Yields to
  * the event loop every SLICE_MS, so a browser page stays responsive while workers run.
  */
-async function runClock(memory: Memory, ms: number, stop: () => boolean): Promise<ClockRun> {
+async function runClock(memory: Memory, ms: number, stop: () => boolean, ctl: Int32Array): Promise<ClockRun> {
   let advanced = 0;
   let refused = 0;
   const t0 = performance.now();
+  let lastAdvance = t0;
   for (;;) {
     const now = performance.now();
     if (now - t0 >= ms || stop()) break;
@@ -84,14 +87,22 @@ async function runClock(memory: Memory, ms: number, stop: () => boolean): Promis
         try {
           memory.advance();
           advanced++;
+          lastAdvance = performance.now();
+          if (Atomics.load(ctl, C_STARVED) !== 0) {
+            Atomics.store(ctl, C_STARVED, 0);
+            Atomics.notify(ctl, C_STARVED);
+          }
         } catch (e) {
           if (!(e instanceof MemoryError && e.code === 'LANE_LEASED')) throw e;
           refused++;
         }
       }
+      if (performance.now() - lastAdvance > STARVE_MS) Atomics.store(ctl, C_STARVED, 1);
     }
     await sleep(0);
   }
+  Atomics.store(ctl, C_STARVED, 0);
+  Atomics.notify(ctl, C_STARVED);
   return { advanced, refused, elapsed: performance.now() - t0 };
 }
 
@@ -133,7 +144,7 @@ describe('free-running frame clock', () => {
           () => `only ${Atomics.load(ctl, C_READY)} of ${WORKERS} workers started`);
         Atomics.store(ctl, C_GO, 1);
         Atomics.notify(ctl, C_GO);
-        clock = await runClock(memory, DURATION_MS, aborted);
+        clock = await runClock(memory, DURATION_MS, aborted, ctl);
       } finally {
         Atomics.store(ctl, C_STOP, 1);
         await waitFor(() => results.every((r) => r !== undefined) || failure.text !== null, END_MS,
