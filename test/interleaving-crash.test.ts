@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import type { Exploration, Scenario } from './interleaving/explorer.ts';
 import { printTotals, runScenario } from './interleaving/report.ts';
 import {
-  concurrentReclaim, flushCrash, flushUntagLate, invertedParity, refillCrash, singleSlotRefillCrash,
+  concurrentReclaim, flushCrash, flushUntagLate, invertedParity, refillCrash,
 } from './interleaving/pool-scenarios.ts';
 import { laneLeaseCrash, lockIgnoringLessees, recoverKeepingBit } from './interleaving/arena-scenarios.ts';
 
@@ -49,7 +49,7 @@ describe('crash points: pool free-list pop and push (popBatch / pushChain inside
   });
 
   it('a refill of 1 dies between its pop CAS and its tag, or at any other step, vs a pop + pushChain; reclaim after', () => {
-    expectSound(singleSlotRefillCrash(), EXPECTED.singleSlot);
+    expectSound(refillCrash(2, 1), EXPECTED.singleSlot);
   });
 
   it('a flush of 2 dies at any step of untagging, its pushChain or its counters, vs a refill + alloc; reclaim after', () => {

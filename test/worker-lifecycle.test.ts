@@ -12,6 +12,11 @@ interface WebLocks {
   request(name: string, cb: () => Promise<void>): Promise<unknown>;
 }
 const locks = (globalThis as { navigator?: { locks?: WebLocks } }).navigator?.locks;
+/**
+ * Tests of the liveness-lock wait: they need the Web Locks API, which the browsers have and
+ * Node 20 does not (there `terminateAndReclaim` takes the settle path, tested below in every
+ * project). So they run in chromium, firefox and webkit, and skip in node and node-fast.
+ */
 const itLocks = locks === undefined ? it.skip : it;
 
 /** A worker stand-in that counts terminate() calls. */

@@ -73,9 +73,6 @@ export class Pool {
   private declare readonly base: number;
   private declare readonly data: number;
   private declare readonly meta: number;
-  /** This thread's generation word in the thread table, and its generation: checked on refill and flush. */
-  private declare readonly genWord: number;
-  private declare readonly threadGen: number;
   private declare readonly born: number;
   /** Slots are whole, aligned Int32 words: poisoned with plain stores. */
   private declare readonly wholeWords: boolean;
@@ -151,8 +148,6 @@ export class Pool {
     this.cacheTag = CACHE_TAG | memory.threadId;
     this.cachedWord = b + P_CACHED + memory.threadId * CACHED_STRIDE;
     this.busyWord = this.cachedWord + BUSY;
-    this.genWord = memory.generationWord;
-    this.threadGen = memory.generation;
     this.cache = new Int32Array(2 * this.batch);
     this.wholeWords = this.slotSize % 4 === 0 && this.stride % 4 === 0;
     this.ops = new AtomicOps(i32);
@@ -343,7 +338,7 @@ export class Pool {
 
   /** Moves up to `batch` slots from the shared list into the empty cache; returns how many. */
   private refill(): number {
-    if (Atomics.load(this.i32, this.genWord) !== this.threadGen) this.memory.assertLive('alloc', this.label);
+    this.memory.assertLive('alloc', this.label);
     // the protocol (sequence bumps, pop, counter, cache tags, cache count) is in lockfree.ts
     const k = refillCache(this.ops, this.shape, this.meta, this.base + P_FREE, this.cachedWord, this.busyWord, this.cacheTag,
       this.genShift, this.tagIdx, this.batch, this.cache);
@@ -356,7 +351,7 @@ export class Pool {
 
   /** Pushes the top `k` cached slots onto the shared list with one CAS; returns the new count. */
   private flushBatch(k: number): number {
-    if (Atomics.load(this.i32, this.genWord) !== this.threadGen) this.memory.assertLive('free', this.label);
+    this.memory.assertLive('free', this.label);
     const lo = this.count - k;
     // the protocol (sequence bumps, untag, link, push, counter, cache count) is in lockfree.ts
     const listed = flushCache(this.ops, this.shape, this.meta, this.base + P_FREE, this.cachedWord, this.busyWord, this.genShift, this.indexMask,

@@ -91,10 +91,10 @@ export class Memory {
   /** This thread's instances by region offset. */
   private readonly byOffset = new Map<number, Allocator>();
 
-  /** This thread's generation of its id: the thread table's copy moves on when it is reclaimed. @internal */
-  readonly generation: number;
-  /** Word index of this thread's generation in the thread table (allocators inline the check). @internal */
-  readonly generationWord: number;
+  /** This thread's generation of its id: the thread table's copy moves on when it is reclaimed. */
+  private readonly generation: number;
+  /** Word index of this thread's generation in the thread table. */
+  private readonly generationWord: number;
   /** Word index of this thread's slot. */
   private readonly slotWord: number;
   /** This thread's liveness lock (Web Workers; liveness.ts). */

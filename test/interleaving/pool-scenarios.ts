@@ -42,28 +42,6 @@ export const flushUntagLate: Flush = (pm, ops, t, cache, k) => {
   cache.length = lo;
 };
 
-/** a. Thread 0 refills 2 and dies at any step; thread 1 refills 2 and flushes 1; reclaim afterwards. */
-export function refillCrash(): Scenario {
-  const pm = new PoolModel(4, 3);
-  return {
-    name: 'pool: refill of 2 dies at any step, vs refill 2 + flush 1; reclaim after',
-    words: pm.words,
-    init: pm.init([0, 1, 2, 3]),
-    threads: [
-      (ops) => { const c: number[] = []; pm.refill(ops, 0, 2, c); return pm.holdings(c, []); },
-      (ops) => {
-        const c: number[] = [];
-        if (pm.refill(ops, 1, 2, c) > 0) pm.flush(ops, 1, c, 1);
-        return pm.holdings(c, []);
-      },
-    ],
-    crashThread: 0,
-    recover: pm.recover(2),
-    check: pm.check(),
-    reduce: true,
-  };
-}
-
 /** b. Thread 0 flushes its 2 cached slots and dies at any step; thread 1 refills 2 and allocates 1. */
 export function flushCrash(flush: Flush = flushOk, name = 'pool: flush of 2 dies at any step, vs refill 2 + alloc; reclaim after'): Scenario {
   const pm = new PoolModel(4, 3);
@@ -176,22 +154,23 @@ export function invertedParity(): Scenario {
 }
 
 /**
- * The free-list pop with minimal state: thread 0 refills a single slot (one popBatch, one tag)
- * and dies at any step, in particular between its pop CAS and its tag, where the slot is in
- * flight; thread 1 refills 1 and flushes it (a pop and a pushChain racing thread 0's pop).
- * Reclaim after everyone finished, or (`concurrent`) from the crash on.
+ * a. Thread 0 refills `want` of `slots` slots and dies at any step of it (popBatch, counter,
+ * tags); thread 1 refills `want` and flushes 1 (a pop and a pushChain racing thread 0's pop).
+ * With 2 slots and a refill of 1, the free-list pop with minimal state: in particular a death
+ * between the pop CAS and the tag, where the slot is in flight. Reclaim after everyone
+ * finished, or (`concurrent`) from the crash on.
  */
-export function singleSlotRefillCrash(concurrent = false): Scenario {
-  const pm = new PoolModel(2, 3);
+export function refillCrash(slots = 4, want = 2, concurrent = false): Scenario {
+  const pm = new PoolModel(slots, 3);
   return {
-    name: `pool: refill of 1 (popBatch, then its tag) dies at any step, vs refill 1 + flush 1 (pop + pushChain); reclaim ${concurrent ? 'concurrently' : 'after'}`,
+    name: `pool: refill of ${want} dies at any step, vs refill ${want} + flush 1 (${slots} slots); reclaim ${concurrent ? 'concurrently' : 'after'}`,
     words: pm.words,
-    init: pm.init([0, 1]),
+    init: pm.init(Array.from({ length: slots }, (_, i) => i)),
     threads: [
-      (ops) => { const c: number[] = []; pm.refill(ops, 0, 1, c); return pm.holdings(c, []); },
+      (ops) => { const c: number[] = []; pm.refill(ops, 0, want, c); return pm.holdings(c, []); },
       (ops) => {
         const c: number[] = [];
-        if (pm.refill(ops, 1, 1, c) > 0) pm.flush(ops, 1, c, 1);
+        if (pm.refill(ops, 1, want, c) > 0) pm.flush(ops, 1, c, 1);
         return pm.holdings(c, []);
       },
     ],
