@@ -112,7 +112,7 @@ const EXPECTED = {
   singleSlot: { interleavings: 40, crashes: 301 },
   flush: { interleavings: 8, crashes: 49 },
   concurrentRefill: { interleavings: 8, crashes: 10693 },
-  concurrentFlush: { interleavings: 8, crashes: 9134 },
+  concurrentFlush: { interleavings: 8, crashes: 8931 },
   lane: { interleavings: 12698, crashes: 183089 },
   laneAlone: { interleavings: 773, crashes: 11947 },
   laneConcurrent: { interleavings: 773, crashes: 11972 },

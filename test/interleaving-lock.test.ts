@@ -29,12 +29,12 @@ function locker(t: number, attached: (ops: SharedOps, u: number) => boolean, pat
     let waits = 0;
     const holder = acquireLock(ops, G_TABLE_LOCK, t + 1, (u) => attached(ops, u), () => { ops.spin(); return ++waits < patience; });
     if (holder >= 0) return false;
-    ops.write(IN_CS + t, 1);
+    ops.words[IN_CS + t] = 1;
     const other = 1 - t;
     // a live thread inside while we hold the lock is a broken exclusion; a dead one inside is
     // not (its reclaim marked it not attached before it released the lock)
-    if (ops.read(IN_CS + other) === 1 && ops.load(ATTACHED + other) === 1) ops.write(OVERLAP, 1);
-    ops.write(IN_CS + t, 0);
+    if (ops.words[IN_CS + other] === 1 && ops.load(ATTACHED + other) === 1) ops.words[OVERLAP] = 1;
+    ops.words[IN_CS + t] = 0;
     ops.cas(G_TABLE_LOCK, t + 1, 0); // unlockTable
     return true;
   };

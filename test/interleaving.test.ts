@@ -125,7 +125,7 @@ describe('interleaving explorer: pool free list', () => {
         (ops) => {
           const out = new Int32Array(2);
           const k = popBatch(ops, shape, 2, out);
-          if (k === 2) ops.write(shape.next + out[0], out[1] + 1);
+          if (k === 2) ops.words[shape.next + out[0]] = out[1] + 1;
           if (k > 0) pushChain(ops, shape, out[0], out[k - 1]);
           return [];
         },
@@ -187,7 +187,7 @@ describe('interleaving explorer: arena lanes and recycling', () => {
         // the frame clock: advance to frame 1 recycles the only segment
         (ops) => {
           if (lock(ops) !== 0) return { advanced: false, ghost: 0 };
-          const ghost = ops.read(GHOST); // 1 while the worker is inside its lease: must never happen
+          const ghost = ops.words[GHOST]; // 1 while the worker is inside its lease: must never happen
           recycleSegment(ops, SEG, 1);
           ops.store(FRAME, 1);
           return { advanced: true, ghost };
@@ -196,9 +196,9 @@ describe('interleaving explorer: arena lanes and recycling', () => {
         (ops) => {
           let frame = ops.load(FRAME);
           while (!acquireSegment(ops, SEG, frame, true, 1)) frame = ops.load(FRAME);
-          ops.write(GHOST, 1);
+          ops.words[GHOST] = 1;
           const c = leaseChunk(ops, SEG, 256, 64, () => 16, new Int32Array(1));
-          ops.write(GHOST, 0);
+          ops.words[GHOST] = 0;
           releaseSegment(ops, SEG, c + 64, c + 16, 1);
           return { frame, c };
         },

@@ -14,6 +14,13 @@
  * @internal
  */
 export interface SharedOps {
+  /**
+   * The words, for plain (non-atomic) accesses: a read that a later CAS validates, or a write to
+   * a word that only its owner writes, or that no other thread reads before a later CAS or atomic
+   * publishes it. Production passes the memory's Int32Array itself, so a loop over slots runs at
+   * the speed of hand-written code; the explorer passes a view on which every index access is a step.
+   */
+  readonly words: Int32Array;
   /** Atomic load. */
   load(i: number): number;
   /** Atomic store. */
@@ -26,40 +33,30 @@ export interface SharedOps {
   or(i: number, v: number): number;
   /** Atomic bitwise and; returns the previous value. */
   and(i: number, v: number): number;
-  /** Plain (racy) read: only meaningful when a later CAS validates it. */
-  read(i: number): number;
-  /** Plain write to a word no other thread reads until a later CAS publishes it. */
-  write(i: number, v: number): void;
   /** A spin-wait hint: another thread must move before this one can. */
   spin(): void;
 }
 
 /** The production operations: `Atomics` on one Int32Array. @internal */
 export class AtomicOps implements SharedOps {
-  constructor(private readonly i32: Int32Array) {}
+  constructor(readonly words: Int32Array) {}
   load(i: number): number {
-    return Atomics.load(this.i32, i);
+    return Atomics.load(this.words, i);
   }
   store(i: number, v: number): void {
-    Atomics.store(this.i32, i, v);
+    Atomics.store(this.words, i, v);
   }
   cas(i: number, expected: number, value: number): number {
-    return Atomics.compareExchange(this.i32, i, expected, value);
+    return Atomics.compareExchange(this.words, i, expected, value);
   }
   add(i: number, v: number): number {
-    return Atomics.add(this.i32, i, v);
+    return Atomics.add(this.words, i, v);
   }
   or(i: number, v: number): number {
-    return Atomics.or(this.i32, i, v);
+    return Atomics.or(this.words, i, v);
   }
   and(i: number, v: number): number {
-    return Atomics.and(this.i32, i, v);
-  }
-  read(i: number): number {
-    return this.i32[i];
-  }
-  write(i: number, v: number): void {
-    this.i32[i] = v;
+    return Atomics.and(this.words, i, v);
   }
   spin(): void {
     /* nothing to yield to: the other thread runs on its own core */
@@ -94,16 +91,18 @@ export interface FreeListShape {
  */
 export function popBatch(ops: SharedOps, s: FreeListShape, want: number, out: Int32Array): number {
   const linkMask = (1 << s.linkBits) - 1;
+  const { capacity, next } = s;
+  const w = ops.words;
   for (;;) {
     const h = ops.load(s.head);
     let link = h & linkMask;
     if (link === 0) return 0;
     let k = 0;
-    while (link !== 0 && k < want && link <= s.capacity) {
+    while (link !== 0 && k < want && link <= capacity) {
       out[k++] = link - 1;
-      link = ops.read(s.next + link - 1);
+      link = w[next + link - 1];
     }
-    if (link > s.capacity) continue; // a link torn by a concurrent pop: the CAS would fail anyway
+    if (link > capacity) continue; // a link torn by a concurrent pop: the CAS would fail anyway
     const tag = ((h >>> s.linkBits) + 1) & s.tagMask;
     if (ops.cas(s.head, h, ((tag << s.linkBits) | link) | 0) === h) return k;
   }
@@ -131,7 +130,7 @@ export function pushChain(ops: SharedOps, s: FreeListShape, first: number, last:
   const linkMask = (1 << s.linkBits) - 1;
   for (;;) {
     const h = ops.load(s.head);
-    ops.write(s.next + last, h & linkMask);
+    ops.words[s.next + last] = h & linkMask;
     const tag = ((h >>> s.linkBits) + 1) & s.tagMask;
     if (ops.cas(s.head, h, ((tag << s.linkBits) | (first + 1)) | 0) === h) return;
   }
@@ -149,69 +148,95 @@ export function pushChain(ops: SharedOps, s: FreeListShape, first: number, last:
 
 /** Moves the sequence word at `seq` on by one: odd while slots may be in flight. @internal */
 export function bumpSeq(ops: SharedOps, seq: number): void {
-  ops.write(seq, (ops.read(seq) + 1) & 0x3fffffff);
+  ops.words[seq] = (ops.words[seq] + 1) & 0x3fffffff;
 }
 
 /**
- * A cache refill: pops up to `want` slots (one CAS), takes them off the free counter at `free`,
- * tags each with `cacheTag` in its meta word (meta[i] at `meta + i`), and publishes the cache
- * count at `cached`, between two bumps of the sequence word `seq`. `cache[0..k)` receives the
- * slots' next handles (generation << genShift | tagIdx | index), the first slot popped last so
- * it is allocated first. Returns k (0 when the list is empty).
+ * One thread's cache of one pool, as the refill and flush cores see it: the free list, the
+ * slots' meta words, the free counter, and the thread's own words and tags. Pool keeps one per
+ * instance, so the slow paths pass one object instead of a dozen fields. @internal
+ */
+export interface CacheShape extends FreeListShape {
+  /** Word index of meta[0]; slot i's meta word (generation << 8 | tag) is `meta + i`. */
+  readonly meta: number;
+  /** Word index of the free counter. */
+  readonly free: number;
+  /** Word index of this thread's published cache count. */
+  readonly cached: number;
+  /** Word index of this thread's sequence word: odd while slots may be in flight. */
+  readonly seq: number;
+  /** This thread's cache tag (CACHE_TAG | thread id). */
+  readonly cacheTag: number;
+  /** The generation's first bit in a handle. */
+  readonly genShift: number;
+  /** The pool's tag, in place in a handle. */
+  readonly tagIdx: number;
+  /** The slot index's bits in a handle. */
+  readonly indexMask: number;
+  /** Slots a refill takes at most. */
+  readonly batch: number;
+}
+
+/**
+ * A cache refill: pops up to `c.batch` slots (one CAS), takes them off the free counter, tags
+ * each with the thread's cache tag in its meta word, and publishes the cache count, between two
+ * bumps of the sequence word. `cache[0..k)` receives the slots' next handles (generation <<
+ * genShift | tagIdx | index), the first slot popped last so it is allocated first. Returns k
+ * (0 when the list is empty).
  * @internal
  */
-export function refillCache(
-  ops: SharedOps, s: FreeListShape, meta: number, free: number, cached: number, seq: number, cacheTag: number,
-  genShift: number, tagIdx: number, want: number, cache: Int32Array,
-): number {
-  bumpSeq(ops, seq);
-  const k = popBatch(ops, s, want, cache);
+export function refillCache(ops: SharedOps, c: CacheShape, cache: Int32Array): number {
+  bumpSeq(ops, c.seq);
+  const k = popBatch(ops, c, c.batch, cache);
   if (k === 0) {
-    bumpSeq(ops, seq);
+    bumpSeq(ops, c.seq);
     return 0;
   }
-  ops.add(free, -k);
+  ops.add(c.free, -k);
+  const { meta, cacheTag, genShift, tagIdx } = c;
+  const w = ops.words;
   // one pass from both ends: reverse the popped order and turn each index into its handle
   for (let a = 0, z = k - 1; a <= z; a++, z--) {
     const i = cache[a];
     const iz = cache[z];
-    const m = ops.read(meta + i);
-    ops.write(meta + i, (m & ~0xff) | cacheTag);
+    const m = w[meta + i];
+    w[meta + i] = (m & ~0xff) | cacheTag;
     cache[z] = ((m >>> 8) << genShift) | tagIdx | i;
     if (a === z) break;
-    const mz = ops.read(meta + iz);
-    ops.write(meta + iz, (mz & ~0xff) | cacheTag);
+    const mz = w[meta + iz];
+    w[meta + iz] = (mz & ~0xff) | cacheTag;
     cache[a] = ((mz >>> 8) << genShift) | tagIdx | iz;
   }
-  ops.write(cached, k);
-  bumpSeq(ops, seq);
+  ops.words[c.cached] = k;
+  bumpSeq(ops, c.seq);
   return k;
 }
 
 /**
- * A cache flush: pushes the top `k` of the `n` cached handles (`cache[n-k..n)`, slot index in
- * the bits of `indexMask`, generation from bit `genShift` up) onto the free list with one CAS, between two bumps of `seq`: each
- * slot's tag goes back to 0 and the chain cache[n-1] -> ... -> cache[n-k] is linked before the
- * CAS publishes it; then the free counter and the cache count (n - k) follow. Returns the free
- * counter after the add.
+ * A cache flush: pushes the top `k` of the `n` cached handles (`cache[n-k..n)`) onto the free
+ * list with one CAS, between two bumps of the sequence word: each slot's tag goes back to 0 and
+ * the chain cache[n-1] -> ... -> cache[n-k] is linked before the CAS publishes it; then the free
+ * counter and the cache count (n - k) follow. Returns the free counter after the add.
  * @internal
  */
-export function flushCache(
-  ops: SharedOps, s: FreeListShape, meta: number, free: number, cached: number, seq: number,
-  genShift: number, indexMask: number, cache: Int32Array, n: number, k: number,
-): number {
+export function flushCache(ops: SharedOps, c: CacheShape, cache: Int32Array, n: number, k: number): number {
   const lo = n - k;
-  bumpSeq(ops, seq);
-  for (let j = n - 1; j >= lo; j--) {
+  const { meta, genShift, indexMask, next } = c;
+  const w = ops.words;
+  bumpSeq(ops, c.seq);
+  // from the bottom up, one read of the cache per slot: each slot links to the one under it
+  let below = 0;
+  for (let j = lo; j < n; j++) {
     const h = cache[j];
     const i = h & indexMask;
-    ops.write(meta + i, (h >>> genShift) << 8); // the handle carries the slot's generation: no read
-    if (j > lo) ops.write(s.next + i, (cache[j - 1] & indexMask) + 1);
+    w[meta + i] = (h >>> genShift) << 8; // the handle carries the slot's generation: no read
+    if (below !== 0) w[next + i] = below;
+    below = i + 1;
   }
-  pushChain(ops, s, cache[n - 1] & indexMask, cache[lo] & indexMask);
-  const listed = ops.add(free, k) + k;
-  ops.write(cached, lo);
-  bumpSeq(ops, seq);
+  pushChain(ops, c, below - 1, cache[lo] & indexMask);
+  const listed = ops.add(c.free, k) + k;
+  ops.words[c.cached] = lo;
+  bumpSeq(ops, c.seq);
   return listed;
 }
 

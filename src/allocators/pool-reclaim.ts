@@ -45,8 +45,8 @@ function bump(ops: SharedOps, p: PoolShape, t: number): void {
 function pushSlots(ops: SharedOps, p: PoolShape, slots: readonly number[]): void {
   if (slots.length === 0) return;
   for (let k = 0; k < slots.length; k++) {
-    ops.write(p.meta + slots[k], ops.read(p.meta + slots[k]) & ~0xff);
-    if (k + 1 < slots.length) ops.write(p.next + slots[k], slots[k + 1] + 1);
+    ops.words[p.meta + slots[k]] = ops.words[p.meta + slots[k]] & ~0xff;
+    if (k + 1 < slots.length) ops.words[p.next + slots[k]] = slots[k + 1] + 1;
   }
   pushChain(ops, p, slots[0], slots[slots.length - 1]);
 }
@@ -74,7 +74,7 @@ export function reclaimPoolSlots(
 ): number {
   const tag = CACHE_TAG | dead;
   const cached: number[] = [];
-  for (let i = 0; i < p.capacity; i++) if ((ops.read(p.meta + i) & 0xff) === tag) cached.push(i);
+  for (let i = 0; i < p.capacity; i++) if ((ops.words[p.meta + i] & 0xff) === tag) cached.push(i);
   bump(ops, p, self);
   pushSlots(ops, p, cached);
   ops.add(p.free, cached.length);
@@ -121,11 +121,11 @@ function reclaimInFlight(
     while (link !== 0 && link <= cap && listed[link - 1] === 0) {
       listed[link - 1] = 1;
       count++;
-      link = ops.read(p.next + link - 1);
+      link = ops.words[p.next + link - 1];
     }
     const freeSeen = ops.load(p.free);
     const limbo: number[] = [];
-    for (let i = 0; i < cap; i++) if ((ops.read(p.meta + i) & 0xff) === 0 && listed[i] === 0) limbo.push(i);
+    for (let i = 0; i < cap; i++) if ((ops.words[p.meta + i] & 0xff) === 0 && listed[i] === 0) limbo.push(i);
     let moved = false;
     for (let t = 0; t < p.threads && !moved; t++) if (t !== self && ops.load(seqOf(p, t)) !== s1[t]) moved = true;
     if (moved) {

@@ -18,7 +18,7 @@ import {
   S_ALLOCATIONS, S_BYTES, S_ERRORS, S_FAILURES, S_FREES, S_PEAK, countersInto, lastErrorCode, noteFrameHighWater, publishCounts, raiseTo,
   readCounter, readFrameRing, recordError, S_HISTORY,
 } from '../memory/stats-block.ts';
-import { AtomicOps, type FreeListShape, flushCache, headTagMask, refillCache } from './lockfree.ts';
+import { AtomicOps, type CacheShape, flushCache, headTagMask, refillCache } from './lockfree.ts';
 import {
   BUSY, CACHE_TAG, CACHED_STRIDE, MAX_GEN_BITS, isLiveMeta, P_ALIGN, P_TAG, P_TAG_BITS, P_BATCH, P_BORN, P_CACHED, P_CAPACITY, P_DATA, P_FREE, P_HEAD, P_INDEX_BITS,
   P_LINK_BITS, P_META, P_NEXT, P_SLOT_SIZE, P_STRIDE,
@@ -101,7 +101,8 @@ export class Pool {
   /** Free slots of this thread, as the handles they will have when allocated. */
   private declare readonly cache: Int32Array;
   private declare readonly ops: AtomicOps;
-  private declare readonly shape: FreeListShape;
+  /** This thread's cache as the refill and flush cores see it. */
+  private declare readonly shape: CacheShape;
   private count = 0;
   // this thread's counts since its last publishStats(): plain fields, published once a frame
   private allocations = 0;
@@ -151,7 +152,11 @@ export class Pool {
     this.cache = new Int32Array(2 * this.batch);
     this.wholeWords = this.slotSize % 4 === 0 && this.stride % 4 === 0;
     this.ops = new AtomicOps(i32);
-    this.shape = Object.freeze({ head: b + P_HEAD, next: this.next, capacity: this.capacity, linkBits: this.linkBits, tagMask: this.tagMask });
+    this.shape = Object.freeze({
+      head: b + P_HEAD, next: this.next, capacity: this.capacity, linkBits: this.linkBits, tagMask: this.tagMask, meta: this.meta, free: b + P_FREE,
+      cached: this.cachedWord, seq: this.busyWord, cacheTag: this.cacheTag, genShift: this.genShift, tagIdx: this.tagIdx, indexMask: this.indexMask,
+      batch: this.batch,
+    });
   }
 
   /**
@@ -248,14 +253,10 @@ export class Pool {
   free(h: Handle): void {
     const i = h & this.indexMask;
     const g = h >>> this.genShift;
-    const i32 = this.i32;
-    if (CHECKS) {
-      const m = i32[this.meta + i];
-      if ((m >>> 8) !== g || (((m & 0xff) - 1) >>> 0) >= MAX_THREADS || (h & this.tagField) !== this.tagIdx || i >= this.capacity || (h | 0) !== h || h <= 0) this.handleError('free', h);
-    }
+    if (CHECKS) this.checkedFree(h);
     const g2 = g === this.genMask ? 1 : g + 1;
+    const i32 = this.i32;
     i32[this.meta + i] = (g2 << 8) | this.cacheTag;
-    if (CHECKS) this.freed(i);
     let n = this.count;
     if (n === this.cache.length) n = this.flushBatch(this.batch);
     this.cache[n++] = (g2 << this.genShift) | this.tagIdx | i;
@@ -276,12 +277,8 @@ export class Pool {
    * ```
    */
   offsetOf(h: Handle): Offset {
-    const i = h & this.indexMask;
-    if (CHECKS) {
-      const m = this.i32[this.meta + i];
-      if ((m >>> 8) !== h >>> this.genShift || (((m & 0xff) - 1) >>> 0) >= MAX_THREADS || (h & this.tagField) !== this.tagIdx || i >= this.capacity || (h | 0) !== h || h <= 0) this.handleError('offsetOf', h);
-    }
-    return this.data + i * this.stride;
+    if (CHECKS) this.checkLive('offsetOf', h);
+    return this.data + (h & this.indexMask) * this.stride;
   }
 
   /**
@@ -340,12 +337,10 @@ export class Pool {
   private refill(): number {
     this.memory.assertLive('alloc', this.label);
     // the protocol (sequence bumps, pop, counter, cache tags, cache count) is in lockfree.ts
-    const k = refillCache(this.ops, this.shape, this.meta, this.base + P_FREE, this.cachedWord, this.busyWord, this.cacheTag,
-      this.genShift, this.tagIdx, this.batch, this.cache);
-    if (k === 0) return 0;
+    const k = refillCache(this.ops, this.shape, this.cache);
     this.netRefill += k;
-    this.memory.tracer?.record(EV.REFILL, this.base << 2, k, Atomics.load(this.i32, this.base + P_FREE));
     this.count = k;
+    if (this.memory.tracer !== null && k !== 0) this.traceMove(EV.REFILL, k, Atomics.load(this.i32, this.base + P_FREE));
     return k;
   }
 
@@ -354,12 +349,29 @@ export class Pool {
     this.memory.assertLive('free', this.label);
     const lo = this.count - k;
     // the protocol (sequence bumps, untag, link, push, counter, cache count) is in lockfree.ts
-    const listed = flushCache(this.ops, this.shape, this.meta, this.base + P_FREE, this.cachedWord, this.busyWord, this.genShift, this.indexMask,
-      this.cache, this.count, k);
+    const listed = flushCache(this.ops, this.shape, this.cache, this.count, k);
     this.netRefill -= k;
-    this.memory.tracer?.record(EV.FLUSH, this.base << 2, k, listed);
     this.count = lo;
+    if (this.memory.tracer !== null) this.traceMove(EV.FLUSH, k, listed);
     return lo;
+  }
+
+  /** Records a refill or flush of `k` slots in the trace. */
+  private traceMove(ev: number, k: number, listed: number): void {
+    this.memory.tracer?.record(ev, this.base << 2, k, listed);
+  }
+
+  /** Checked build: throws unless `h` is a live handle of this pool. Out of line, so the hot paths stay small. */
+  private checkLive(op: string, h: Handle): void {
+    const i = h & this.indexMask;
+    const m = this.i32[this.meta + i];
+    if ((m >>> 8) !== h >>> this.genShift || (((m & 0xff) - 1) >>> 0) >= MAX_THREADS || (h & this.tagField) !== this.tagIdx || i >= this.capacity || (h | 0) !== h || h <= 0) this.handleError(op, h);
+  }
+
+  /** Checked build: the free() of `h` is valid; poisons its slot and forgets its call site. */
+  private checkedFree(h: Handle): void {
+    this.checkLive('free', h);
+    this.freed(h & this.indexMask);
   }
 
   private exhausted(throws: boolean): 0 {

@@ -78,7 +78,7 @@ function clock(lock: Lock): LogicalThread {
   return (ops): Clock => {
     if (lock(ops) !== 0) return { advanced: false, inside: 0 };
     let inside = 0;
-    for (const t of [DYING, SURVIVOR]) if (ops.read(INSIDE + t) !== 0) inside |= 1 << t;
+    for (const t of [DYING, SURVIVOR]) if (ops.words[INSIDE + t] !== 0) inside |= 1 << t;
     recycleSegment(ops, SEG, 1);
     ops.store(FRAME, 1);
     return { advanced: true, inside };
@@ -94,11 +94,11 @@ function worker(tid: number): LogicalThread {
   return (ops) => {
     let frame = ops.load(FRAME);
     while (!acquireSegment(ops, SEG, frame, true, tid)) frame = ops.load(FRAME);
-    ops.write(INSIDE + tid, 1);
+    ops.words[INSIDE + tid] = 1;
     const out = new Int32Array(1);
     const c = leaseChunk(ops, SEG, CAP, LANE, () => NEED, out);
-    if (c >= 0) ops.write(LANE_AT + tid, ((frame + 1) << 16) | c);
-    ops.write(INSIDE + tid, 0);
+    if (c >= 0) ops.words[LANE_AT + tid] = ((frame + 1) << 16) | c;
+    ops.words[INSIDE + tid] = 0;
     releaseSegment(ops, SEG, c < 0 ? -1 : c + out[0], c < 0 ? -1 : c + NEED, tid);
     return c;
   };
@@ -109,7 +109,7 @@ function worker(tid: number): LogicalThread {
  * before the scenario starts (see {@link initState}): leaves its lease and releases the lane.
  */
 function survivor(ops: SharedOps): number {
-  ops.write(INSIDE + SURVIVOR, 0);
+  ops.words[INSIDE + SURVIVOR] = 0;
   releaseSegment(ops, SEG, LANE, NEED, SURVIVOR);
   return 0;
 }

@@ -133,6 +133,24 @@ interface State {
   crashPoint: boolean;
 }
 
+/** A view of `mem` on which every index read and write is one step (the plain accesses of SharedOps). */
+function plainWords(mem: Int32Array, op: (kind: number, word: number, real: () => number) => number): Int32Array {
+  const index = (k: string | symbol): number => (typeof k === 'string' && /^\d+$/.test(k) ? Number(k) : -1);
+  return new Proxy(mem, {
+    get: (target, k) => {
+      const i = index(k);
+      if (i < 0) throw new Error(`explorer: plain accesses are index reads and writes, not .${String(k)}`);
+      return op(READ, i, () => target[i]);
+    },
+    set: (target, k, v: number) => {
+      const i = index(k);
+      if (i < 0) throw new Error(`explorer: plain accesses are index reads and writes, not .${String(k)}`);
+      op(WRITE, i, () => ((target[i] = v), 0));
+      return true;
+    },
+  });
+}
+
 /** Builds the SharedOps a thread runs on; `op(kind, word, real)` executes or replays one operation. */
 function makeOps(mem: Int32Array, op: (kind: number, word: number, real: () => number) => number): SharedOps {
   return {
@@ -142,8 +160,7 @@ function makeOps(mem: Int32Array, op: (kind: number, word: number, real: () => n
     add: (i, v) => op(WRITE, i, () => { const o = mem[i]; mem[i] = (o + v) | 0; return o; }),
     or: (i, v) => op(WRITE, i, () => { const o = mem[i]; mem[i] = o | v; return o; }),
     and: (i, v) => op(WRITE, i, () => { const o = mem[i]; mem[i] = o & v; return o; }),
-    read: (i) => op(READ, i, () => mem[i]),
-    write: (i, v) => { op(WRITE, i, () => ((mem[i] = v), 0)); },
+    words: plainWords(mem, op),
     spin: () => { op(SPIN, -1, () => 0); },
   };
 }

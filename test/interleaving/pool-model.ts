@@ -6,7 +6,7 @@
  * Layout (words): head 0, free counter 1, next[i] at 2 + i, meta[i] at META + i, then per thread
  * t its cache count at LINES + 2t and its sequence word after it, then attached[t] (1 = attached).
  */
-import { AtomicOps, type SharedOps, flushCache, headTagMask, refillCache } from '../../src/allocators/lockfree.ts';
+import { AtomicOps, type CacheShape, type SharedOps, flushCache, headTagMask, refillCache } from '../../src/allocators/lockfree.ts';
 import { type PoolShape, reclaimPoolSlots } from '../../src/allocators/pool-reclaim.ts';
 import type { Crash } from './explorer.ts';
 
@@ -63,6 +63,14 @@ export class PoolModel {
     };
   }
 
+  /** Thread t's cache as Pool passes it to the refill and flush cores (no pool tag bits here). */
+  cacheShape(t: number, batch: number): CacheShape {
+    return {
+      ...this.shape, cached: this.cachedWord(t), seq: this.seqWord(t), cacheTag: 0x80 | t, genShift: this.indexBits, tagIdx: 0,
+      indexMask: this.indexMask, batch,
+    };
+  }
+
   /** The handles a thread's cache starts with (generation 1). */
   handles(slots: readonly number[]): number[] {
     return slots.map((i) => (1 << this.indexBits) | i);
@@ -71,24 +79,22 @@ export class PoolModel {
   /** Pool.refill(): appends up to `want` handles to `cache` (which must be empty); returns how many. */
   refill(ops: SharedOps, t: number, want: number, cache: number[]): number {
     const out = new Int32Array(want);
-    const k = refillCache(ops, this.shape, this.shape.meta, this.shape.free, this.cachedWord(t), this.seqWord(t), 0x80 | t,
-      this.indexBits, 0, want, out);
+    const k = refillCache(ops, this.cacheShape(t, want), out);
     for (let j = 0; j < k; j++) cache.push(out[j]);
     return k;
   }
 
   /** Pool.flushBatch(k): pushes the top k handles of `cache`. */
   flush(ops: SharedOps, t: number, cache: number[], k: number): void {
-    flushCache(ops, this.shape, this.shape.meta, this.shape.free, this.cachedWord(t), this.seqWord(t), this.indexBits, this.indexMask,
-      Int32Array.from(cache), cache.length, k);
+    flushCache(ops, this.cacheShape(t, k), Int32Array.from(cache), cache.length, k);
     cache.length -= k;
   }
 
   /** Pool.alloc() from a non-empty cache: the cache count, then the slot's owner tag. Returns the slot. */
   alloc(ops: SharedOps, t: number, cache: number[]): number {
     const h = cache.pop() ?? -1;
-    ops.write(this.cachedWord(t), cache.length);
-    ops.write(this.shape.meta + (h & this.indexMask), ((h >>> this.indexBits) << 8) | (t + 1));
+    ops.words[this.cachedWord(t)] = cache.length;
+    ops.words[this.shape.meta + (h & this.indexMask)] = ((h >>> this.indexBits) << 8) | (t + 1);
     return h & this.indexMask;
   }
 

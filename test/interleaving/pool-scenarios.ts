@@ -23,22 +23,22 @@ export const flushUntagLate: Flush = (pm, ops, t, cache, k) => {
   const n = cache.length;
   const lo = n - k;
   const seq = pm.seqWord(t);
-  ops.write(seq, ops.read(seq) + 1);
-  for (let j = n - 1; j > lo; j--) ops.write(s.next + (cache[j] & pm.indexMask), (cache[j - 1] & pm.indexMask) + 1);
+  ops.words[seq] = ops.words[seq] + 1;
+  for (let j = n - 1; j > lo; j--) ops.words[s.next + (cache[j] & pm.indexMask)] = (cache[j - 1] & pm.indexMask) + 1;
   const first = cache[n - 1] & pm.indexMask;
   const last = cache[lo] & pm.indexMask;
   for (;;) {
     const h = ops.load(s.head);
-    ops.write(s.next + last, h & ((1 << s.linkBits) - 1));
+    ops.words[s.next + last] = h & ((1 << s.linkBits) - 1);
     if (ops.cas(s.head, h, ((((h >>> s.linkBits) + 1) & s.tagMask) << s.linkBits) | (first + 1)) === h) break;
   }
   for (let j = n - 1; j >= lo; j--) {
     const i = cache[j] & pm.indexMask;
-    ops.write(s.meta + i, ops.read(s.meta + i) & ~0xff);
+    ops.words[s.meta + i] = ops.words[s.meta + i] & ~0xff;
   }
   ops.add(s.free, k);
-  ops.write(pm.cachedWord(t), lo);
-  ops.write(seq, ops.read(seq) + 1);
+  ops.words[pm.cachedWord(t)] = lo;
+  ops.words[seq] = ops.words[seq] + 1;
   cache.length = lo;
 };
 
