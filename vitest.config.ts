@@ -1,9 +1,12 @@
-import { defineConfig, mergeConfig } from 'vitest/config';
+import { configDefaults, defineConfig, mergeConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import { webdriverio } from '@vitest/browser-webdriverio';
 import viteConfig from './vite.config.ts'; // brings server.headers COOP/COEP (needed for SharedArrayBuffer)
 
 const include: string[] = ['test/**/*.test.ts'];
+/** Tests that run Node tools (the bundlers): the node project only. */
+const nodeOnly: string[] = ['test/build-switch.test.ts'];
+const exclude: string[] = [...configDefaults.exclude, ...nodeOnly];
 /** Tests that run real workers under real timing; also run in the browsers' fast build. */
 const concurrencyTests: string[] = ['test/free-clock.test.ts', 'test/kill.test.ts', 'test/workers.test.ts'];
 const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
@@ -18,13 +21,13 @@ export default mergeConfig(viteConfig, defineConfig({
     projects: [
       { extends: true, test: { name: 'node', environment: 'node', include } },
       // the fast build: every `if (CHECKS)` compiled away; tests of those checks skip themselves
-      { extends: true, define: { __NEBULA_CHECKS__: 'false' }, test: { name: 'node-fast', environment: 'node', include } },
-      { extends: true, test: { name: 'chromium', include, browser: {
+      { extends: true, define: { __NEBULA_CHECKS__: 'false' }, test: { name: 'node-fast', environment: 'node', include, exclude } },
+      { extends: true, test: { name: 'chromium', include, exclude, browser: {
         enabled: true, headless: true, screenshotFailures: false,
         provider: playwright({ launchOptions: { executablePath: '/usr/bin/chromium', args: chromiumArgs } }),
         instances: [{ browser: 'chromium' }],
       } } },
-      { extends: true, test: { name: 'firefox', include, browser: {
+      { extends: true, test: { name: 'firefox', include, exclude, browser: {
         enabled: true, headless: true, screenshotFailures: false,
         // Debian firefox-esr over WebDriver BiDi: channel 'moz-firefox' (playwright 1.64.x, not 1.65)
         provider: playwright({ launchOptions: { channel: 'moz-firefox', executablePath: '/usr/bin/firefox-esr' } }),
@@ -41,7 +44,7 @@ export default mergeConfig(viteConfig, defineConfig({
           instances: [{ browser: b }],
         },
       } })),
-      ...(webkitPort ? [{ extends: true as const, test: { name: 'webkit', include, browser: {
+      ...(webkitPort ? [{ extends: true as const, test: { name: 'webkit', include, exclude, browser: {
         enabled: true, headless: false, screenshotFailures: false, // MiniBrowser: no headless, use Xvfb
         provider: webdriverio({
           hostname: '127.0.0.1', port: Number(webkitPort),

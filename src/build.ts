@@ -6,11 +6,19 @@
  * - Vite / Vitest: `define: { __NEBULA_CHECKS__: 'false' }` in the config;
  * - esbuild: `--define:__NEBULA_CHECKS__=false`; webpack: `new DefinePlugin({ __NEBULA_CHECKS__: 'false' })`;
  * - no bundler (Node, tsx): `globalThis.__NEBULA_CHECKS__ = false` before the first import.
- * Bundlers then fold `CHECKS` to `false` and drop every `if (CHECKS)` branch.
+ *
+ * How the runtime reads it, so that every bundler drops the checks: every check sits behind
+ * `if (__NEBULA_CHECKS__)`, the global itself. A define replaces it there by `false`, and
+ * esbuild, Rollup/Rolldown and terser remove the branch. A const in between is not enough:
+ * esbuild inlines a const only inside a file without imports, and an imported one only after it
+ * has removed dead code, so `if (CHECKS)` stays in its output as `var CHECKS = !1; if (CHECKS)`.
+ * Where no bundler replaced it, this module defines the global as `true` (unless the
+ * application set it first), and every module with checks imports this one before its own code
+ * runs; V8 then folds the global like a constant (a global that does not exist at all would
+ * cost about 6 ns per check). test/build-switch.test.ts builds the library with esbuild and with
+ * Vite and checks that the fast output holds no check code and that both outputs run.
  * @module
  */
-
-declare const __NEBULA_CHECKS__: boolean | undefined;
 
 /**
  * True in the checked build. Every check in the runtime sits behind `if (CHECKS)`.
@@ -23,7 +31,8 @@ declare const __NEBULA_CHECKS__: boolean | undefined;
  */
 export const CHECKS: boolean = typeof __NEBULA_CHECKS__ === 'undefined' || __NEBULA_CHECKS__;
 
-declare const __NEBULA_STATS__: boolean | undefined;
+// no define, and the application set nothing: the checked build (under a define this folds away)
+if (typeof __NEBULA_CHECKS__ === 'undefined') (globalThis as { __NEBULA_CHECKS__?: boolean }).__NEBULA_CHECKS__ = true;
 
 /**
  * True unless statistics are compiled out. Allocators count allocations, frees, bytes and

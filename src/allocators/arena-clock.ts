@@ -5,7 +5,7 @@
  * @module
  * @internal
  */
-import { CHECKS } from '../build.ts';
+import '../build.ts'; // defines __NEBULA_CHECKS__ where no bundler replaced it: before any check runs
 import { MAX_THREADS } from '../memory/layout.ts';
 import { threadLabel } from '../memory/threads.ts';
 import { HISTORY_FRAMES } from '../memory/stats-block.ts';
@@ -14,6 +14,7 @@ import {
   A_CAPACITY, A_DATA, A_FRAMES, A_HISTORY, A_LANE_BYTES, A_RESETS, S_GEN, S_MASK_HI, S_MASK_LO, segWord, segmentWords, opsFor,
 } from './arena-layout.ts';
 import { lockSegment, recycleSegment, setBit, unlockSegment } from './lockfree.ts';
+
 
 /**
  * First phase of {@link Memory.advance}: locks the segment that frame `next` maps to. Returns
@@ -42,7 +43,7 @@ export function commitAdvance(i32: Int32Array, u8: Uint8Array, f64: Float64Array
   Atomics.store(i32, b + A_HISTORY + (ended % HISTORY_FRAMES), Atomics.load(i32, segmentWords(b, endedSeg).cursor));
   if (frames === 0) return;
   const seg = next % frames;
-  if (CHECKS) {
+  if (__NEBULA_CHECKS__) {
     const start = i32[b + A_DATA] + seg * i32[b + A_CAPACITY];
     poison(u8, i32, f64, start, start + Atomics.load(i32, segmentWords(b, seg).cursor));
   }

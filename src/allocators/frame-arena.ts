@@ -3,8 +3,8 @@
  * through per-thread lanes.
  * @module
  */
+import '../build.ts'; // defines __NEBULA_CHECKS__ where no bundler replaced it: before any check runs
 import type { ArenaStats, Mark, Offset } from '../api.ts';
-import { CHECKS as CHECKED_BUILD, STATS } from '../build.ts';
 import { RED_BYTE, poison } from './poison.ts';
 import { type MemoryError, hex, memoryError } from '../errors.ts';
 import { EV } from '../trace/chrome-trace.ts';
@@ -22,12 +22,10 @@ import {
 import { describeBlockers } from './arena-clock.ts';
 import { ARENA_HEADER_BYTES } from './arena-layout.ts';
 
-// The build switches as module-local consts: V8 does not fold an imported binding when no
-// bundler defines the switch, and each use on a hot path then costs a load of its own (pool
-// alloc+free measured 0.3 ns faster with a local CHECKS). Statistics counters add STAT_STEP per
-// event without a branch (`count += STAT_STEP`): `if (STATS) count++` measured 0.6-1.1 ns per
-// arena alloc against about 0.05 ns for this.
-const CHECKS = CHECKED_BUILD;
+// Checks sit behind `if (__NEBULA_CHECKS__)`, the build switch itself, which every bundler folds
+// under a define (src/build.ts). Statistics counters add STAT_STEP per event without a branch:
+// `if (STATS) count++` measured 0.6-1.1 ns per arena alloc against about 0.05 ns for this.
+const STATS: boolean = typeof __NEBULA_STATS__ === 'undefined' || __NEBULA_STATS__;
 const STAT_STEP = STATS ? 1 : 0;
 const STAT_MASK = STATS ? -1 : 0;
 
@@ -121,10 +119,10 @@ export class FrameArena {
     this.frames = this.i32[this.base + A_FRAMES];
     this.laneBytes = this.i32[this.base + A_LANE];
     this.data = this.i32[this.base + A_DATA];
-    this.red = CHECKS ? this.i32[this.base + A_RED] : 0;
+    this.red = __NEBULA_CHECKS__ ? this.i32[this.base + A_RED] : 0;
     this.ops = new AtomicOps(this.i32);
     this.segs = Array.from({ length: Math.max(1, this.frames) }, (_, seg) => segmentWords(this.base, seg));
-    this.marks = CHECKS ? new Int32Array(MARKS_KEPT) : new Int32Array(0);
+    this.marks = __NEBULA_CHECKS__ ? new Int32Array(MARKS_KEPT) : new Int32Array(0);
     this.needAt = (c: number): number => {
       const from = this.segData + c;
       const contiguous = this.end !== 0 && from === this.end;
@@ -149,12 +147,12 @@ export class FrameArena {
    */
   alloc(size: number, align = 8): Offset {
     const p = (this.cur + align - 1) & -align;
-    const next = p + size + (CHECKS ? this.red : 0);
-    if (next <= this.end && (!CHECKS || (size > 0 && (size | 0) === size && align > 0 && align <= 65536 && (align & (align - 1)) === 0 && (align | 0) === align))) {
+    const next = p + size + (__NEBULA_CHECKS__ ? this.red : 0);
+    if (next <= this.end && (!__NEBULA_CHECKS__ || (size > 0 && (size | 0) === size && align > 0 && align <= 65536 && (align & (align - 1)) === 0 && (align | 0) === align))) {
       this.cur = next;
       this.allocations += STAT_STEP;
       this.bytes += size & STAT_MASK;
-      if (CHECKS && this.red !== 0) this.guard(p, size);
+      if (__NEBULA_CHECKS__ && this.red !== 0) this.guard(p, size);
       return p;
     }
     return this.allocSlow(size, align, true);
@@ -176,12 +174,12 @@ export class FrameArena {
    */
   tryAlloc(size: number, align = 8): Offset {
     const p = (this.cur + align - 1) & -align;
-    const next = p + size + (CHECKS ? this.red : 0);
-    if (next <= this.end && (!CHECKS || (size > 0 && (size | 0) === size && align > 0 && align <= 65536 && (align & (align - 1)) === 0 && (align | 0) === align))) {
+    const next = p + size + (__NEBULA_CHECKS__ ? this.red : 0);
+    if (next <= this.end && (!__NEBULA_CHECKS__ || (size > 0 && (size | 0) === size && align > 0 && align <= 65536 && (align & (align - 1)) === 0 && (align | 0) === align))) {
       this.cur = next;
       this.allocations += STAT_STEP;
       this.bytes += size & STAT_MASK;
-      if (CHECKS && this.red !== 0) this.guard(p, size);
+      if (__NEBULA_CHECKS__ && this.red !== 0) this.guard(p, size);
       return p;
     }
     return this.allocSlow(size, align, false);
@@ -212,7 +210,7 @@ export class FrameArena {
     this.cur = p + size + this.red;
     this.allocations += STAT_STEP;
     this.bytes += size & STAT_MASK;
-    if (CHECKS && this.red !== 0) this.guard(p, size);
+    if (__NEBULA_CHECKS__ && this.red !== 0) this.guard(p, size);
     return p;
   }
 
@@ -344,7 +342,7 @@ export class FrameArena {
    */
   release(): void {
     if (this.seg < 0) return;
-    const bad = CHECKS && this.red !== 0 ? this.checkRedZones(0) : null;
+    const bad = __NEBULA_CHECKS__ && this.red !== 0 ? this.checkRedZones(0) : null;
     const seg = this.seg;
     const lane = this.end - this.segData;
     const cur = alignUp(this.cur, 8) - this.segData;
@@ -380,7 +378,7 @@ export class FrameArena {
    */
   mark(): Mark {
     const m = this.cur;
-    if (CHECKS && this.seg >= 0) this.keepMark(m);
+    if (__NEBULA_CHECKS__ && this.seg >= 0) this.keepMark(m);
     return m;
   }
 
@@ -434,9 +432,9 @@ export class FrameArena {
    */
   rewind(mark: Mark): void {
     if (typeof mark !== 'number' || !Number.isInteger(mark) || mark < 0) this.badMark(mark, 'is not a mark');
-    if (CHECKS && !this.markOfThisLease(mark)) this.badMark(mark, 'was not taken in this thread\'s current lease (a release(), reset() or advance() ended it)');
+    if (__NEBULA_CHECKS__ && !this.markOfThisLease(mark)) this.badMark(mark, 'was not taken in this thread\'s current lease (a release(), reset() or advance() ended it)');
     if (mark === this.cur) return;
-    if (!(CHECKS && this.red !== 0)) {
+    if (!(__NEBULA_CHECKS__ && this.red !== 0)) {
       this.rewindTo(mark);
       return;
     }
@@ -451,7 +449,7 @@ export class FrameArena {
   private rewindTo(mark: Mark): void {
     if (mark === 0 && this.seg >= 0) {
       // a mark taken before this lease's first allocation: back to the first lane's start
-      if (CHECKS) this.poisonLanesFrom(0, this.historyLen > 0 ? this.history[0] : this.start);
+      if (__NEBULA_CHECKS__) this.poisonLanesFrom(0, this.historyLen > 0 ? this.history[0] : this.start);
       if (this.historyLen > 0) {
         this.start = this.history[0];
         this.end = this.history[1];
@@ -461,14 +459,14 @@ export class FrameArena {
       return;
     }
     if (mark >= this.start && mark < this.cur && this.end !== 0) {
-      if (CHECKS) poison(this.memory.u8, this.memory.i32, this.memory.f64, mark, this.cur);
+      if (__NEBULA_CHECKS__) poison(this.memory.u8, this.memory.i32, this.memory.f64, mark, this.cur);
       this.cur = mark;
       return;
     }
     const h = this.history;
     for (let k = this.historyLen - 1; k >= 0; k--) {
       if (mark >= h[2 * k] && mark <= h[2 * k + 1]) {
-        if (CHECKS) this.poisonLanesFrom(k, mark);
+        if (__NEBULA_CHECKS__) this.poisonLanesFrom(k, mark);
         this.start = h[2 * k];
         this.end = h[2 * k + 1];
         this.cur = mark;
@@ -519,7 +517,7 @@ export class FrameArena {
     const w = this.segs[seg];
     const seen = lockSegment(this.ops, w);
     if (seen === 0) this.memory.tracer?.record(EV.ARENA_RESET, this.base << 2, Atomics.load(i32, w.cursor), this.memory.frame);
-    if (seen === 0 && CHECKS) poison(this.memory.u8, this.memory.i32, this.memory.f64, this.data + seg * this.capacity, this.data + seg * this.capacity + Atomics.load(i32, w.cursor));
+    if (seen === 0 && __NEBULA_CHECKS__) poison(this.memory.u8, this.memory.i32, this.memory.f64, this.data + seg * this.capacity, this.data + seg * this.capacity + Atomics.load(i32, w.cursor));
     if (seen !== 0) {
       const frame = Atomics.load(i32, G_FRAME);
       const who = describeBlockers(i32, this.memory.u8, this.base << 2, frame, frame);
@@ -568,7 +566,7 @@ export class FrameArena {
    * ```
    */
   verify(offset: Offset, epoch: number): Offset {
-    if (!CHECKS) return offset;
+    if (!__NEBULA_CHECKS__) return offset;
     const seg = epoch & 3;
     const start = this.data + seg * this.capacity;
     const gen = (Atomics.load(this.i32, segWord(this.base, seg) + S_GEN) & 0x0fffffff) << 2 | seg;

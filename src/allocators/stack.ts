@@ -3,8 +3,8 @@
  * of the previous top and previous block, so pop() can prove LIFO order.
  * @module
  */
+import '../build.ts'; // defines __NEBULA_CHECKS__ where no bundler replaced it: before any check runs
 import type { Mark, Offset, StackOptions, StackStats } from '../api.ts';
-import { CHECKS as CHECKED_BUILD, STATS } from '../build.ts';
 import { STAT } from '../stats-fields.ts';
 import { RED_BYTE, poison, poisonWords } from './poison.ts';
 import { type LeakEntry, type LeakReport, callSite, leakReport } from './leaks.ts';
@@ -18,12 +18,10 @@ import {
   readFrameRing, recordError, S_HISTORY,
 } from '../memory/stats-block.ts';
 
-// The build switches as module-local consts: V8 does not fold an imported binding when no
-// bundler defines the switch, and each use on a hot path then costs a load of its own (pool
-// alloc+free measured 0.3 ns faster with a local CHECKS). Statistics counters add STAT_STEP per
-// event without a branch (`count += STAT_STEP`): `if (STATS) count++` measured 0.6-1.1 ns per
-// arena alloc against about 0.05 ns for this.
-const CHECKS = CHECKED_BUILD;
+// Checks sit behind `if (__NEBULA_CHECKS__)`, the build switch itself, which every bundler folds
+// under a define (src/build.ts). Statistics counters add STAT_STEP per event without a branch:
+// `if (STATS) count++` measured 0.6-1.1 ns per arena alloc against about 0.05 ns for this.
+const STATS: boolean = typeof __NEBULA_STATS__ === 'undefined' || __NEBULA_STATS__;
 const STAT_STEP = STATS ? 1 : 0;
 const STAT_MASK = STATS ? -1 : 0;
 
@@ -169,7 +167,7 @@ export class Stack {
     this.capacity = this.i32[this.base + S_CAPACITY];
     this.data = this.i32[this.base + S_DATA];
     this.limit = this.data + this.capacity;
-    this.red = CHECKS ? this.i32[this.base + S_RED] : 0;
+    this.red = __NEBULA_CHECKS__ ? this.i32[this.base + S_RED] : 0;
     this.load();
   }
 
@@ -202,8 +200,8 @@ export class Stack {
     const top = this.top;
     const a = align < 4 ? 4 : align;
     const p = (top + BLOCK_HEADER + a - 1) & -a;
-    const end = p + size + (CHECKS ? this.red : 0);
-    if (end > this.limit || (CHECKS && (i32[b + S_OWNER] !== this.tid || !(size > 0) || (size | 0) !== size || (align & (align - 1)) !== 0 || !(align > 0) || align > MAX_ALIGN || (align | 0) !== align))) {
+    const end = p + size + (__NEBULA_CHECKS__ ? this.red : 0);
+    if (end > this.limit || (__NEBULA_CHECKS__ && (i32[b + S_OWNER] !== this.tid || !(size > 0) || (size | 0) !== size || (align & (align - 1)) !== 0 || !(align > 0) || align > MAX_ALIGN || (align | 0) !== align))) {
       return this.pushError(size, align, end);
     }
     const w = (p - BLOCK_HEADER) >> 2;
@@ -215,9 +213,9 @@ export class Stack {
     if (end - this.data > this.peak) this.peak = i32[b + S_PEAK] = end - this.data;
     this.allocations += STAT_STEP;
     this.bytes += size & STAT_MASK;
-    if (CHECKS && this.memory.capturingSites) this.noteSite(p);
-    if (CHECKS) this.memory.tracer?.record(EV.PUSH, this.base << 2, p, size);
-    if (CHECKS && this.red !== 0) this.memory.u8.fill(RED_BYTE, end - this.red, end);
+    if (__NEBULA_CHECKS__ && this.memory.capturingSites) this.noteSite(p);
+    if (__NEBULA_CHECKS__) this.memory.tracer?.record(EV.PUSH, this.base << 2, p, size);
+    if (__NEBULA_CHECKS__ && this.red !== 0) this.memory.u8.fill(RED_BYTE, end - this.red, end);
     return p;
   }
 
@@ -282,16 +280,16 @@ export class Stack {
     const i32 = this.i32;
     const b = this.base;
     const last = this.last;
-    if (CHECKS && (offset !== last || last === 0 || i32[b + S_OWNER] !== this.tid)) this.popError(offset);
+    if (__NEBULA_CHECKS__ && (offset !== last || last === 0 || i32[b + S_OWNER] !== this.tid)) this.popError(offset);
     const w = (last - BLOCK_HEADER) >> 2;
     const top = this.top;
-    const bad = CHECKS && this.red !== 0 ? this.checkRedZones(top, 1) : null;
+    const bad = __NEBULA_CHECKS__ && this.red !== 0 ? this.checkRedZones(top, 1) : null;
     this.top = i32[b + S_TOP] = i32[w];
     this.last = i32[b + S_LAST] = i32[w + 1];
     i32[b + S_DEPTH] = --this.count;
     if (i32[b + S_MARKS] !== 0) this.dropMarksAbove(this.top);
-    if (CHECKS) this.memory.tracer?.record(EV.POP, this.base << 2, last, this.count);
-    if (CHECKS) this.poisonFreed(last, top); // the block itself; its 8-byte record is bookkeeping
+    if (__NEBULA_CHECKS__) this.memory.tracer?.record(EV.POP, this.base << 2, last, this.count);
+    if (__NEBULA_CHECKS__) this.poisonFreed(last, top); // the block itself; its 8-byte record is bookkeeping
     if (bad !== null) throw bad;
   }
 
@@ -451,8 +449,8 @@ export class Stack {
         suggestion: 'pass a value from mark() that is still at or below the top; release inner marks before outer ones.',
       }));
     }
-    const bad = CHECKS && this.red !== 0 ? this.checkRedZones(top, this.count - depth) : null;
-    if (CHECKS) this.poisonFreed(mark, top);
+    const bad = __NEBULA_CHECKS__ && this.red !== 0 ? this.checkRedZones(top, this.count - depth) : null;
+    if (__NEBULA_CHECKS__) this.poisonFreed(mark, top);
     this.memory.tracer?.record(EV.RELEASE, this.base << 2, top - mark, this.count - depth);
     this.top = i32[b + S_TOP] = mark;
     this.last = i32[b + S_LAST] = last;
@@ -475,8 +473,8 @@ export class Stack {
   reset(): void {
     this.checkOwner('reset');
     const b = this.base;
-    const bad = CHECKS && this.red !== 0 ? this.checkRedZones(this.top, Infinity) : null;
-    if (CHECKS) this.poisonFreed(this.data, this.top);
+    const bad = __NEBULA_CHECKS__ && this.red !== 0 ? this.checkRedZones(this.top, Infinity) : null;
+    if (__NEBULA_CHECKS__) this.poisonFreed(this.data, this.top);
     this.memory.tracer?.record(EV.STACK_RESET, this.base << 2, this.top - this.data, this.count);
     this.top = this.i32[b + S_TOP] = this.data;
     this.last = this.i32[b + S_LAST] = 0;

@@ -5,6 +5,7 @@
  * the cursor is made.
  * @module
  */
+import '../build.ts'; // defines __NEBULA_CHECKS__ where no bundler replaced it: before any check runs
 import type { Offset } from '../api.ts';
 import type { Memory } from '../memory/memory.ts';
 import { typedError } from './errors.ts';
@@ -12,6 +13,7 @@ import {
   ElementsAccess, POS, SHIFT, Vec2Access, Vec3Access, Vec4Access, viewsOf, type CursorState, type FieldsAccess, type Views,
 } from './field-access.ts';
 import type { FieldInfo, SoaLayout, StructFields, StructLayout } from './struct.ts';
+
 
 /**
  * An AoS cursor over structs of layout `F`: {@link cursor} makes it, `at(offset)` moves it.
@@ -30,7 +32,7 @@ export type StructCursor<F extends StructFields> = FieldsAccess<F> & {
   readonly offset: Offset;
   /**
    * Moves to the struct at `offset`.
-   * @throws {@link MemoryError} `STRUCT_INVALID` when `offset` is not a multiple of the struct's
+   * @throws {@link MemoryError} (checked build) `STRUCT_INVALID` when `offset` is not a multiple of the struct's
    * alignment or the struct would pass the end of the memory.
    */
   at(offset: Offset): StructCursor<F>;
@@ -53,7 +55,7 @@ export type SoaCursor<F extends StructFields> = FieldsAccess<F> & {
   readonly index: number;
   /**
    * Moves to row `i`.
-   * @throws {@link MemoryError} `STRUCT_INVALID` when `i` is not in 0..count - 1.
+   * @throws {@link MemoryError} (checked build) `STRUCT_INVALID` when `i` is not in 0..count - 1.
    */
   row(i: number): SoaCursor<F>;
 };
@@ -104,11 +106,11 @@ class AosCursorBase implements CursorState {
     return this[POS];
   }
   at(offset: number): this {
-    if ((offset & this.mask) !== 0 || !(offset > 0 && offset <= this.limit) || (offset | 0) !== offset) this.bad(offset);
+    if (__NEBULA_CHECKS__ && ((offset & this.mask) !== 0 || !(offset > 0 && offset <= this.limit) || (offset | 0) !== offset)) this.badOffset(offset);
     this[POS] = offset;
     return this;
   }
-  private bad(offset: number): never {
+  private badOffset(offset: number): never {
     const l = this.layout;
     return badPosition(`at(${String(offset)}) is not a ${l.align}-aligned struct inside the memory`, l.name,
       { offset }, { size: l.size, align: l.align, lastOffset: this.limit },
@@ -126,7 +128,7 @@ class SoaCursorBase implements CursorState {
     return this[POS];
   }
   row(i: number): this {
-    if (!(i >= 0 && i < this.layout.count) || (i | 0) !== i) {
+    if (__NEBULA_CHECKS__ && (!(i >= 0 && i < this.layout.count) || (i | 0) !== i)) {
       badPosition(`row(${String(i)}) is outside 0..${this.layout.count - 1}`, this.layout.struct.name, { row: i },
         { count: this.layout.count }, 'pass a row index below count.');
     }
@@ -141,7 +143,7 @@ class SoaCursorBase implements CursorState {
  * thread) and reuse it: reading and writing fields creates no garbage.
  *
  * Thread-safety: owner thread: the cursor holds a position; make one per worker.
- * @throws {@link MemoryError} from `at()`: `STRUCT_INVALID` for a misaligned or out-of-range offset.
+ * @throws {@link MemoryError} from `at()` in the checked build: `STRUCT_INVALID` for a misaligned or out-of-range offset.
  * @example
  * ```ts
  * const Particle = struct({ pos: 'vec3', vel: 'vec3', life: 'f32', color: 'u32' });
