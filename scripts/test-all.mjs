@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: every check in order: lint, typecheck, unit tests in node + chromium + firefox +
+// `npm test`: every check in order: lint, typecheck, the import graph (no new cycles or upward imports), unit tests in node + chromium + firefox +
 // webkit, e2e (Playwright: chromium, firefox; webdriverio: webkit), docs, and a quick bench smoke run. Prints one summary and the line `N passed, N failed`.
 // Counts: each unit/e2e test is one; lint, typecheck and docs count one each.
 import { spawnSync } from 'node:child_process';
@@ -32,6 +32,7 @@ function readJson(file) {
 
 step('lint', 'npx', ['eslint', '.']);
 step('typecheck', 'npx', ['tsc', '--noEmit']);
+step('imports', 'node', ['scripts/check-imports.mjs']);
 
 // Unit tests: all four projects in one vitest run; WebKit needs Xvfb and WebKitWebDriver.
 {
