@@ -45,14 +45,14 @@ export type {
   FieldAccess, FieldsAccess, ScalarKeys, TypedView, StructCursor, SoaCursor, StructInit, TempKind, TempOptions, TempStats, TempRingStats,
   BudgetHolder, BudgetReport,
 } from './typed/index.ts';
-export { PRESETS, memoryConfig } from './config.ts';
-export type { PresetName, Preset, ArenaSpec, PoolSpec, StackSpec, TempCounts, MemoryConfig } from './config.ts';
+export { PRESETS, memoryConfig } from './config/builder.ts';
+export type { PresetName, Preset, ArenaSpec, PoolSpec, StackSpec, TempCounts, MemoryConfig } from './config/types.ts';
 export type {
   ConfigState, EmptyConfigState, FreshName, ConfigNames, WithConfigState, ConfigSteps, ConfigSizeStep, ConfigBuildStep, ConfigBuilder,
   ArenaInput, PoolInput, StackInput,
-} from './config-steps.ts';
-export { createFromConfig, attachFromConfig } from './config-create.ts';
-export type { ConfiguredMemory } from './config-create.ts';
+} from './config/steps.ts';
+export { createFromConfig, attachFromConfig } from './config/create.ts';
+export type { ConfiguredMemory } from './config/create.ts';
 export { TraceRecorder } from './trace/recorder.ts';
 export type { TraceOptions } from './trace/recorder.ts';
 export { EV, EVENT_NAMES, mergeChromeTraces } from './trace/chrome-trace.ts';

@@ -1,7 +1,8 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type { FrameArena, Pool, Stack } from '../src/index.ts';
-import { memoryConfig, type MemoryConfig, type Preset } from '../src/config.ts';
-import { createFromConfig } from '../src/config-create.ts';
+import { memoryConfig } from '../src/config/builder.ts';
+import type { MemoryConfig, Preset } from '../src/config/types.ts';
+import { createFromConfig } from '../src/config/create.ts';
 import { cursor, struct, type StructCursor, type Vec3Access } from '../src/typed/index.ts';
 import { createBudgets } from '../src/typed/budget.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PRESETS, memoryConfig } from '../src/config.ts';
-import { attachFromConfig, createFromConfig } from '../src/config-create.ts';
+import { PRESETS, memoryConfig } from '../src/config/builder.ts';
+import { attachFromConfig, createFromConfig } from '../src/config/create.ts';
 import { DATA_START } from '../src/memory/layout.ts';
 import { expectError } from './typed-helpers.ts';
 

@@ -6,7 +6,7 @@
  * then its lock released) runs concurrently from the moment it dies, or after everyone else.
  */
 import { describe, expect, it } from 'vitest';
-import type { SharedOps } from '../src/allocators/lockfree.ts';
+import type { SharedOps } from '../src/memory/shared-ops.ts';
 import { acquireLock, reclaimTable } from '../src/memory/region-table.ts';
 import { G_ENTRIES, G_TABLE_LOCK } from '../src/memory/layout.ts';
 import type { Crash, Exploration, Scenario } from './interleaving/explorer.ts';

@@ -5,9 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  type FreeListShape, type SegmentWords, type SharedOps, acquireSegment, headTagMask, leaseChunk, lockSegment, popBatch,
+  type FreeListShape, type SegmentWords, acquireSegment, headTagMask, leaseChunk, lockSegment, popBatch,
   pushChain, recycleSegment, releaseSegment,
 } from '../src/allocators/lockfree.ts';
+import type { SharedOps } from '../src/memory/shared-ops.ts';
 import { type Exploration, type Scenario, explore } from './interleaving/explorer.ts';
 
 const report: Exploration[] = [];

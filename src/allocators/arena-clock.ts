@@ -5,13 +5,14 @@
  * @module
  * @internal
  */
-import '../build.ts'; // defines __NEBULA_CHECKS__ where no bundler replaced it: before any check runs
+import '../build.ts';
+import { opsFor } from '../memory/shared-ops.ts'; // defines __NEBULA_CHECKS__ where no bundler replaced it: before any check runs
 import { MAX_THREADS } from '../memory/layout.ts';
 import { threadLabel } from '../memory/threads.ts';
 import { HISTORY_FRAMES } from '../memory/stats-block.ts';
 import { poison } from './poison.ts';
 import {
-  A_CAPACITY, A_DATA, A_FRAMES, A_HISTORY, A_LANE_BYTES, A_RESETS, S_GEN, S_MASK_HI, S_MASK_LO, segWord, segmentWords, opsFor,
+  A_CAPACITY, A_DATA, A_FRAMES, A_HISTORY, A_LANE_BYTES, A_RESETS, S_GEN, S_MASK_HI, S_MASK_LO, segWord, segmentWords,
 } from './arena-layout.ts';
 import { lockSegment, recycleSegment, setBit, unlockSegment } from './lockfree.ts';
 

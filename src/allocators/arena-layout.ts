@@ -8,7 +8,7 @@ import type { ArenaOptions } from '../api.ts';
 import { memoryError } from '../errors.ts';
 import { MAX_THREADS, REGION_ALIGN, alignUp } from '../memory/layout.ts';
 import { HISTORY_FRAMES } from '../memory/stats-block.ts';
-import { AtomicOps, type SegmentWords } from './lockfree.ts';
+import type { SegmentWords } from './lockfree.ts';
 
 // ---- region header: Int32 word indexes relative to the region's first word ----
 /** Bytes per segment; a positive multiple of 64. Constant. */
@@ -115,15 +115,3 @@ export function segmentWords(base: number, seg: number): SegmentWords {
   return w;
 }
 
-/** One AtomicOps per buffer view, for the frame clock's calls. */
-const opsCache = new WeakMap<Int32Array, AtomicOps>();
-
-/** The production atomics over `i32`, made once per view. */
-export function opsFor(i32: Int32Array): AtomicOps {
-  let o = opsCache.get(i32);
-  if (o === undefined) {
-    o = new AtomicOps(i32);
-    opsCache.set(i32, o);
-  }
-  return o;
-}

@@ -13,8 +13,9 @@ import type { Memory } from '../memory/memory.ts';
 import { STAT } from '../stats-fields.ts';
 import { HISTORY_FRAMES, S_ALLOCATIONS, S_BYTES, S_ERRORS, S_FAILURES, countersInto, lastErrorCode, publishCounts, readCounter, readFrameRing, recordError } from '../memory/stats-block.ts';
 import {
-  AtomicOps, type SegmentWords, acquireSegment, leaseChunk, lockSegment, popCount, recycleSegment, releaseSegment,
+  type SegmentWords, acquireSegment, leaseChunk, lockSegment, popCount, recycleSegment, releaseSegment,
 } from './lockfree.ts';
+import { AtomicOps } from '../memory/shared-ops.ts';
 import {
   A_CAPACITY, A_DATA, A_FRAMES, A_HISTORY, A_LANE, A_LANE_BYTES, A_PEAK, A_RED, A_RESETS, S_CURSOR, S_EPOCH, S_GEN, S_LOCK,
   S_MASK_HI, S_MASK_LO, segWord, segmentWords,

@@ -7,61 +7,7 @@
  * @module
  * @internal
  */
-
-/**
- * Shared-memory operations on Int32 words. Production: {@link AtomicOps}. The explorer runs
- * each call as one step of a logical thread.
- * @internal
- */
-export interface SharedOps {
-  /**
-   * The words, for plain (non-atomic) accesses: a read that a later CAS validates, or a write to
-   * a word that only its owner writes, or that no other thread reads before a later CAS or atomic
-   * publishes it. Production passes the memory's Int32Array itself, so a loop over slots runs at
-   * the speed of hand-written code; the explorer passes a view on which every index access is a step.
-   */
-  readonly words: Int32Array;
-  /** Atomic load. */
-  load(i: number): number;
-  /** Atomic store. */
-  store(i: number, v: number): void;
-  /** Compare-and-swap; returns the value seen. */
-  cas(i: number, expected: number, value: number): number;
-  /** Atomic add; returns the previous value. */
-  add(i: number, v: number): number;
-  /** Atomic bitwise or; returns the previous value. */
-  or(i: number, v: number): number;
-  /** Atomic bitwise and; returns the previous value. */
-  and(i: number, v: number): number;
-  /** A spin-wait hint: another thread must move before this one can. */
-  spin(): void;
-}
-
-/** The production operations: `Atomics` on one Int32Array. @internal */
-export class AtomicOps implements SharedOps {
-  constructor(readonly words: Int32Array) {}
-  load(i: number): number {
-    return Atomics.load(this.words, i);
-  }
-  store(i: number, v: number): void {
-    Atomics.store(this.words, i, v);
-  }
-  cas(i: number, expected: number, value: number): number {
-    return Atomics.compareExchange(this.words, i, expected, value);
-  }
-  add(i: number, v: number): number {
-    return Atomics.add(this.words, i, v);
-  }
-  or(i: number, v: number): number {
-    return Atomics.or(this.words, i, v);
-  }
-  and(i: number, v: number): number {
-    return Atomics.and(this.words, i, v);
-  }
-  spin(): void {
-    /* nothing to yield to: the other thread runs on its own core */
-  }
-}
+import type { SharedOps } from '../memory/shared-ops.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Pool free list: a Treiber stack of slot links (index + 1; 0 ends the list) whose head word is

@@ -9,8 +9,8 @@
  */
 import { MAX_THREADS } from '../memory/layout.ts';
 import { isAttached } from '../memory/threads.ts';
-import { type FreeListShape, type SharedOps, headTagMask, pushChain } from './lockfree.ts';
-import { opsFor } from './arena-layout.ts';
+import { type FreeListShape, headTagMask, pushChain } from './lockfree.ts';
+import { type SharedOps, opsFor } from '../memory/shared-ops.ts';
 import { BUSY, CACHE_TAG, CACHED_STRIDE, P_CACHED, P_CAPACITY, P_FREE, P_HEAD, P_LINK_BITS, P_META, P_NEXT } from './pool-layout.ts';
 
 /** How long a reclaim waits for other threads' refills and flushes to finish, in milliseconds. */

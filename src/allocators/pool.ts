@@ -18,7 +18,8 @@ import {
   S_ALLOCATIONS, S_BYTES, S_ERRORS, S_FAILURES, S_FREES, S_PEAK, countersInto, lastErrorCode, noteFrameHighWater, publishCounts, raiseTo,
   readCounter, readFrameRing, recordError, S_HISTORY,
 } from '../memory/stats-block.ts';
-import { AtomicOps, type CacheShape, flushCache, headTagMask, refillCache } from './lockfree.ts';
+import { type CacheShape, flushCache, headTagMask, refillCache } from './lockfree.ts';
+import { AtomicOps } from '../memory/shared-ops.ts';
 import {
   BUSY, CACHE_TAG, CACHED_STRIDE, MAX_GEN_BITS, isLiveMeta, P_ALIGN, P_TAG, P_TAG_BITS, P_BATCH, P_BORN, P_CACHED, P_CAPACITY, P_DATA, P_FREE, P_HEAD, P_INDEX_BITS,
   P_LINK_BITS, P_META, P_NEXT, P_SLOT_SIZE, P_STRIDE,

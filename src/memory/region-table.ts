@@ -11,8 +11,7 @@ import {
   REGION_ALIGN, TABLE_START, alignUp, entryWordOf,
 } from './layout.ts';
 import { isAttached, threadLabel } from './threads.ts';
-import { type SharedOps } from '../allocators/lockfree.ts';
-import { opsFor } from '../allocators/arena-layout.ts';
+import { type SharedOps, opsFor } from './shared-ops.ts';
 import type { RegionInfo, RegionKind } from '../api.ts';
 import { STATS_BYTES } from './stats-block.ts';
 

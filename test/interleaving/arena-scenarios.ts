@@ -16,8 +16,9 @@
 import { commitAdvance, lockForAdvance, reclaimArenaThread } from '../../src/allocators/arena-clock.ts';
 import { A_LANE_BYTES, ARENA_HEADER_BYTES, initArena, segmentWords } from '../../src/allocators/arena-layout.ts';
 import {
-  type SharedOps, acquireSegment, leaseChunk, lockSegment, maskWordOf, popCount, recycleSegment, releaseSegment, setBit,
+  acquireSegment, leaseChunk, lockSegment, maskWordOf, popCount, recycleSegment, releaseSegment, setBit,
 } from '../../src/allocators/lockfree.ts';
+import type { SharedOps } from '../../src/memory/shared-ops.ts';
 import type { Crash, LogicalThread, Scenario } from './explorer.ts';
 
 /** Bytes per segment. */

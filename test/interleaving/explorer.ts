@@ -33,7 +33,7 @@
  * the others, and the schedules grow exponentially with their length. When every live thread is
  * parked, nothing can wake them: the schedule is cut, like a livelock.
  */
-import type { SharedOps } from '../../src/allocators/lockfree.ts';
+import type { SharedOps } from '../../src/memory/shared-ops.ts';
 
 /** A logical thread: runs from scratch each time, and returns what it observed. */
 export type LogicalThread = (ops: SharedOps) => unknown;

@@ -6,7 +6,8 @@
  * Layout (words): head 0, free counter 1, next[i] at 2 + i, meta[i] at META + i, then per thread
  * t its cache count at LINES + 2t and its sequence word after it, then attached[t] (1 = attached).
  */
-import { AtomicOps, type CacheShape, type SharedOps, flushCache, headTagMask, refillCache } from '../../src/allocators/lockfree.ts';
+import { type CacheShape, flushCache, headTagMask, refillCache } from '../../src/allocators/lockfree.ts';
+import { AtomicOps, type SharedOps } from '../../src/memory/shared-ops.ts';
 import { type PoolShape, reclaimPoolSlots } from '../../src/allocators/pool-reclaim.ts';
 import type { Crash } from './explorer.ts';
 

@@ -4,7 +4,7 @@
  * else finished or concurrently with them. Slot ids: the dying thread is 0, survivors 1 and up,
  * the reclaimer the highest id.
  */
-import type { SharedOps } from '../../src/allocators/lockfree.ts';
+import type { SharedOps } from '../../src/memory/shared-ops.ts';
 import type { LogicalThread, Scenario } from './explorer.ts';
 import { PoolModel } from './pool-model.ts';
 

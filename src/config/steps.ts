@@ -4,7 +4,7 @@
  * with a region, `size()` only once, no name twice, budgets only by declared names.
  * @module
  */
-import type { MemoryConfig, TempCounts } from './config.ts';
+import type { MemoryConfig, TempCounts } from './types.ts';
 
 /**
  * What the builder has so far, as types: sized or not, and the names used.

@@ -3,14 +3,14 @@
  * every region (charging budgets), `attachFromConfig` finds them by name in a worker.
  * @module
  */
-import type { FrameArena } from './allocators/frame-arena.ts';
-import type { Pool } from './allocators/pool.ts';
-import type { Stack } from './allocators/stack.ts';
-import type { SharedMemoryInit } from './api.ts';
-import type { MemoryConfig } from './config.ts';
-import { attachMemory, createMemory, type Memory } from './memory/memory.ts';
-import { type Budgets, createBudgets } from './typed/budget.ts';
-import { createTemps, type TempRings } from './typed/temps.ts';
+import type { FrameArena } from '../allocators/frame-arena.ts';
+import type { Pool } from '../allocators/pool.ts';
+import type { Stack } from '../allocators/stack.ts';
+import type { SharedMemoryInit } from '../api.ts';
+import type { MemoryConfig } from './types.ts';
+import { attachMemory, createMemory, type Memory } from '../memory/memory.ts';
+import { type Budgets, createBudgets } from '../typed/budget.ts';
+import { createTemps, type TempRings } from '../typed/temps.ts';
 
 /**
  * A memory and its regions, by name, as the config declared them.
