@@ -17,7 +17,6 @@
 import { fileURLToPath } from 'node:url';
 import { createMemory } from '../src/index.ts';
 import { cursor } from '../src/typed/cursor.ts';
-import { takeSlot } from '../src/typed/dispose.ts';
 import { struct } from '../src/typed/struct.ts';
 import { createTemps } from '../src/typed/temps.ts';
 import { loop as usingLoop } from '../test/fixtures/typed-using.compiled.mjs';
@@ -68,7 +67,7 @@ function makeCases(): AllocCase[] {
   const sf32 = slots.f32;
   const loanTally = newTally();
   const usingTally = newTally();
-  const lib = { takeSlot, stackScope: () => { throw new Error('unused'); } };
+  const lib = { takeSlot: (p: typeof pool) => p.take(), stackScope: () => { throw new Error('unused'); } };
 
   // a struct cursor moved over 64 structs, the same op through a vec3 field
   const Particle = struct({ pos: 'vec3', vel: 'vec3', life: 'f32', color: 'u32' });
@@ -92,13 +91,13 @@ function makeCases(): AllocCase[] {
         cursorTally.batches++;
       },
     },
-    poolAllocFreeCase(pool, sf32, { id: 'pool.alloc+free', label: 'pool.alloc(), offsetOf, write/read, pool.free(): the reference for takeSlot' }),
+    poolAllocFreeCase(pool, sf32, { id: 'pool.alloc+free', label: 'pool.alloc(), offsetOf, write/read, pool.free(): the reference for pool.take()' }),
     {
-      id: 'takeSlot+dispose', label: 'takeSlot(pool) (a recycled SlotLoan), write/read at .offset, .dispose()', tally: loanTally,
+      id: 'take+dispose', label: 'pool.take() (a recycled SlotLoan), write/read at .offset, .dispose()', tally: loanTally,
       batch: () => {
         let acc = 0;
         for (let i = 0; i < BATCH; i++) {
-          const s = takeSlot(pool);
+          const s = pool.take();
           const q = s.offset >> 2;
           sf32[q] = i;
           sf32[q + 1] = i * 0.5;
@@ -111,7 +110,7 @@ function makeCases(): AllocCase[] {
       },
     },
     {
-      id: 'using (tsc ES2022)', label: '`for (...) { using s = takeSlot(pool); }` as TypeScript 5.9 compiles it for ES2022 (test/fixtures/typed-using.compiled.mjs)', tally: usingTally,
+      id: 'using (tsc ES2022)', label: '`for (...) { using s = lib.takeSlot(pool); }` (lib.takeSlot = pool.take()) as TypeScript 5.9 compiles it for ES2022 (test/fixtures/typed-using.compiled.mjs)', tally: usingTally,
       batch: () => {
         if (usingLoop(lib, pool, BATCH) !== 0) throw new Error('slots leaked');
         usingTally.acc += BATCH_SUM; // no float per op here: the tally counts batches
@@ -193,7 +192,7 @@ function parent(argv: readonly string[]): void {
     console.log(`process ${p + 1}/${processes}`);
     results.push(runChild(self, ['--child', String(rounds), String(timeMs), String(gcBatches)]) as ChildResult);
   }
-  const ids = ['bump', 'tmp.vec3', 'tmp.vec3 (reset)', 'vec3.create', 'pool.alloc+free', 'takeSlot+dispose', 'using (tsc ES2022)', 'cursor (AoS)'];
+  const ids = ['bump', 'tmp.vec3', 'tmp.vec3 (reset)', 'vec3.create', 'pool.alloc+free', 'take+dispose', 'using (tsc ES2022)', 'cursor (AoS)'];
   const rows = ids.map((id) => {
     const cells = results.flatMap((res) => res.rounds.map((cs) => cs.find((c) => c.id === id))).filter((c) => c !== undefined);
     const medians = cells.map((c) => c.medianNs);
@@ -220,7 +219,7 @@ function parent(argv: readonly string[]): void {
   const gl = rows[3];
   console.log(`vec3.create: ${fmt(gl.median / bump.median)}x bump, ${gl.gcScavenges} scavenges in steady state (${fmt((gl.gcScavenges * 1e6) / gl.gcOps, 1)} per 1M ops)`);
   const [ref, loan, using] = [rows[4], rows[5], rows[6]];
-  console.log(`takeSlot+dispose: ${fmt(loan.median / ref.median)}x pool.alloc+free, ${loan.gcScavenges} scavenges in steady state; ` +
+  console.log(`take+dispose: ${fmt(loan.median / ref.median)}x pool.alloc+free, ${loan.gcScavenges} scavenges in steady state; ` +
     `using (tsc ES2022): ${fmt(using.median / ref.median)}x, ${using.gcScavenges} scavenges (${fmt((using.gcScavenges * 1e6) / using.gcOps, 1)} per 1M blocks: TypeScript's helper allocates per block)`);
   console.log(`cursor (AoS): ${fmt(rows[7].median / bump.median)}x bump, ${rows[7].gcScavenges} scavenges in steady state`);
   if (!quick) {

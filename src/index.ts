@@ -37,7 +37,7 @@ export type {
 } from './cache/index.ts';
 export {
   struct, soa, array, cursor, soaCursor, ElementsAccess, Vec2Access, Vec3Access, Vec4Access, typed, TypedArena, TypedPool, TypedStack,
-  createTemps, TempRings, DEFAULT_TEMPS, takeSlot, stackScope, SlotLoan, StackScope, installSymbolDispose, memoryScope, frameScope,
+  createTemps, TempRings, DEFAULT_TEMPS, SlotLoan, StackScope, installSymbolDispose, memoryScope, frameScope,
   createBudgets, Budgets, copyBytes, fillBytes, zeroBytes, fillF32, GpuStaging,
 } from './typed/index.ts';
 export type {

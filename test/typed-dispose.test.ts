@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { itChecked } from './helpers.ts';
-import { createMemory, type Memory } from '../src/index.ts';
-import { frameScope, installSymbolDispose, memoryScope, SlotLoan, stackScope, StackScope, takeSlot } from '../src/typed/index.ts';
+import { createMemory, type Memory, type Pool, type Stack } from '../src/index.ts';
+import { frameScope, installSymbolDispose, memoryScope, SlotLoan, StackScope } from '../src/typed/index.ts';
 import * as compiled from './fixtures/typed-using.compiled.mjs';
 import compiledSource from './fixtures/typed-using.compiled.mjs?raw';
 import fixtureSource from './fixtures/typed-using.ts?raw';
@@ -11,15 +11,16 @@ function setup(): { memory: Memory } {
   return { memory: createMemory({ size: 1 << 20 }) };
 }
 
-const lib = { takeSlot, stackScope };
+/** What the compiled `using` fixture calls: the method forms, pool.take() and stack.scope(). */
+const lib = { takeSlot: (p: Pool) => p.take(), stackScope: (s: Stack) => s.scope() };
 /** The key the wrappers use when the engine has no Symbol.dispose (WebKitGTK 2.50). */
 const disposeKey: symbol = typeof Symbol.dispose === 'symbol' ? Symbol.dispose : Symbol.for('Symbol.dispose');
 
-describe('takeSlot(): a pool slot that frees itself', () => {
+describe('pool.take(): a pool slot that frees itself', () => {
   it('frees at dispose, once; handle and offset read 0 after', () => {
     const { memory } = setup();
     const pool = memory.createPool('p', { slotSize: 16, capacity: 8 });
-    const s = takeSlot(pool);
+    const s = pool.take();
     expect(s).toBeInstanceOf(SlotLoan);
     expect(pool.isAlive(s.handle)).toBe(true);
     expect(s.offset).toBe(pool.offsetOf(s.handle));
@@ -37,14 +38,14 @@ describe('takeSlot(): a pool slot that frees itself', () => {
   it('recycles its wrappers: no new object once as many were live as ever', () => {
     const { memory } = setup();
     const pool = memory.createPool('p', { slotSize: 16, capacity: 8 });
-    const a = takeSlot(pool);
-    const b = takeSlot(pool);
+    const a = pool.take();
+    const b = pool.take();
     b.dispose();
     a.dispose();
     const seen = new Set<SlotLoan>([a, b]);
     for (let i = 0; i < 100; i++) {
-      const x = takeSlot(pool);
-      const y = takeSlot(pool);
+      const x = pool.take();
+      const y = pool.take();
       seen.add(x).add(y);
       y.dispose();
       x.dispose();
@@ -55,11 +56,11 @@ describe('takeSlot(): a pool slot that frees itself', () => {
   it('keep() returns the handle and disarms the loan; POOL_EXHAUSTED takes nothing', () => {
     const { memory } = setup();
     const pool = memory.createPool('p', { slotSize: 16, capacity: 1 });
-    const s = takeSlot(pool);
+    const s = pool.take();
     const h = s.keep();
     s.dispose();
     expect(pool.isAlive(h)).toBe(true);
-    expectError(() => takeSlot(pool), 'POOL_EXHAUSTED');
+    expectError(() => pool.take(), 'POOL_EXHAUSTED');
     pool.free(h);
     expect(pool.live).toBe(0);
   });
@@ -67,21 +68,21 @@ describe('takeSlot(): a pool slot that frees itself', () => {
   itChecked('a slot freed behind the loan\'s back: dispose reports DOUBLE_FREE, the wrapper is still recycled', () => {
     const { memory } = setup();
     const pool = memory.createPool('p', { slotSize: 16, capacity: 4, batch: 1 });
-    const s = takeSlot(pool);
+    const s = pool.take();
     pool.free(s.handle);
     expectError(() => { s.dispose(); }, 'DOUBLE_FREE');
-    expect(takeSlot(pool)).toBe(s);
+    expect(pool.take()).toBe(s);
   });
 });
 
-describe('stackScope(): a mark that releases itself', () => {
+describe('stack.scope(): a mark that releases itself', () => {
   it('releases the blocks pushed inside; nests; recycles wrappers', () => {
     const { memory } = setup();
     const stack = memory.createStack('s', { capacity: 4096 });
-    const outer = stackScope(stack);
+    const outer = stack.scope();
     expect(outer).toBeInstanceOf(StackScope);
     stack.push(64);
-    const inner = stackScope(stack);
+    const inner = stack.scope();
     stack.push(32);
     expect(stack.depth).toBe(2);
     inner.dispose();
@@ -90,16 +91,16 @@ describe('stackScope(): a mark that releases itself', () => {
     expect(stack.depth).toBe(0);
     expect(stack.used).toBe(0);
     outer.dispose(); // twice: nothing
-    expect(stackScope(stack)).toBe(outer); // LIFO recycling
+    expect(stack.scope()).toBe(outer); // LIFO recycling
     stack.checkInvariants();
   });
 
   it('disposing out of order: the outer release frees the inner blocks, the inner dispose is INVALID_MARK', () => {
     const { memory } = setup();
     const stack = memory.createStack('s', { capacity: 4096 });
-    const outer = stackScope(stack);
+    const outer = stack.scope();
     stack.push(16);
-    const inner = stackScope(stack);
+    const inner = stack.scope();
     stack.push(16);
     outer.dispose();
     expect(stack.depth).toBe(0);

@@ -37,7 +37,7 @@ export function arenaLaneCase(arena: FrameArena, f32: Float32Array): AllocCase {
 /**
  * `pool.alloc()`, `offsetOf()`, write/read through `f32`, `pool.free()` per op, on the owner
  * thread; checks the pool's invariants and that no slot leaked. Also typed.bench.ts's reference
- * for `takeSlot`.
+ * for `pool.take()`.
  */
 export function poolAllocFreeCase(pool: Pool, f32: Float32Array, names: { readonly id: string; readonly label: string; readonly ref?: string }): AllocCase {
   const tally = newTally();

@@ -9,7 +9,7 @@ import { STAT } from '../stats-fields.ts';
 import { G_FRAME } from '../memory/layout.ts';
 import { poison, poisonWords } from './poison.ts';
 import { type LeakEntry, type LeakReport, callSite, leakReport } from './leaks.ts';
-import { type SlotLoan, takeSlot } from '../typed/dispose.ts';
+import { type SlotLoan, takeSlot } from './slot-loan.ts';
 import { type MemoryError, hex, memoryError, typeName } from '../errors.ts';
 import { EV } from '../trace/chrome-trace.ts';
 import { MAX_THREADS } from '../memory/layout.ts';

@@ -8,7 +8,7 @@ import type { Mark, Offset, StackOptions, StackStats } from '../api.ts';
 import { STAT } from '../stats-fields.ts';
 import { RED_BYTE, poison, poisonWords } from './poison.ts';
 import { type LeakEntry, type LeakReport, callSite, leakReport } from './leaks.ts';
-import { type StackScope, stackScope } from '../typed/dispose.ts';
+import { type StackScope, stackScope } from './stack-scope.ts';
 import { type MemoryError, hex, memoryError, typeName } from '../errors.ts';
 import { EV } from '../trace/chrome-trace.ts';
 import { REGION_ALIGN, alignUp } from '../memory/layout.ts';
