@@ -10,6 +10,7 @@
  * @module nebula-memory
  */
 export { createMemory, attachMemory, Memory } from './memory/memory.ts';
+export type { MemoryHost } from './memory/host.ts';
 export { isolationReport, diagnoseIsolation, ISOLATION_HEADERS, ISOLATION_FIX } from './memory/isolation.ts';
 export { reclaimOnExit, terminateAndReclaim } from './memory/worker-lifecycle.ts';
 export type { ExitEmitter, Terminable, TerminateOptions, ThreadRef } from './memory/worker-lifecycle.ts';
@@ -18,7 +19,7 @@ export { FrameArena } from './allocators/frame-arena.ts';
 export { Pool } from './allocators/pool.ts';
 export { Stack } from './allocators/stack.ts';
 export { POISON_BYTE } from './allocators/poison.ts';
-export type { LeakEntry, LeakReport, LeakSite } from './allocators/leaks.ts';
+export type { LeakEntry, LeakReport, LeakSite } from './memory/leak-report.ts';
 export { CHECKS, STATS } from './build.ts';
 export { STAT, STAT_COUNT } from './stats-fields.ts';
 export { MemoryError, InternalError, ERRORS_DOC, MEMORY_ERROR_CODES } from './errors.ts';
@@ -43,7 +44,7 @@ export {
 export type {
   ScalarType, VectorType, ArrayType, FieldType, StructFields, ReservedFieldName, FieldInfo, StructLayout, StructOptions, SoaLayout,
   FieldAccess, FieldsAccess, ScalarKeys, TypedView, StructCursor, SoaCursor, StructInit, TempKind, TempOptions, TempStats, TempRingStats,
-  BudgetHolder, BudgetReport,
+  BudgetHolder, BudgetReport, LoanPool, ScopeStack,
 } from './typed/index.ts';
 export { PRESETS, memoryConfig } from './config/builder.ts';
 export type { PresetName, Preset, ArenaSpec, PoolSpec, StackSpec, TempCounts, MemoryConfig } from './config/types.ts';

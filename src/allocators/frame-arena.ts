@@ -9,7 +9,7 @@ import { RED_BYTE, poison } from './poison.ts';
 import { type MemoryError, hex, memoryError } from '../errors.ts';
 import { EV } from '../trace/chrome-trace.ts';
 import { G_FRAME, MAX_THREADS, alignUp } from '../memory/layout.ts';
-import type { Memory } from '../memory/memory.ts';
+import type { MemoryHost } from '../memory/host.ts';
 import { STAT } from '../stats-fields.ts';
 import { HISTORY_FRAMES, S_ALLOCATIONS, S_BYTES, S_ERRORS, S_FAILURES, countersInto, lastErrorCode, publishCounts, readCounter, readFrameRing, recordError } from '../memory/stats-block.ts';
 import {
@@ -73,7 +73,7 @@ export class FrameArena {
   private declare readonly base: number;
   private declare readonly data: number;
   private declare readonly tid: number;
-  private declare readonly memory: Memory;
+  private declare readonly memory: MemoryHost;
   // the lane: [start, end) absolute bytes, bump at cur; seg = -1 when nothing is leased
   private cur = 0;
   private end = 0;
@@ -108,7 +108,7 @@ export class FrameArena {
   private readonly needAt: (c: number) => number;
 
   /** @internal */
-  constructor(memory: Memory, name: string, offset: number, statsOffset: number) {
+  constructor(memory: MemoryHost, name: string, offset: number, statsOffset: number) {
     this.memory = memory;
     this.name = name;
     this.label = `arena "${name}"`;

@@ -8,12 +8,12 @@ import type { Handle, Offset, PoolStats } from '../api.ts';
 import { STAT } from '../stats-fields.ts';
 import { G_FRAME } from '../memory/layout.ts';
 import { poison, poisonWords } from './poison.ts';
-import { type LeakEntry, type LeakReport, callSite, leakReport } from './leaks.ts';
+import { type LeakEntry, type LeakReport, callSite, leakReport } from '../memory/leak-report.ts';
 import { type SlotLoan, takeSlot } from './slot-loan.ts';
 import { type MemoryError, hex, memoryError, typeName } from '../errors.ts';
 import { EV } from '../trace/chrome-trace.ts';
 import { MAX_THREADS } from '../memory/layout.ts';
-import type { Memory } from '../memory/memory.ts';
+import type { MemoryHost } from '../memory/host.ts';
 import {
   S_ALLOCATIONS, S_BYTES, S_ERRORS, S_FAILURES, S_FREES, S_PEAK, countersInto, lastErrorCode, noteFrameHighWater, publishCounts, raiseTo,
   readCounter, readFrameRing, recordError, S_HISTORY,
@@ -66,7 +66,7 @@ export class Pool {
   private readonly i32: Int32Array;
   private readonly u8: Uint8Array;
   private readonly f64: Float64Array;
-  private declare readonly memory: Memory;
+  private declare readonly memory: MemoryHost;
   /** `pool "name"`, built once: the slow paths pass it without building a string. */
   private declare readonly label: string;
   private declare readonly base: number;
@@ -116,7 +116,7 @@ export class Pool {
   private declare readonly statsWord: number;
 
   /** @internal */
-  constructor(memory: Memory, name: string, offset: number, statsOffset: number) {
+  constructor(memory: MemoryHost, name: string, offset: number, statsOffset: number) {
     const i32 = (this.i32 = memory.i32);
     this.statsWord = statsOffset >> 2;
     const b = (this.base = offset >> 2);

@@ -6,7 +6,16 @@
 import type { Handle, Offset } from '../api.ts';
 import { DISPOSE, Shelf } from './disposal.ts';
 
-/** What a {@link SlotLoan} needs of its pool (a {@link Pool}). */
+/**
+ * What a {@link SlotLoan} needs of its pool: a {@link Pool} provides it.
+ *
+ * Thread-safety: the pool instance of the loan's thread.
+ * @example
+ * ```ts
+ * const loan = particles.take();
+ * const owner: LoanPool = loan.pool; // particles
+ * ```
+ */
 export interface LoanPool {
   /** The pool's name. */
   readonly name: string;

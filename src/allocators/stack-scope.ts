@@ -6,7 +6,16 @@
 import type { Mark } from '../api.ts';
 import { DISPOSE, Shelf } from './disposal.ts';
 
-/** What a {@link StackScope} needs of its stack (a {@link Stack}). */
+/**
+ * What a {@link StackScope} needs of its stack: a {@link Stack} provides it.
+ *
+ * Thread-safety: the stack's owner thread.
+ * @example
+ * ```ts
+ * const scope = scratch.scope();
+ * const owner: ScopeStack = scope.stack; // scratch
+ * ```
+ */
 export interface ScopeStack {
   /** The stack's name. */
   readonly name: string;

@@ -7,12 +7,12 @@ import '../build.ts'; // defines __NEBULA_CHECKS__ where no bundler replaced it:
 import type { Mark, Offset, StackOptions, StackStats } from '../api.ts';
 import { STAT } from '../stats-fields.ts';
 import { RED_BYTE, poison, poisonWords } from './poison.ts';
-import { type LeakEntry, type LeakReport, callSite, leakReport } from './leaks.ts';
+import { type LeakEntry, type LeakReport, callSite, leakReport } from '../memory/leak-report.ts';
 import { type StackScope, stackScope } from './stack-scope.ts';
 import { type MemoryError, hex, memoryError, typeName } from '../errors.ts';
 import { EV } from '../trace/chrome-trace.ts';
 import { REGION_ALIGN, alignUp } from '../memory/layout.ts';
-import type { Memory } from '../memory/memory.ts';
+import type { MemoryHost } from '../memory/host.ts';
 import {
   S_ALLOCATIONS, S_BYTES, S_ERRORS, S_FAILURES, S_FREES, countersInto, lastErrorCode, noteFrameHighWater, publishCounts, readCounter,
   readFrameRing, recordError, S_HISTORY,
@@ -128,7 +128,7 @@ export class Stack {
   declare readonly capacity: number;
 
   private readonly i32: Int32Array;
-  private declare readonly memory: Memory;
+  private declare readonly memory: MemoryHost;
   private declare readonly base: number;
   private declare readonly data: number;
   private declare readonly limit: number;
@@ -157,7 +157,7 @@ export class Stack {
   private declare readonly statsWord: number;
 
   /** @internal */
-  constructor(memory: Memory, name: string, offset: number, statsOffset: number) {
+  constructor(memory: MemoryHost, name: string, offset: number, statsOffset: number) {
     this.name = name;
     this.statsWord = statsOffset >> 2;
     this.memory = memory;

@@ -12,8 +12,9 @@ import { abortAdvance, bytesToRecycle, commitAdvance, describeBlockers, lockForA
 import { Pool, initPool, poolRegionBytes } from '../allocators/pool.ts';
 import { Stack, initStack, stackRegionBytes } from '../allocators/stack.ts';
 import { memoryError, typeName } from '../errors.ts';
-import { type LeakEntry, type LeakReport, leakReport } from '../allocators/leaks.ts';
+import { type LeakEntry, type LeakReport, leakReport } from './leak-report.ts';
 import { type IsolationReport, ISOLATION_FIX, isolationReport } from './isolation.ts';
+import type { MemoryHost } from './host.ts';
 import { type Liveness, holdLiveness, stampMemoryId } from './liveness.ts';
 import {
   DATA_START, E_KIND, E_OFFSET, E_STATE, E_STATS, ENTRY_READY, G_ATTACHES, G_BRK, G_ENTRIES, G_FRAME, G_MAGIC, G_REGION_COUNT, G_SHARED,
@@ -50,7 +51,7 @@ type Allocator = FrameArena | Pool | Stack;
  * worker.postMessage(memory.share());
  * ```
  */
-export class Memory {
+export class Memory implements MemoryHost {
   /** The buffer: a SharedArrayBuffer, or an ArrayBuffer in single-thread fallback mode. */
   readonly buffer: SharedArrayBuffer | ArrayBuffer;
   /** True when the buffer can be shared with workers. */

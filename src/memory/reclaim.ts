@@ -16,7 +16,7 @@ import {
 } from './layout.ts';
 import { listRegions, reclaimTable } from './region-table.ts';
 import { beginReclaim, endReclaim, threadName } from './threads.ts';
-import type { Memory } from './memory.ts';
+import type { MemoryHost } from './host.ts';
 
 /**
  * Reclaims thread `id` for `memory.reclaimThread(id)` (arguments already checked): marks it
@@ -25,7 +25,7 @@ import type { Memory } from './memory.ts';
  * creating, and frees its id last, so no new thread gets the id while its old holdings are
  * still being released.
  */
-export function reclaimThreadIn(memory: Memory, id: number): ReclaimReport | null {
+export function reclaimThreadIn(memory: MemoryHost, id: number): ReclaimReport | null {
   const i32 = memory.i32;
   const u8 = memory.u8;
   const name = threadName(u8, id);

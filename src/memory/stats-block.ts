@@ -9,7 +9,7 @@
  */
 import { MEMORY_ERROR_CODES, type MemoryError, type MemoryErrorCode } from '../errors.ts';
 import { EV } from '../trace/chrome-trace.ts';
-import type { Memory } from './memory.ts';
+import type { MemoryHost } from './host.ts';
 import { STAT } from '../stats-fields.ts';
 
 // ---- Int32 word indexes relative to the block's first word ----
@@ -96,7 +96,7 @@ export function readFrameRing(i32: Int32Array, ringWord: number, frame: number, 
  * the last one, and records it in the thread's trace when one is on. Returns the error, to be
  * thrown. Any thread; the one place every allocator's errors go through.
  */
-export function recordError(memory: Memory, statsWord: number, regionOffset: number, e: MemoryError): MemoryError {
+export function recordError(memory: MemoryHost, statsWord: number, regionOffset: number, e: MemoryError): MemoryError {
   const i32 = memory.i32;
   const code = MEMORY_ERROR_CODES.indexOf(e.code) + 1;
   const frame = memory.frame;

@@ -3,12 +3,28 @@
  * allocators of one thread while it records, and exported in Chrome's trace event format.
  * @module
  */
-import type { Memory } from '../memory/memory.ts';
+import type { RegionInfo } from '../api.ts';
 import { STAT, STAT_COUNT } from '../stats-fields.ts';
 import { type ChromeTrace, type ChromeTraceEvent, EVENT_NAMES, EV, toChromeEvent } from './chrome-trace.ts';
 
 /** Numbers per event: time (µs since the epoch), kind, region offset, two values, thread. */
 const FIELDS = 6;
+
+/**
+ * What a recorder reads of the memory it traces ({@link Memory} provides it): its thread, its
+ * regions and their counters, and the call that detaches the recorder when it stops.
+ * @internal
+ */
+export interface TraceSource {
+  /** The thread the trace belongs to. */
+  readonly threadId: number;
+  /** The regions, for the names in the trace. */
+  regions(): readonly RegionInfo[];
+  /** Writes the counters of the region at `offset` into `out`; false when there is none. */
+  statsOfRegionAt(offset: number, out: Float64Array): boolean;
+  /** Detaches `rec` from the memory. */
+  stopTrace(rec: TraceRecorder): void;
+}
 
 /**
  * Options of {@link Memory.startTrace}.
@@ -61,7 +77,7 @@ export interface TraceOptions {
 export class TraceRecorder {
   /** Events the ring holds. */
   readonly capacity: number;
-  private readonly memory: Memory;
+  private readonly memory: TraceSource;
   private readonly ring: Float64Array;
   private readonly scratch = new Float64Array(STAT_COUNT);
   private readonly withCounters: boolean;
@@ -70,7 +86,7 @@ export class TraceRecorder {
   private active = true;
 
   /** @internal Use {@link Memory.startTrace}. */
-  constructor(memory: Memory, options: TraceOptions) {
+  constructor(memory: TraceSource, options: TraceOptions) {
     this.memory = memory;
     this.capacity = options.capacity ?? 1 << 16;
     this.withCounters = options.counters ?? true;
