@@ -12,7 +12,7 @@ import { threadLabel } from '../memory/threads.ts';
 import { HISTORY_FRAMES } from '../memory/stats-block.ts';
 import { poison } from './poison.ts';
 import {
-  A_CAPACITY, A_DATA, A_FRAMES, A_HISTORY, A_LANE_BYTES, A_RESETS, S_GEN, S_MASK_HI, S_MASK_LO, segWord, segmentWords,
+  A_CAPACITY, A_DATA, A_FRAMES, A_HISTORY, A_LANE_BYTES, A_RESETS, SEG_GEN, SEG_MASK_HI, SEG_MASK_LO, segWord, segmentWords,
 } from './arena-layout.ts';
 import { lockSegment, recycleSegment, setBit, unlockSegment } from './lockfree.ts';
 
@@ -49,7 +49,7 @@ export function commitAdvance(i32: Int32Array, u8: Uint8Array, f64: Float64Array
     poison(u8, i32, f64, start, start + Atomics.load(i32, segmentWords(b, seg).cursor));
   }
   Atomics.add(i32, b + A_RESETS, 1);
-  Atomics.add(i32, segWord(b, seg) + S_GEN, 1);
+  Atomics.add(i32, segWord(b, seg) + SEG_GEN, 1);
   i32.fill(0, b + A_LANE_BYTES, b + A_LANE_BYTES + MAX_THREADS);
   recycleSegment(opsFor(i32), segmentWords(b, seg), next);
 }
@@ -72,8 +72,8 @@ export function bytesToRecycle(i32: Int32Array, offset: number, next: number): n
 /** Thread ids whose bit is set in segment `seg`'s lessee masks, in id order. */
 export function lesseesOf(i32: Int32Array, base: number, seg: number): number[] {
   const s = segWord(base, seg);
-  const lo = Atomics.load(i32, s + S_MASK_LO);
-  const hi = Atomics.load(i32, s + S_MASK_HI);
+  const lo = Atomics.load(i32, s + SEG_MASK_LO);
+  const hi = Atomics.load(i32, s + SEG_MASK_HI);
   const out: number[] = [];
   for (let t = 0; t < MAX_THREADS; t++) if ((((t < 32 ? lo : hi) >>> (t & 31)) & 1) !== 0) out.push(t);
   return out;

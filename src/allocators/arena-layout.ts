@@ -30,17 +30,17 @@ export const A_SEG = 8;
 /** Words per segment. */
 export const SEG_WORDS = 8;
 /** +0: bytes reserved in the segment; 0 <= cursor <= capacity. */
-export const S_CURSOR = 0;
+export const SEG_CURSOR = 0;
 /** +1: the frame the segment holds; EPOCH % frames === s. */
-export const S_EPOCH = 1;
+export const SEG_EPOCH = 1;
 /** +2: 1 while advance()/reset() recycles the segment, else 0. */
-export const S_LOCK = 2;
+export const SEG_LOCK = 2;
 /** +3: how often the segment was emptied (reset or recycled); only grows. Part of `epoch`. */
-export const S_GEN = 3;
+export const SEG_GEN = 3;
 /** +4: lessee bits of threads 0..31: bit t set while thread t holds a lease here. */
-export const S_MASK_LO = 4;
+export const SEG_MASK_LO = 4;
 /** +5: lessee bits of threads 32..63. */
-export const S_MASK_HI = 5;
+export const SEG_MASK_HI = 5;
 /** Most segments. */
 export const MAX_FRAMES = 4;
 /** Per thread id: bytes this thread leased in the current frame (for the inspector). */
@@ -97,7 +97,7 @@ export function initArena(i32: Int32Array, offset: number, o: ArenaOptions, fram
   const n = Math.max(1, frames);
   for (let s = 0; s < n; s++) {
     // the newest frame <= `frame` that maps to segment s
-    i32[segWord(b, s) + S_EPOCH] = frames === 0 ? 0 : frame - ((frame - s) % n + n) % n;
+    i32[segWord(b, s) + SEG_EPOCH] = frames === 0 ? 0 : frame - ((frame - s) % n + n) % n;
   }
 }
 
@@ -109,7 +109,7 @@ export function segmentWords(base: number, seg: number): SegmentWords {
   const s = segWord(base, seg);
   let w = wordsCache.get(s);
   if (w === undefined) {
-    w = Object.freeze({ cursor: s + S_CURSOR, epoch: s + S_EPOCH, lock: s + S_LOCK, maskLo: s + S_MASK_LO, maskHi: s + S_MASK_HI });
+    w = Object.freeze({ cursor: s + SEG_CURSOR, epoch: s + SEG_EPOCH, lock: s + SEG_LOCK, maskLo: s + SEG_MASK_LO, maskHi: s + SEG_MASK_HI });
     wordsCache.set(s, w);
   }
   return w;

@@ -11,14 +11,14 @@ import { EV } from '../trace/chrome-trace.ts';
 import { G_FRAME, MAX_THREADS, alignUp } from '../memory/layout.ts';
 import type { MemoryHost } from '../memory/host.ts';
 import { STAT } from '../stats-fields.ts';
-import { HISTORY_FRAMES, S_ALLOCATIONS, S_BYTES, S_ERRORS, S_FAILURES, countersInto, lastErrorCode, publishCounts, readCounter, readFrameRing, recordError } from '../memory/stats-block.ts';
+import { HISTORY_FRAMES, SB_ALLOCATIONS, SB_BYTES, SB_ERRORS, SB_FAILURES, countersInto, lastErrorCode, publishCounts, readCounter, readFrameRing, recordError } from '../memory/stats-block.ts';
 import {
   type SegmentWords, acquireSegment, leaseChunk, lockSegment, popCount, recycleSegment, releaseSegment,
 } from './lockfree.ts';
 import { AtomicOps } from '../memory/shared-ops.ts';
 import {
-  A_CAPACITY, A_DATA, A_FRAMES, A_HISTORY, A_LANE, A_LANE_BYTES, A_PEAK, A_RED, A_RESETS, S_CURSOR, S_EPOCH, S_GEN, S_LOCK,
-  S_MASK_HI, S_MASK_LO, segWord, segmentWords,
+  A_CAPACITY, A_DATA, A_FRAMES, A_HISTORY, A_LANE, A_LANE_BYTES, A_PEAK, A_RED, A_RESETS, SEG_CURSOR, SEG_EPOCH, SEG_GEN, SEG_LOCK,
+  SEG_MASK_HI, SEG_MASK_LO, segWord, segmentWords,
 } from './arena-layout.ts';
 import { describeBlockers } from './arena-clock.ts';
 import { ARENA_HEADER_BYTES } from './arena-layout.ts';
@@ -528,7 +528,7 @@ export class FrameArena {
       }));
     }
     Atomics.add(i32, this.base + A_RESETS, 1);
-    Atomics.add(i32, segWord(this.base, seg) + S_GEN, 1);
+    Atomics.add(i32, segWord(this.base, seg) + SEG_GEN, 1);
     i32.fill(0, this.base + A_LANE_BYTES, this.base + A_LANE_BYTES + MAX_THREADS);
     recycleSegment(this.ops, w, Atomics.load(i32, w.epoch));
   }
@@ -549,7 +549,7 @@ export class FrameArena {
    */
   get epoch(): number {
     const seg = this.seg >= 0 ? this.seg : this.currentSegment();
-    return ((Atomics.load(this.i32, segWord(this.base, seg) + S_GEN) & 0x0fffffff) << 2) | seg;
+    return ((Atomics.load(this.i32, segWord(this.base, seg) + SEG_GEN) & 0x0fffffff) << 2) | seg;
   }
 
   /**
@@ -570,7 +570,7 @@ export class FrameArena {
     if (!__NEBULA_CHECKS__) return offset;
     const seg = epoch & 3;
     const start = this.data + seg * this.capacity;
-    const gen = (Atomics.load(this.i32, segWord(this.base, seg) + S_GEN) & 0x0fffffff) << 2 | seg;
+    const gen = (Atomics.load(this.i32, segWord(this.base, seg) + SEG_GEN) & 0x0fffffff) << 2 | seg;
     if (seg >= Math.max(1, this.frames) || !(offset >= start && offset < start + this.capacity)) {
       throw this.raised(memoryError('INVALID_OFFSET', `verify(${hex(offset)}, ${epoch}): the offset is not in segment ${seg} of this arena`, {
         allocator: `arena "${this.name}"`, request: { offset, epoch }, state: { ...this.describe(), segmentStart: start, segmentEnd: start + this.capacity },
@@ -598,7 +598,7 @@ export class FrameArena {
    */
   get used(): number {
     const seg = this.currentSegment();
-    const c = Atomics.load(this.i32, segWord(this.base, seg) + S_CURSOR);
+    const c = Atomics.load(this.i32, segWord(this.base, seg) + SEG_CURSOR);
     const segData = this.data + seg * this.capacity;
     return this.seg === seg && this.end === segData + c ? c - (this.end - this.cur) : c;
   }
@@ -619,7 +619,7 @@ export class FrameArena {
   /** Threads holding a lease in segment `seg`. */
   private lesseeCount(seg: number): number {
     const s = segWord(this.base, seg);
-    return popCount(Atomics.load(this.i32, s + S_MASK_LO)) + popCount(Atomics.load(this.i32, s + S_MASK_HI));
+    return popCount(Atomics.load(this.i32, s + SEG_MASK_LO)) + popCount(Atomics.load(this.i32, s + SEG_MASK_HI));
   }
 
   private currentSegment(): number {
@@ -648,10 +648,10 @@ export class FrameArena {
       kind: 'arena', name: this.name, capacity: this.capacity, used: this.used, peak: this.peak,
       frames: this.frames, laneBytes: this.laneBytes, leases: this.lesseeCount(this.currentSegment()),
       resets: Atomics.load(this.i32, this.base + A_RESETS),
-      allocations: readCounter(this.i32, this.statsWord + S_ALLOCATIONS) + this.allocations,
-      bytes: readCounter(this.i32, this.statsWord + S_BYTES) + this.bytes,
-      failures: readCounter(this.i32, this.statsWord + S_FAILURES) + this.failures,
-      errors: Atomics.load(this.i32, this.statsWord + S_ERRORS), lastError: lastErrorCode(this.i32, this.statsWord),
+      allocations: readCounter(this.i32, this.statsWord + SB_ALLOCATIONS) + this.allocations,
+      bytes: readCounter(this.i32, this.statsWord + SB_BYTES) + this.bytes,
+      failures: readCounter(this.i32, this.statsWord + SB_FAILURES) + this.failures,
+      errors: Atomics.load(this.i32, this.statsWord + SB_ERRORS), lastError: lastErrorCode(this.i32, this.statsWord),
     });
   }
 
@@ -788,7 +788,7 @@ export class FrameArena {
     for (let seg = 0; seg < n; seg++) this.checkSegment(seg, peak);
     if (this.seg >= 0) {
       const segData = this.data + this.seg * this.capacity;
-      const c = Atomics.load(i32, segWord(b, this.seg) + S_CURSOR);
+      const c = Atomics.load(i32, segWord(b, this.seg) + SEG_CURSOR);
       // a lease with no lane yet (its first lease attempt found the segment full) is consistent
       if (this.end !== 0 && !(this.start >= segData && this.start <= this.cur && this.cur <= this.end && this.end <= segData + c)) {
         this.invariantFailed(`lane [${hex(this.start)}, ${hex(this.cur)}, ${hex(this.end)}) is outside segment ${this.seg} [${hex(segData)}, ${hex(segData + c)})`,
@@ -805,15 +805,15 @@ export class FrameArena {
     const i32 = this.i32;
     const n = Math.max(1, this.frames);
     const s = segWord(this.base, seg);
-    const c = Atomics.load(i32, s + S_CURSOR);
-    const lock = Atomics.load(i32, s + S_LOCK);
-    const e = Atomics.load(i32, s + S_EPOCH);
+    const c = Atomics.load(i32, s + SEG_CURSOR);
+    const lock = Atomics.load(i32, s + SEG_LOCK);
+    const e = Atomics.load(i32, s + SEG_EPOCH);
     if (c < 0 || c > this.capacity) this.invariantFailed(`segment ${seg} cursor ${c} outside 0..${this.capacity}`, { segment: seg, cursor: c });
     if (c > peak) this.invariantFailed(`segment ${seg} cursor ${c} > peak ${peak}`, { segment: seg, cursor: c, peak });
     if (lock !== 0) this.invariantFailed(`segment ${seg} is locked (lock word ${lock}) outside advance() and reset()`, { segment: seg, lock });
     if (this.frames > 0 && ((e % n) + n) % n !== seg) this.invariantFailed(`segment ${seg} holds frame ${e}, which maps to another segment`, { segment: seg, epoch: e });
-    const lo = Atomics.load(i32, s + S_MASK_LO);
-    const hi = Atomics.load(i32, s + S_MASK_HI);
+    const lo = Atomics.load(i32, s + SEG_MASK_LO);
+    const hi = Atomics.load(i32, s + SEG_MASK_HI);
     for (let t = 0; t < MAX_THREADS; t++) {
       const held = (((t < 32 ? lo : hi) >>> (t & 31)) & 1) !== 0;
       if (held && !this.memory.isThreadAttached(t)) this.invariantFailed(`segment ${seg} is leased by thread ${t}, which is not attached`, { segment: seg, thread: t });

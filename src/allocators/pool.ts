@@ -15,8 +15,8 @@ import { EV } from '../trace/chrome-trace.ts';
 import { MAX_THREADS } from '../memory/layout.ts';
 import type { MemoryHost } from '../memory/host.ts';
 import {
-  S_ALLOCATIONS, S_BYTES, S_ERRORS, S_FAILURES, S_FREES, S_PEAK, countersInto, lastErrorCode, noteFrameHighWater, publishCounts, raiseTo,
-  readCounter, readFrameRing, recordError, S_HISTORY,
+  SB_ALLOCATIONS, SB_BYTES, SB_ERRORS, SB_FAILURES, SB_FREES, SB_PEAK, countersInto, lastErrorCode, noteFrameHighWater, publishCounts, raiseTo,
+  readCounter, readFrameRing, recordError, SB_HISTORY,
 } from '../memory/stats-block.ts';
 import { type CacheShape, flushCache, headTagMask, refillCache } from './lockfree.ts';
 import { AtomicOps } from '../memory/shared-ops.ts';
@@ -487,14 +487,14 @@ export class Pool {
     const free = Atomics.load(i32, this.base + P_FREE);
     const cached = this.cachedTotal();
     const live = this.capacity - free - cached;
-    const allocations = readCounter(i32, this.statsWord + S_ALLOCATIONS) + this.allocations;
+    const allocations = readCounter(i32, this.statsWord + SB_ALLOCATIONS) + this.allocations;
     return Object.freeze({
       kind: 'pool', name: this.name, capacity: this.capacity, slotSize: this.slotSize, stride: this.stride,
-      live, free, cached, peak: Math.max(live, Atomics.load(i32, this.statsWord + S_PEAK)),
-      allocations, frees: readCounter(i32, this.statsWord + S_FREES) + this.unpublishedFrees(),
-      bytes: readCounter(i32, this.statsWord + S_BYTES) + this.allocations * this.slotSize,
-      failures: readCounter(i32, this.statsWord + S_FAILURES) + this.failures,
-      errors: Atomics.load(i32, this.statsWord + S_ERRORS), lastError: lastErrorCode(i32, this.statsWord),
+      live, free, cached, peak: Math.max(live, Atomics.load(i32, this.statsWord + SB_PEAK)),
+      allocations, frees: readCounter(i32, this.statsWord + SB_FREES) + this.unpublishedFrees(),
+      bytes: readCounter(i32, this.statsWord + SB_BYTES) + this.allocations * this.slotSize,
+      failures: readCounter(i32, this.statsWord + SB_FAILURES) + this.failures,
+      errors: Atomics.load(i32, this.statsWord + SB_ERRORS), lastError: lastErrorCode(i32, this.statsWord),
     });
   }
 
@@ -514,7 +514,7 @@ export class Pool {
     this.allocations = this.failures = this.netRefill = 0;
     this.countAtPublish = this.count;
     const live = this.live;
-    raiseTo(i32, this.statsWord + S_PEAK, live);
+    raiseTo(i32, this.statsWord + SB_PEAK, live);
     noteFrameHighWater(i32, this.statsWord, this.memory.frame, live);
   }
 
@@ -530,7 +530,7 @@ export class Pool {
    * ```
    */
   frameHistoryInto(out: Float64Array | Int32Array): number {
-    return readFrameRing(this.i32, this.statsWord + S_HISTORY, this.memory.frame, out);
+    return readFrameRing(this.i32, this.statsWord + SB_HISTORY, this.memory.frame, out);
   }
 
   /**
@@ -577,7 +577,7 @@ export class Pool {
     const cached = this.cachedTotal();
     const live = this.capacity - free - cached;
     out[STAT.USED] = live;
-    out[STAT.PEAK] = Math.max(live, Atomics.load(this.i32, this.statsWord + S_PEAK));
+    out[STAT.PEAK] = Math.max(live, Atomics.load(this.i32, this.statsWord + SB_PEAK));
     out[STAT.CAPACITY] = this.capacity;
     out[STAT.DEPTH] = cached;
     out[STAT.FREE] = free;

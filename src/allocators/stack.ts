@@ -14,8 +14,8 @@ import { EV } from '../trace/chrome-trace.ts';
 import { REGION_ALIGN, alignUp } from '../memory/layout.ts';
 import type { MemoryHost } from '../memory/host.ts';
 import {
-  S_ALLOCATIONS, S_BYTES, S_ERRORS, S_FAILURES, S_FREES, countersInto, lastErrorCode, noteFrameHighWater, publishCounts, readCounter,
-  readFrameRing, recordError, S_HISTORY,
+  SB_ALLOCATIONS, SB_BYTES, SB_ERRORS, SB_FAILURES, SB_FREES, countersInto, lastErrorCode, noteFrameHighWater, publishCounts, readCounter,
+  readFrameRing, recordError, SB_HISTORY,
 } from '../memory/stats-block.ts';
 
 // Checks sit behind `if (__NEBULA_CHECKS__)`, the build switch itself, which every bundler folds
@@ -27,27 +27,27 @@ const STAT_MASK = STATS ? -1 : 0;
 
 // ---- region header: Int32 word indexes relative to the region's first word ----
 /** Bytes of the data area. Constant. */
-const S_CAPACITY = 0;
+const SK_CAPACITY = 0;
 /** Absolute byte offset of the data area, 64-aligned. Constant. */
-const S_DATA = 1;
+const SK_DATA = 1;
 /** Absolute byte offset of the first free byte; data <= top <= data + capacity. */
-const S_TOP = 2;
+const SK_TOP = 2;
 /** Absolute offset of the newest block, 0 when empty; last < top. */
-const S_LAST = 3;
+const SK_LAST = 3;
 /** Most bytes ever in use; 0 <= peak <= capacity. */
-const S_PEAK = 4;
+const SK_PEAK = 4;
 /** Thread id of the owner, or -1 after its owner was reclaimed (any thread may adopt it); only the owner pushes, pops and releases. */
-const S_OWNER = 5;
+const SK_OWNER = 5;
 /** Blocks pushed and not popped; 0 exactly when last is 0. */
-const S_DEPTH = 6;
+const SK_DEPTH = 6;
 /** Red-zone bytes after every block (checked build), a multiple of 4 from 0 to 64. Constant. */
-const S_RED = 7;
-/** Open marks recorded for the inspector: how many of words S_MARK0.. hold one (0..MAX_MARKS). */
-const S_MARKS = 8;
+const SK_RED = 7;
+/** Open marks recorded for the inspector: how many of words SK_MARK0.. hold one (0..MAX_MARKS). */
+const SK_MARKS = 8;
 /** Words 9..15: the newest open marks, oldest first (absolute offsets at or below top). */
-const S_MARK0 = 9;
-/** Open marks the header keeps; deeper nesting keeps the newest ones. */
-const MAX_MARKS = 7;
+const SK_MARK0 = 9;
+/** Open marks the header keeps; deeper nesting keeps the newest ones. @internal */
+export const MAX_MARKS = 7;
 /** Header bytes. @internal */
 export const STACK_HEADER_BYTES = 64;
 const HEADER_BYTES = STACK_HEADER_BYTES;
@@ -82,11 +82,11 @@ export function stackRegionBytes(name: string, o: StackOptions): number {
 export function initStack(i32: Int32Array, offset: number, o: StackOptions, owner: number): void {
   const b = offset >> 2;
   i32.fill(0, b, b + HEADER_BYTES / 4);
-  i32[b + S_CAPACITY] = alignUp(o.capacity, REGION_ALIGN);
-  i32[b + S_DATA] = offset + HEADER_BYTES;
-  i32[b + S_TOP] = offset + HEADER_BYTES;
-  i32[b + S_OWNER] = owner;
-  i32[b + S_RED] = o.redZone ?? 0;
+  i32[b + SK_CAPACITY] = alignUp(o.capacity, REGION_ALIGN);
+  i32[b + SK_DATA] = offset + HEADER_BYTES;
+  i32[b + SK_TOP] = offset + HEADER_BYTES;
+  i32[b + SK_OWNER] = owner;
+  i32[b + SK_RED] = o.redZone ?? 0;
 }
 
 /**
@@ -96,12 +96,12 @@ export function initStack(i32: Int32Array, offset: number, o: StackOptions, owne
  */
 export function reclaimStackThread(i32: Int32Array, offset: number, tid: number): number {
   const b = offset >> 2;
-  if (Atomics.load(i32, b + S_OWNER) !== tid) return 0;
-  Atomics.store(i32, b + S_TOP, i32[b + S_DATA]);
-  Atomics.store(i32, b + S_LAST, 0);
-  Atomics.store(i32, b + S_DEPTH, 0);
-  Atomics.store(i32, b + S_MARKS, 0);
-  Atomics.store(i32, b + S_OWNER, -1);
+  if (Atomics.load(i32, b + SK_OWNER) !== tid) return 0;
+  Atomics.store(i32, b + SK_TOP, i32[b + SK_DATA]);
+  Atomics.store(i32, b + SK_LAST, 0);
+  Atomics.store(i32, b + SK_DEPTH, 0);
+  Atomics.store(i32, b + SK_MARKS, 0);
+  Atomics.store(i32, b + SK_OWNER, -1);
   return 1;
 }
 
@@ -164,10 +164,10 @@ export class Stack {
     this.i32 = memory.i32;
     this.base = offset >> 2;
     this.tid = memory.threadId;
-    this.capacity = this.i32[this.base + S_CAPACITY];
-    this.data = this.i32[this.base + S_DATA];
+    this.capacity = this.i32[this.base + SK_CAPACITY];
+    this.data = this.i32[this.base + SK_DATA];
     this.limit = this.data + this.capacity;
-    this.red = __NEBULA_CHECKS__ ? this.i32[this.base + S_RED] : 0;
+    this.red = __NEBULA_CHECKS__ ? this.i32[this.base + SK_RED] : 0;
     this.load();
   }
 
@@ -175,11 +175,11 @@ export class Stack {
   private load(): void {
     const i32 = this.i32;
     const b = this.base;
-    this.top = i32[b + S_TOP];
-    this.last = i32[b + S_LAST];
+    this.top = i32[b + SK_TOP];
+    this.last = i32[b + SK_LAST];
     this.freesBefore = this.unpublishedFrees() - this.allocations; // keep the frees counted so far
-    this.count = this.countAtPublish = i32[b + S_DEPTH];
-    this.peak = i32[b + S_PEAK];
+    this.count = this.countAtPublish = i32[b + SK_DEPTH];
+    this.peak = i32[b + SK_PEAK];
   }
 
   /**
@@ -201,16 +201,16 @@ export class Stack {
     const a = align < 4 ? 4 : align;
     const p = (top + BLOCK_HEADER + a - 1) & -a;
     const end = p + size + (__NEBULA_CHECKS__ ? this.red : 0);
-    if (end > this.limit || (__NEBULA_CHECKS__ && (i32[b + S_OWNER] !== this.tid || !(size > 0) || (size | 0) !== size || (align & (align - 1)) !== 0 || !(align > 0) || align > MAX_ALIGN || (align | 0) !== align))) {
+    if (end > this.limit || (__NEBULA_CHECKS__ && (i32[b + SK_OWNER] !== this.tid || !(size > 0) || (size | 0) !== size || (align & (align - 1)) !== 0 || !(align > 0) || align > MAX_ALIGN || (align | 0) !== align))) {
       return this.pushError(size, align, end);
     }
     const w = (p - BLOCK_HEADER) >> 2;
     i32[w] = top;
     i32[w + 1] = this.last;
-    this.top = i32[b + S_TOP] = end;
-    this.last = i32[b + S_LAST] = p;
-    i32[b + S_DEPTH] = ++this.count;
-    if (end - this.data > this.peak) this.peak = i32[b + S_PEAK] = end - this.data;
+    this.top = i32[b + SK_TOP] = end;
+    this.last = i32[b + SK_LAST] = p;
+    i32[b + SK_DEPTH] = ++this.count;
+    if (end - this.data > this.peak) this.peak = i32[b + SK_PEAK] = end - this.data;
     this.allocations += STAT_STEP;
     this.bytes += size & STAT_MASK;
     if (__NEBULA_CHECKS__ && this.memory.capturingSites) this.noteSite(p);
@@ -233,7 +233,7 @@ export class Stack {
     const a = align < 4 ? 4 : align;
     const top = this.top;
     if (((top + BLOCK_HEADER + a - 1) & -a) + size + this.red > this.limit && size > 0 && (size | 0) === size &&
-        align > 0 && align <= MAX_ALIGN && (align & (align - 1)) === 0 && (align | 0) === align && this.i32[this.base + S_OWNER] === this.tid) {
+        align > 0 && align <= MAX_ALIGN && (align & (align - 1)) === 0 && (align | 0) === align && this.i32[this.base + SK_OWNER] === this.tid) {
       this.failures++;
       return 0;
     }
@@ -280,14 +280,14 @@ export class Stack {
     const i32 = this.i32;
     const b = this.base;
     const last = this.last;
-    if (__NEBULA_CHECKS__ && (offset !== last || last === 0 || i32[b + S_OWNER] !== this.tid)) this.popError(offset);
+    if (__NEBULA_CHECKS__ && (offset !== last || last === 0 || i32[b + SK_OWNER] !== this.tid)) this.popError(offset);
     const w = (last - BLOCK_HEADER) >> 2;
     const top = this.top;
     const bad = __NEBULA_CHECKS__ && this.red !== 0 ? this.checkRedZones(top, 1) : null;
-    this.top = i32[b + S_TOP] = i32[w];
-    this.last = i32[b + S_LAST] = i32[w + 1];
-    i32[b + S_DEPTH] = --this.count;
-    if (i32[b + S_MARKS] !== 0) this.dropMarksAbove(this.top);
+    this.top = i32[b + SK_TOP] = i32[w];
+    this.last = i32[b + SK_LAST] = i32[w + 1];
+    i32[b + SK_DEPTH] = --this.count;
+    if (i32[b + SK_MARKS] !== 0) this.dropMarksAbove(this.top);
     if (__NEBULA_CHECKS__) this.memory.tracer?.record(EV.POP, this.base << 2, last, this.count);
     if (__NEBULA_CHECKS__) this.poisonFreed(last, top); // the block itself; its 8-byte record is bookkeeping
     if (bad !== null) throw bad;
@@ -383,7 +383,7 @@ export class Stack {
     const top = this.top;
     // recorded in the header for the inspector (marks are not on the per-allocation path)
     const i32 = this.i32;
-    const w = this.base + S_MARKS;
+    const w = this.base + SK_MARKS;
     const n = i32[w];
     if (n === 0 || i32[w + n] !== top) {
       if (n === MAX_MARKS) {
@@ -399,7 +399,7 @@ export class Stack {
 
   /** Forgets recorded marks above `top` (they were released or popped past). */
   private dropMarksAbove(top: number): void {
-    const w = this.base + S_MARKS;
+    const w = this.base + SK_MARKS;
     let n = this.i32[w];
     while (n > 0 && this.i32[w + n] > top) n--;
     this.i32[w] = n;
@@ -452,9 +452,9 @@ export class Stack {
     const bad = __NEBULA_CHECKS__ && this.red !== 0 ? this.checkRedZones(top, this.count - depth) : null;
     if (__NEBULA_CHECKS__) this.poisonFreed(mark, top);
     this.memory.tracer?.record(EV.RELEASE, this.base << 2, top - mark, this.count - depth);
-    this.top = i32[b + S_TOP] = mark;
-    this.last = i32[b + S_LAST] = last;
-    this.count = i32[b + S_DEPTH] = depth;
+    this.top = i32[b + SK_TOP] = mark;
+    this.last = i32[b + SK_LAST] = last;
+    this.count = i32[b + SK_DEPTH] = depth;
     this.dropMarksAbove(mark);
     if (bad !== null) throw bad;
   }
@@ -476,10 +476,10 @@ export class Stack {
     const bad = __NEBULA_CHECKS__ && this.red !== 0 ? this.checkRedZones(this.top, Infinity) : null;
     if (__NEBULA_CHECKS__) this.poisonFreed(this.data, this.top);
     this.memory.tracer?.record(EV.STACK_RESET, this.base << 2, this.top - this.data, this.count);
-    this.top = this.i32[b + S_TOP] = this.data;
-    this.last = this.i32[b + S_LAST] = 0;
-    this.count = this.i32[b + S_DEPTH] = 0;
-    this.i32[b + S_MARKS] = 0;
+    this.top = this.i32[b + SK_TOP] = this.data;
+    this.last = this.i32[b + SK_LAST] = 0;
+    this.count = this.i32[b + SK_DEPTH] = 0;
+    this.i32[b + SK_MARKS] = 0;
     if (bad !== null) throw bad;
   }
 
@@ -496,19 +496,19 @@ export class Stack {
    * ```
    */
   adopt(): void {
-    const depth = this.i32[this.base + S_DEPTH];
+    const depth = this.i32[this.base + SK_DEPTH];
     if (depth !== 0) {
       throw this.raised(memoryError('WRONG_THREAD', `adopt() on a stack that still holds ${depth} block(s)`, {
         allocator: `stack "${this.name}"`, request: { op: 'adopt', thread: this.tid }, state: this.describe(),
         suggestion: 'have the owner release or reset the stack before another thread adopts it.',
       }));
     }
-    Atomics.store(this.i32, this.base + S_OWNER, this.tid);
+    Atomics.store(this.i32, this.base + SK_OWNER, this.tid);
     this.load();
   }
 
   private checkOwner(op: string): void {
-    const owner = this.i32[this.base + S_OWNER];
+    const owner = this.i32[this.base + SK_OWNER];
     if (owner !== this.tid) {
       const by = owner < 0 ? 'has no owner (its owner was reclaimed)' : `is owned by thread ${owner}`;
       throw this.raised(memoryError('WRONG_THREAD', `${op}() from thread ${this.tid}, but the stack ${by}`, {
@@ -528,7 +528,7 @@ export class Stack {
    * ```
    */
   get used(): number {
-    return this.i32[this.base + S_TOP] - this.data;
+    return this.i32[this.base + SK_TOP] - this.data;
   }
 
   /**
@@ -541,15 +541,15 @@ export class Stack {
    * ```
    */
   get depth(): number {
-    return this.i32[this.base + S_DEPTH];
+    return this.i32[this.base + SK_DEPTH];
   }
 
   private describe(): Record<string, number> {
     const i32 = this.i32;
     const b = this.base;
     return {
-      capacity: this.capacity, used: this.used, depth: i32[b + S_DEPTH], top: i32[b + S_TOP],
-      newestBlock: i32[b + S_LAST], owner: i32[b + S_OWNER],
+      capacity: this.capacity, used: this.used, depth: i32[b + SK_DEPTH], top: i32[b + SK_TOP],
+      newestBlock: i32[b + SK_LAST], owner: i32[b + SK_OWNER],
     };
   }
 
@@ -568,10 +568,10 @@ export class Stack {
     const i32 = this.i32;
     const b = this.base;
     const entries: LeakEntry[] = [];
-    const owner = i32[b + S_OWNER];
+    const owner = i32[b + SK_OWNER];
     const sites = this.sites;
-    let above = i32[b + S_TOP];
-    for (let blk = i32[b + S_LAST]; blk !== 0; blk = i32[((blk - BLOCK_HEADER) >> 2) + 1]) {
+    let above = i32[b + SK_TOP];
+    for (let blk = i32[b + SK_LAST]; blk !== 0; blk = i32[((blk - BLOCK_HEADER) >> 2) + 1]) {
       entries.push({ offset: blk, size: above - blk, handle: -1, thread: owner, frame: -1, site: sites?.get(blk) ?? null });
       above = i32[(blk - BLOCK_HEADER) >> 2];
       if (entries.length > this.capacity / BLOCK_HEADER) break;
@@ -592,13 +592,13 @@ export class Stack {
     const i32 = this.i32;
     const b = this.base;
     return Object.freeze({
-      kind: 'stack', name: this.name, capacity: this.capacity, used: this.used, peak: i32[b + S_PEAK],
-      depth: i32[b + S_DEPTH], owner: i32[b + S_OWNER], marks: Object.freeze(this.openMarks()),
-      allocations: readCounter(i32, this.statsWord + S_ALLOCATIONS) + this.allocations,
-      frees: readCounter(i32, this.statsWord + S_FREES) + this.unpublishedFrees(),
-      bytes: readCounter(i32, this.statsWord + S_BYTES) + this.bytes,
-      failures: readCounter(i32, this.statsWord + S_FAILURES) + this.failures,
-      errors: Atomics.load(i32, this.statsWord + S_ERRORS), lastError: lastErrorCode(i32, this.statsWord),
+      kind: 'stack', name: this.name, capacity: this.capacity, used: this.used, peak: i32[b + SK_PEAK],
+      depth: i32[b + SK_DEPTH], owner: i32[b + SK_OWNER], marks: Object.freeze(this.openMarks()),
+      allocations: readCounter(i32, this.statsWord + SB_ALLOCATIONS) + this.allocations,
+      frees: readCounter(i32, this.statsWord + SB_FREES) + this.unpublishedFrees(),
+      bytes: readCounter(i32, this.statsWord + SB_BYTES) + this.bytes,
+      failures: readCounter(i32, this.statsWord + SB_FAILURES) + this.failures,
+      errors: Atomics.load(i32, this.statsWord + SB_ERRORS), lastError: lastErrorCode(i32, this.statsWord),
     });
   }
 
@@ -620,11 +620,11 @@ export class Stack {
    */
   marksInto(out: Int32Array): number {
     const i32 = this.i32;
-    const top = Atomics.load(i32, this.base + S_TOP);
+    const top = Atomics.load(i32, this.base + SK_TOP);
     let n = 0;
-    const m = Math.min(Atomics.load(i32, this.base + S_MARKS), MAX_MARKS);
+    const m = Math.min(Atomics.load(i32, this.base + SK_MARKS), MAX_MARKS);
     for (let k = 0; k < m && n < out.length; k++) {
-      const v = i32[this.base + S_MARK0 + k];
+      const v = i32[this.base + SK_MARK0 + k];
       if (v <= top) out[n++] = v;
     }
     return n;
@@ -659,7 +659,7 @@ export class Stack {
    * ```
    */
   frameHistoryInto(out: Float64Array | Int32Array): number {
-    return readFrameRing(this.i32, this.statsWord + S_HISTORY, this.memory.frame, out);
+    return readFrameRing(this.i32, this.statsWord + SB_HISTORY, this.memory.frame, out);
   }
 
   /**
@@ -678,9 +678,9 @@ export class Stack {
     out.fill(0);
     countersInto(this.i32, this.statsWord, out, this.allocations, this.unpublishedFrees(), this.bytes, this.failures);
     out[STAT.USED] = this.used;
-    out[STAT.PEAK] = Atomics.load(this.i32, this.base + S_PEAK);
+    out[STAT.PEAK] = Atomics.load(this.i32, this.base + SK_PEAK);
     out[STAT.CAPACITY] = this.capacity;
-    out[STAT.DEPTH] = Atomics.load(this.i32, this.base + S_DEPTH);
+    out[STAT.DEPTH] = Atomics.load(this.i32, this.base + SK_DEPTH);
   }
 
   /** This thread's frees since its last publish, from the depth's movement. */
@@ -709,13 +709,13 @@ export class Stack {
     const fail = (what: string, state: Record<string, number>): never => {
       throw this.raised(memoryError('INVARIANT_VIOLATED', what, { allocator: `stack "${this.name}"`, request: {}, state }));
     };
-    const top = i32[b + S_TOP];
-    const peak = i32[b + S_PEAK];
+    const top = i32[b + SK_TOP];
+    const peak = i32[b + SK_PEAK];
     if (top < this.data || top > this.limit) fail(`top ${hex(top)} outside [${hex(this.data)}, ${hex(this.limit)}]`, { top });
     if (peak < top - this.data || peak > this.capacity) fail(`peak ${peak} below used ${top - this.data} or above capacity`, { peak, used: top - this.data });
     let blocks = 0;
     let above = top;
-    for (let blk = i32[b + S_LAST]; blk !== 0; ) {
+    for (let blk = i32[b + SK_LAST]; blk !== 0; ) {
       const w = (blk - BLOCK_HEADER) >> 2;
       const prevTop = i32[w];
       if (blk >= above || blk - BLOCK_HEADER < prevTop || prevTop < this.data) {
@@ -726,13 +726,13 @@ export class Stack {
       blk = i32[w + 1];
       if (blocks > this.capacity / BLOCK_HEADER) fail('block chain has a cycle', { blocks });
     }
-    if (i32[b + S_LAST] === 0 && top !== this.data) {
+    if (i32[b + SK_LAST] === 0 && top !== this.data) {
       // a released mark may leave top above the data start only through blocks
       fail(`no blocks but top is ${hex(top)}, not ${hex(this.data)}`, { top, data: this.data });
     }
-    if (i32[b + S_OWNER] === this.tid && (this.top !== top || this.last !== i32[b + S_LAST] || this.count !== i32[b + S_DEPTH] || this.peak !== peak)) {
-      fail('the owner\'s copy of the stack state differs from the header', { top: this.top, headerTop: top, last: this.last, headerLast: i32[b + S_LAST], depth: this.count, headerDepth: i32[b + S_DEPTH] });
+    if (i32[b + SK_OWNER] === this.tid && (this.top !== top || this.last !== i32[b + SK_LAST] || this.count !== i32[b + SK_DEPTH] || this.peak !== peak)) {
+      fail('the owner\'s copy of the stack state differs from the header', { top: this.top, headerTop: top, last: this.last, headerLast: i32[b + SK_LAST], depth: this.count, headerDepth: i32[b + SK_DEPTH] });
     }
-    if (blocks !== i32[b + S_DEPTH]) fail(`chain has ${blocks} blocks, depth says ${i32[b + S_DEPTH]}`, { blocks, depth: i32[b + S_DEPTH] });
+    if (blocks !== i32[b + SK_DEPTH]) fail(`chain has ${blocks} blocks, depth says ${i32[b + SK_DEPTH]}`, { blocks, depth: i32[b + SK_DEPTH] });
   }
 }

@@ -17,11 +17,10 @@ import { HISTORY_FRAMES } from '../memory/stats-block.ts';
 import type { Memory } from '../memory/memory.ts';
 import { STAT, STAT_COUNT } from '../stats-fields.ts';
 import type { PoolGridCells } from './pool-grid.ts';
+import { MAX_MARKS } from '../allocators/stack.ts';
 
 /** Pool slots a grid reads per frame unless told otherwise: 200,000-slot pools in one frame, 4,194,304 in 16. */
 export const DEFAULT_SLOTS_PER_FRAME = 1 << 18;
-/** Most marks a stack records (`Stack.marksInto` writes at most this many). */
-export const MAX_MARKS = 7;
 /** A region fills past this fraction of its capacity: a warning (arena and stack peak, pool live). */
 export const NEAR_FULL = 0.9;
 

@@ -14,31 +14,31 @@ import { STAT } from '../stats-fields.ts';
 
 // ---- Int32 word indexes relative to the block's first word ----
 /** Allocations published, as a 64-bit count: low word, then high word. */
-export const S_ALLOCATIONS = 0;
+export const SB_ALLOCATIONS = 0;
 /** Frees (pools) or pops (stacks) published, 64-bit (lo, hi). */
-export const S_FREES = 2;
+export const SB_FREES = 2;
 /** Bytes handed out published, 64-bit (lo, hi). */
-export const S_BYTES = 4;
+export const SB_BYTES = 4;
 /** Failed requests published, 64-bit (lo, hi). */
-export const S_FAILURES = 6;
+export const SB_FAILURES = 6;
 /** Pools: most slots live at once, as seen at publish points. Arenas and stacks keep their own peak. */
-export const S_PEAK = 8;
+export const SB_PEAK = 8;
 /** Errors raised by any thread's instance (each `MemoryError` this region threw). */
-export const S_ERRORS = 9;
+export const SB_ERRORS = 9;
 /** Index + 1 of the last error's code in MEMORY_ERROR_CODES (0 = none yet). */
-export const S_LAST_CODE = 10;
+export const SB_LAST_CODE = 10;
 /** Frame of the last error. */
-export const S_LAST_FRAME = 11;
+export const SB_LAST_FRAME = 11;
 /** Thread id of the last error. */
-export const S_LAST_THREAD = 12;
+export const SB_LAST_THREAD = 12;
 /** Number of publishes by any thread. */
-export const S_PUBLISHES = 13;
+export const SB_PUBLISHES = 13;
 /** Words 16..79: high water of each of the last HISTORY_FRAMES frames, slot = frame % HISTORY_FRAMES. */
-export const S_HISTORY = 16;
+export const SB_HISTORY = 16;
 /** Frames the high-water ring holds. */
 export const HISTORY_FRAMES = 64;
 /** Words of one block. */
-export const STATS_WORDS = S_HISTORY + HISTORY_FRAMES;
+export const STATS_WORDS = SB_HISTORY + HISTORY_FRAMES;
 /** Bytes of one block, a multiple of 64. */
 export const STATS_BYTES = STATS_WORDS * 4;
 
@@ -72,12 +72,12 @@ export function raiseTo(i32: Int32Array, w: number, value: number): void {
 
 /** Records a high-water sample for `frame` in the ring. Any thread. */
 export function noteFrameHighWater(i32: Int32Array, statsWord: number, frame: number, value: number): void {
-  raiseTo(i32, statsWord + S_HISTORY + (frame % HISTORY_FRAMES), value);
+  raiseTo(i32, statsWord + SB_HISTORY + (frame % HISTORY_FRAMES), value);
 }
 
 /** Clears the ring slot of a frame that starts. The frame clock's thread, in `advance()`. */
 export function startFrame(i32: Int32Array, statsWord: number, frame: number): void {
-  Atomics.store(i32, statsWord + S_HISTORY + (frame % HISTORY_FRAMES), 0);
+  Atomics.store(i32, statsWord + SB_HISTORY + (frame % HISTORY_FRAMES), 0);
 }
 
 /**
@@ -100,17 +100,17 @@ export function recordError(memory: MemoryHost, statsWord: number, regionOffset:
   const i32 = memory.i32;
   const code = MEMORY_ERROR_CODES.indexOf(e.code) + 1;
   const frame = memory.frame;
-  Atomics.add(i32, statsWord + S_ERRORS, 1);
-  Atomics.store(i32, statsWord + S_LAST_CODE, code);
-  Atomics.store(i32, statsWord + S_LAST_FRAME, frame);
-  Atomics.store(i32, statsWord + S_LAST_THREAD, memory.threadId);
+  Atomics.add(i32, statsWord + SB_ERRORS, 1);
+  Atomics.store(i32, statsWord + SB_LAST_CODE, code);
+  Atomics.store(i32, statsWord + SB_LAST_FRAME, frame);
+  Atomics.store(i32, statsWord + SB_LAST_THREAD, memory.threadId);
   memory.tracer?.record(EV.ERROR, regionOffset, code, frame);
   return e;
 }
 
 /** The last error's code, or null. */
 export function lastErrorCode(i32: Int32Array, statsWord: number): MemoryErrorCode | null {
-  const k = Atomics.load(i32, statsWord + S_LAST_CODE);
+  const k = Atomics.load(i32, statsWord + SB_LAST_CODE);
   return k === 0 ? null : MEMORY_ERROR_CODES[k - 1];
 }
 
@@ -119,16 +119,16 @@ export function lastErrorCode(i32: Int32Array, statsWord: number): MemoryErrorCo
  * publishes (publish at least once a frame).
  */
 export function publishCounts(i32: Int32Array, statsWord: number, allocations: number, frees: number, bytes: number, failures: number): void {
-  addCounter(i32, statsWord + S_ALLOCATIONS, allocations);
-  addCounter(i32, statsWord + S_FREES, frees);
+  addCounter(i32, statsWord + SB_ALLOCATIONS, allocations);
+  addCounter(i32, statsWord + SB_FREES, frees);
   // bytes can pass 2^31 in one frame on a big arena: add in pieces
   while (bytes >= 0x40000000) {
-    addCounter(i32, statsWord + S_BYTES, 0x40000000);
+    addCounter(i32, statsWord + SB_BYTES, 0x40000000);
     bytes -= 0x40000000;
   }
-  addCounter(i32, statsWord + S_BYTES, bytes);
-  addCounter(i32, statsWord + S_FAILURES, failures);
-  Atomics.add(i32, statsWord + S_PUBLISHES, 1);
+  addCounter(i32, statsWord + SB_BYTES, bytes);
+  addCounter(i32, statsWord + SB_FAILURES, failures);
+  Atomics.add(i32, statsWord + SB_PUBLISHES, 1);
 }
 
 /**
@@ -138,11 +138,11 @@ export function publishCounts(i32: Int32Array, statsWord: number, allocations: n
 export function countersInto(
   i32: Int32Array, statsWord: number, out: Float64Array, allocations: number, frees: number, bytes: number, failures: number,
 ): void {
-  out[STAT.ALLOCATIONS] = readCounter(i32, statsWord + S_ALLOCATIONS) + allocations;
-  out[STAT.FREES] = readCounter(i32, statsWord + S_FREES) + frees;
-  out[STAT.BYTES] = readCounter(i32, statsWord + S_BYTES) + bytes;
-  out[STAT.FAILURES] = readCounter(i32, statsWord + S_FAILURES) + failures;
-  out[STAT.ERRORS] = Atomics.load(i32, statsWord + S_ERRORS);
-  out[STAT.LAST_ERROR] = Atomics.load(i32, statsWord + S_LAST_CODE);
-  out[STAT.LAST_ERROR_FRAME] = Atomics.load(i32, statsWord + S_LAST_FRAME);
+  out[STAT.ALLOCATIONS] = readCounter(i32, statsWord + SB_ALLOCATIONS) + allocations;
+  out[STAT.FREES] = readCounter(i32, statsWord + SB_FREES) + frees;
+  out[STAT.BYTES] = readCounter(i32, statsWord + SB_BYTES) + bytes;
+  out[STAT.FAILURES] = readCounter(i32, statsWord + SB_FAILURES) + failures;
+  out[STAT.ERRORS] = Atomics.load(i32, statsWord + SB_ERRORS);
+  out[STAT.LAST_ERROR] = Atomics.load(i32, statsWord + SB_LAST_CODE);
+  out[STAT.LAST_ERROR_FRAME] = Atomics.load(i32, statsWord + SB_LAST_FRAME);
 }
