@@ -15,9 +15,9 @@ export { isolationReport, diagnoseIsolation, ISOLATION_HEADERS, ISOLATION_FIX } 
 export { reclaimOnExit, terminateAndReclaim } from './memory/worker-lifecycle.ts';
 export type { ExitEmitter, Terminable, TerminateOptions, ThreadRef } from './memory/worker-lifecycle.ts';
 export type { IsolationReport, IsolationDiagnosis } from './memory/isolation.ts';
-export { FrameArena } from './allocators/frame-arena.ts';
-export { Pool } from './allocators/pool.ts';
-export { Stack } from './allocators/stack.ts';
+export { FrameArena } from './allocators/arena/frame-arena.ts';
+export { Pool } from './allocators/pool/pool.ts';
+export { Stack } from './allocators/stack/stack.ts';
 export { POISON_BYTE } from './allocators/poison.ts';
 export type { LeakEntry, LeakReport, LeakSite } from './memory/leak-report.ts';
 export { CHECKS, STATS } from './build.ts';

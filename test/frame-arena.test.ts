@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { attachMemory, createMemory, type FrameArena, type Memory } from '../src/index.ts';
-import { ARENA_HEADER_BYTES } from '../src/allocators/frame-arena.ts';
+import { ARENA_HEADER_BYTES } from '../src/allocators/arena/frame-arena.ts';
 import { DATA_START } from '../src/memory/layout.ts';
 import { expectCode, itChecked } from './helpers.ts';
 

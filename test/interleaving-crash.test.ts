@@ -5,7 +5,7 @@
  * concurrently with them. Every schedule must end with the invariants intact: no slot lost or
  * held twice, no lane handed out twice or recycled under a live lessee, and the advance the dead
  * thread blocked goes through. The scenarios run the production code (src/allocators/lockfree.ts,
- * pool-reclaim.ts, arena-clock.ts); the counts are exact (the explorer is deterministic), so a
+ * pool/reclaim.ts, arena/clock.ts); the counts are exact (the explorer is deterministic), so a
  * change in them means the code's shared-memory steps changed.
  */
 import { describe, expect, it } from 'vitest';

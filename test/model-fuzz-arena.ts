@@ -7,7 +7,7 @@
  * must throw LANE_LEASED. Exhaustion is judged conservatively (see `upper`).
  */
 import type { FrameArena } from '../src/index.ts';
-import { ARENA_HEADER_BYTES } from '../src/allocators/frame-arena.ts';
+import { ARENA_HEADER_BYTES } from '../src/allocators/arena/frame-arena.ts';
 import { type Ctx, type Rng, Weighted, hex, isCode, bump } from './model-fuzz-harness.ts';
 
 interface Block { readonly id: number; readonly p: number; readonly size: number; readonly seg: number; readonly view: number; readonly gen: number; readonly seq: number; readonly epoch: number }
@@ -228,7 +228,7 @@ export class ArenaModel {
     this.ctx.note(`a advance() to ${next}${seg >= 0 ? ` recycling segment ${seg}` : ''} -> ${threw ? 'LANE_LEASED' : 'ok'}`);
     this.released(0); // advance() releases the clock thread's own lanes first
     if (leased && !threw) {
-      // KNOWN BUG (being fixed in src/allocators/frame-arena.ts): a view a frame behind whose lane
+      // KNOWN BUG (being fixed in src/allocators/arena/frame-arena.ts): a view a frame behind whose lane
       // fills drops its old lease (allocSlow: release() + acquireSegment() in the new frame) while
       // it still uses the blocks of that lease, so this advance() recycles them. The correct
       // behaviour: the lease lasts until the view calls release(), and advance() throws LANE_LEASED.

@@ -10,7 +10,7 @@
  * 4), marks that are block boundaries, one owner per stack; the other view gets WRONG_THREAD.
  */
 import type { Pool, Stack } from '../src/index.ts';
-import { STACK_HEADER_BYTES } from '../src/allocators/stack.ts';
+import { STACK_HEADER_BYTES } from '../src/allocators/stack/stack.ts';
 import { type Ctx, type Rng, Weighted, bump, hex, isCode } from './model-fuzz-harness.ts';
 
 export interface PoolConfig { readonly slotSize: number; readonly capacity: number; readonly align: number; readonly batch: number }

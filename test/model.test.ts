@@ -5,8 +5,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { attachMemory, createMemory, MemoryError } from '../src/index.ts';
-import { ARENA_HEADER_BYTES } from '../src/allocators/frame-arena.ts';
-import { BLOCK_HEADER, STACK_HEADER_BYTES } from '../src/allocators/stack.ts';
+import { ARENA_HEADER_BYTES } from '../src/allocators/arena/frame-arena.ts';
+import { BLOCK_HEADER, STACK_HEADER_BYTES } from '../src/allocators/stack/stack.ts';
 import { DATA_START, alignUp } from '../src/memory/layout.ts';
 import { CHECKS, inBrowser } from './helpers.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { attachMemory, createMemory, type Memory, type Pool } from '../src/index.ts';
-import { POOL_HEADER_BYTES } from '../src/allocators/pool.ts';
+import { POOL_HEADER_BYTES } from '../src/allocators/pool/pool.ts';
 import { DATA_START, alignUp } from '../src/memory/layout.ts';
 import { headTagMask } from '../src/allocators/lockfree.ts';
 import { expectCode, itChecked } from './helpers.ts';

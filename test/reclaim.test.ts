@@ -11,7 +11,7 @@ import {
 } from '../src/memory/layout.ts';
 import { claimThreadId } from '../src/memory/threads.ts';
 import { createRegion } from '../src/memory/region-table.ts';
-import { initArena } from '../src/allocators/arena-layout.ts';
+import { initArena } from '../src/allocators/arena/layout.ts';
 import { CHECKS, expectCode, itChecked } from './helpers.ts';
 
 function setup(): { m: Memory; w: Memory } {

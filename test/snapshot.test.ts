@@ -1,7 +1,7 @@
 /** memory.snapshot() and the arenas' per-frame high-water history, read from the shared buffer. */
 import { describe, expect, it } from 'vitest';
 import { attachMemory, createMemory } from '../src/index.ts';
-import { HISTORY_FRAMES } from '../src/allocators/frame-arena.ts';
+import { HISTORY_FRAMES } from '../src/allocators/arena/frame-arena.ts';
 
 describe('memory.snapshot()', () => {
   it('is a frozen, JSON-serializable picture of every region, with what workers did', () => {

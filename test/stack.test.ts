@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { attachMemory, createMemory, type Memory, type Stack } from '../src/index.ts';
-import { BLOCK_HEADER, STACK_HEADER_BYTES } from '../src/allocators/stack.ts';
+import { BLOCK_HEADER, STACK_HEADER_BYTES } from '../src/allocators/stack/stack.ts';
 import { DATA_START } from '../src/memory/layout.ts';
 import { expectCode, itChecked } from './helpers.ts';
 

@@ -3,7 +3,7 @@
  * interleaving explorer (test/interleaving/) can run them step by step, and production runs them
  * on `Atomics`. Only slow paths come here: a pool refill or flush (one CAS per batch), an arena
  * lane lease (one CAS per lane), a segment lease or recycle. The reclaim of a dead thread's pool
- * slots, written against the same interface, is in pool-reclaim.ts.
+ * slots, written against the same interface, is in pool/reclaim.ts.
  * @module
  * @internal
  */
@@ -88,7 +88,7 @@ export function pushChain(ops: SharedOps, s: FreeListShape, first: number, last:
 // cached by thread t. During a refill (after the CAS, before tagging) and a flush (after
 // untagging, before the CAS) a slot is neither: "in flight". The thread's sequence word is odd
 // exactly while it may have slots in flight, so a reclaim of a dead thread can tell when the
-// in-flight slots it finds are the dead thread's (see pool-reclaim.ts). Meta tags, the cache
+// in-flight slots it finds are the dead thread's (see pool/reclaim.ts). Meta tags, the cache
 // count and the sequence word are plain stores: only the owner writes them.
 // ---------------------------------------------------------------------------------------------
 

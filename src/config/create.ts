@@ -3,9 +3,9 @@
  * every region (charging budgets), `attachFromConfig` finds them by name in a worker.
  * @module
  */
-import type { FrameArena } from '../allocators/frame-arena.ts';
-import type { Pool } from '../allocators/pool.ts';
-import type { Stack } from '../allocators/stack.ts';
+import type { FrameArena } from '../allocators/arena/frame-arena.ts';
+import type { Pool } from '../allocators/pool/pool.ts';
+import type { Stack } from '../allocators/stack/stack.ts';
 import type { SharedMemoryInit } from '../api.ts';
 import type { MemoryConfig } from './types.ts';
 import { attachMemory, createMemory, type Memory } from '../memory/memory.ts';

@@ -7,10 +7,10 @@ import type {
   ArenaOptions, AttachOptions, MemoryOptions, MemorySnapshot, PoolOptions, ReclaimReport, RegionInfo, RegionKind, RegionSnapshot,
   SharedMemoryInit, StackOptions, ThreadInfo,
 } from '../api.ts';
-import { FrameArena, arenaRegionBytes, initArena } from '../allocators/frame-arena.ts';
-import { abortAdvance, bytesToRecycle, commitAdvance, describeBlockers, lockForAdvance } from '../allocators/arena-clock.ts';
-import { Pool, initPool, poolRegionBytes } from '../allocators/pool.ts';
-import { Stack, initStack, stackRegionBytes } from '../allocators/stack.ts';
+import { FrameArena, arenaRegionBytes, initArena } from '../allocators/arena/frame-arena.ts';
+import { abortAdvance, bytesToRecycle, commitAdvance, describeBlockers, lockForAdvance } from '../allocators/arena/clock.ts';
+import { Pool, initPool, poolRegionBytes } from '../allocators/pool/pool.ts';
+import { Stack, initStack, stackRegionBytes } from '../allocators/stack/stack.ts';
 import { memoryError, typeName } from '../errors.ts';
 import { type LeakEntry, type LeakReport, leakReport } from './leak-report.ts';
 import { type IsolationReport, ISOLATION_FIX, isolationReport } from './isolation.ts';

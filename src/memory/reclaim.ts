@@ -6,9 +6,9 @@
  */
 import type { ReclaimReport } from '../api.ts';
 import { memoryError } from '../errors.ts';
-import { reclaimArenaThread } from '../allocators/arena-clock.ts';
-import { reclaimPoolThread } from '../allocators/pool-reclaim.ts';
-import { reclaimStackThread } from '../allocators/stack.ts';
+import { reclaimArenaThread } from '../allocators/arena/clock.ts';
+import { reclaimPoolThread } from '../allocators/pool/reclaim.ts';
+import { reclaimStackThread } from '../allocators/stack/stack.ts';
 import {
   DATA_START, E_STATE, ENTRY_ABANDONED, ENTRY_INIT, ENTRY_READY, G_BRK, G_ENTRIES, G_FRAME, G_MAGIC, G_RECLAIMS, G_REGION_COUNT, G_SIZE,
   G_TABLE_LOCK, G_VERSION, LAYOUT_VERSION, MAGIC, MAX_REGIONS, MAX_THREADS, REGION_ALIGN, T_STATE,

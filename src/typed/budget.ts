@@ -4,9 +4,9 @@
  * its limit fails with `BUDGET_EXCEEDED`, naming every holder and its size, and nothing is created.
  * @module
  */
-import { arenaRegionBytes, type FrameArena } from '../allocators/frame-arena.ts';
-import { poolRegionBytes, type Pool } from '../allocators/pool.ts';
-import { stackRegionBytes, type Stack } from '../allocators/stack.ts';
+import { arenaRegionBytes, type FrameArena } from '../allocators/arena/frame-arena.ts';
+import { poolRegionBytes, type Pool } from '../allocators/pool/pool.ts';
+import { stackRegionBytes, type Stack } from '../allocators/stack/stack.ts';
 import type { ArenaOptions, PoolOptions, RegionKind, StackOptions } from '../api.ts';
 import { memoryError, typeName } from '../errors.ts';
 import { REGION_ALIGN, alignUp } from '../memory/layout.ts';

@@ -3,8 +3,8 @@
  * runs one frame and moves the clock on. They need no `Symbol.dispose` and no wrapper object.
  * @module
  */
-import { FrameArena } from '../allocators/frame-arena.ts';
-import type { Stack } from '../allocators/stack.ts';
+import { FrameArena } from '../allocators/arena/frame-arena.ts';
+import type { Stack } from '../allocators/stack/stack.ts';
 import type { Memory } from '../memory/memory.ts';
 
 /**

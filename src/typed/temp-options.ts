@@ -3,7 +3,7 @@
  * shapes, and the sizing arithmetic shared with the config.
  * @module
  */
-import type { FrameArena } from '../allocators/frame-arena.ts';
+import type { FrameArena } from '../allocators/arena/frame-arena.ts';
 
 /**
  * The temporaries a {@link TempRings} hands out, and their float32 element counts: vec2 2,

@@ -4,9 +4,9 @@
  * a row (AoS), `free` gives them back (pool, stack); `at()` moves the pair's cursor there.
  * @module
  */
-import { FrameArena } from '../allocators/frame-arena.ts';
-import { Pool } from '../allocators/pool.ts';
-import { Stack } from '../allocators/stack.ts';
+import { FrameArena } from '../allocators/arena/frame-arena.ts';
+import { Pool } from '../allocators/pool/pool.ts';
+import { Stack } from '../allocators/stack/stack.ts';
 import type { Handle, Offset } from '../api.ts';
 import { memoryError, type MemoryError, typeName } from '../errors.ts';
 import type { Memory } from '../memory/memory.ts';

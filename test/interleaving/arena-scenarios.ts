@@ -13,8 +13,8 @@
  * Thread ids are the explorer's thread indexes: 0 the clock, 1 the worker that may die, 2 the
  * surviving worker.
  */
-import { commitAdvance, lockForAdvance, reclaimArenaThread } from '../../src/allocators/arena-clock.ts';
-import { A_LANE_BYTES, ARENA_HEADER_BYTES, initArena, segmentWords } from '../../src/allocators/arena-layout.ts';
+import { commitAdvance, lockForAdvance, reclaimArenaThread } from '../../src/allocators/arena/clock.ts';
+import { A_LANE_BYTES, ARENA_HEADER_BYTES, initArena, segmentWords } from '../../src/allocators/arena/layout.ts';
 import {
   acquireSegment, leaseChunk, lockSegment, maskWordOf, popCount, recycleSegment, releaseSegment, setBit,
 } from '../../src/allocators/lockfree.ts';

@@ -28,7 +28,7 @@
  * write-kind operation since its previous spin or its start) is parked until another thread
  * changes the value of a word read in that stretch. Re-running such a stretch earlier would read
  * the same values and spin again, so no state is lost, provided the loop iteration is a function
- * of the values it read (true of the spin loops in lockfree.ts and pool-reclaim.ts; not of a loop
+ * of the values it read (true of the spin loops in lockfree.ts and pool/reclaim.ts; not of a loop
  * that counts its tries). Without it, a thread polling in a loop may re-poll after every step of
  * the others, and the schedules grow exponentially with their length. When every live thread is
  * parked, nothing can wake them: the schedule is cut, like a livelock.

@@ -1,6 +1,6 @@
 /**
  * A miniature pool for the interleaving explorer: the production refill, flush and reclaim
- * (src/allocators/lockfree.ts, pool-reclaim.ts) on a few words, with Pool.alloc modeled as in
+ * (src/allocators/lockfree.ts, pool/reclaim.ts) on a few words, with Pool.alloc modeled as in
  * pool.ts, and a check of the final state that every slot is held exactly once.
  *
  * Layout (words): head 0, free counter 1, next[i] at 2 + i, meta[i] at META + i, then per thread
@@ -8,7 +8,7 @@
  */
 import { type CacheShape, flushCache, headTagMask, refillCache } from '../../src/allocators/lockfree.ts';
 import { AtomicOps, type SharedOps } from '../../src/memory/shared-ops.ts';
-import { type PoolShape, reclaimPoolSlots } from '../../src/allocators/pool-reclaim.ts';
+import { type PoolShape, reclaimPoolSlots } from '../../src/allocators/pool/reclaim.ts';
 import type { Crash } from './explorer.ts';
 
 /** What a pool thread holds at its end: slots in its private cache and slots it allocated. */

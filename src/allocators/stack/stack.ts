@@ -3,20 +3,20 @@
  * of the previous top and previous block, so pop() can prove LIFO order.
  * @module
  */
-import '../build.ts'; // defines __NEBULA_CHECKS__ where no bundler replaced it: before any check runs
-import type { Mark, Offset, StackOptions, StackStats } from '../api.ts';
-import { STAT } from '../stats-fields.ts';
-import { RED_BYTE, poison, poisonWords } from './poison.ts';
-import { type LeakEntry, type LeakReport, callSite, leakReport } from '../memory/leak-report.ts';
-import { type StackScope, stackScope } from './stack-scope.ts';
-import { type MemoryError, hex, memoryError, typeName } from '../errors.ts';
-import { EV } from '../trace/chrome-trace.ts';
-import { REGION_ALIGN, alignUp } from '../memory/layout.ts';
-import type { MemoryHost } from '../memory/host.ts';
+import '../../build.ts'; // defines __NEBULA_CHECKS__ where no bundler replaced it: before any check runs
+import type { Mark, Offset, StackOptions, StackStats } from '../../api.ts';
+import { STAT } from '../../stats-fields.ts';
+import { RED_BYTE, poison, poisonWords } from '../poison.ts';
+import { type LeakEntry, type LeakReport, callSite, leakReport } from '../../memory/leak-report.ts';
+import { type StackScope, stackScope } from './scope.ts';
+import { type MemoryError, hex, memoryError, typeName } from '../../errors.ts';
+import { EV } from '../../trace/chrome-trace.ts';
+import { REGION_ALIGN, alignUp } from '../../memory/layout.ts';
+import type { MemoryHost } from '../../memory/host.ts';
 import {
   SB_ALLOCATIONS, SB_BYTES, SB_ERRORS, SB_FAILURES, SB_FREES, countersInto, lastErrorCode, noteFrameHighWater, publishCounts, readCounter,
   readFrameRing, recordError, SB_HISTORY,
-} from '../memory/stats-block.ts';
+} from '../../memory/stats-block.ts';
 
 // Checks sit behind `if (__NEBULA_CHECKS__)`, the build switch itself, which every bundler folds
 // under a define (src/build.ts). Statistics counters add STAT_STEP per event without a branch:

@@ -3,25 +3,25 @@
  * through per-thread lanes.
  * @module
  */
-import '../build.ts'; // defines __NEBULA_CHECKS__ where no bundler replaced it: before any check runs
-import type { ArenaStats, Mark, Offset } from '../api.ts';
-import { RED_BYTE, poison } from './poison.ts';
-import { type MemoryError, hex, memoryError } from '../errors.ts';
-import { EV } from '../trace/chrome-trace.ts';
-import { G_FRAME, MAX_THREADS, alignUp } from '../memory/layout.ts';
-import type { MemoryHost } from '../memory/host.ts';
-import { STAT } from '../stats-fields.ts';
-import { HISTORY_FRAMES, SB_ALLOCATIONS, SB_BYTES, SB_ERRORS, SB_FAILURES, countersInto, lastErrorCode, publishCounts, readCounter, readFrameRing, recordError } from '../memory/stats-block.ts';
+import '../../build.ts'; // defines __NEBULA_CHECKS__ where no bundler replaced it: before any check runs
+import type { ArenaStats, Mark, Offset } from '../../api.ts';
+import { RED_BYTE, poison } from '../poison.ts';
+import { type MemoryError, hex, memoryError } from '../../errors.ts';
+import { EV } from '../../trace/chrome-trace.ts';
+import { G_FRAME, MAX_THREADS, alignUp } from '../../memory/layout.ts';
+import type { MemoryHost } from '../../memory/host.ts';
+import { STAT } from '../../stats-fields.ts';
+import { HISTORY_FRAMES, SB_ALLOCATIONS, SB_BYTES, SB_ERRORS, SB_FAILURES, countersInto, lastErrorCode, publishCounts, readCounter, readFrameRing, recordError } from '../../memory/stats-block.ts';
 import {
   type SegmentWords, acquireSegment, leaseChunk, lockSegment, popCount, recycleSegment, releaseSegment,
-} from './lockfree.ts';
-import { AtomicOps } from '../memory/shared-ops.ts';
+} from '../lockfree.ts';
+import { AtomicOps } from '../../memory/shared-ops.ts';
 import {
   A_CAPACITY, A_DATA, A_FRAMES, A_HISTORY, A_LANE, A_LANE_BYTES, A_PEAK, A_RED, A_RESETS, SEG_CURSOR, SEG_EPOCH, SEG_GEN, SEG_LOCK,
   SEG_MASK_HI, SEG_MASK_LO, segWord, segmentWords,
-} from './arena-layout.ts';
-import { describeBlockers } from './arena-clock.ts';
-import { ARENA_HEADER_BYTES } from './arena-layout.ts';
+} from './layout.ts';
+import { describeBlockers } from './clock.ts';
+import { ARENA_HEADER_BYTES } from './layout.ts';
 
 // Checks sit behind `if (__NEBULA_CHECKS__)`, the build switch itself, which every bundler folds
 // under a define (src/build.ts). Statistics counters add STAT_STEP per event without a branch:
@@ -35,7 +35,7 @@ const LANE_HISTORY = 16;
 /** Marks one instance remembers per lease for rewind() checks (checked build). */
 const MARKS_KEPT = 64;
 
-export { ARENA_HEADER_BYTES, arenaRegionBytes, initArena } from './arena-layout.ts';
+export { ARENA_HEADER_BYTES, arenaRegionBytes, initArena } from './layout.ts';
 /** Frames of high-water history kept: the same ring length as every region's statistics block. */
 export { HISTORY_FRAMES };
 

@@ -3,8 +3,8 @@
  * A pool slot that frees itself at the end of a `using` block: what {@link Pool.take} returns.
  * @module
  */
-import type { Handle, Offset } from '../api.ts';
-import { DISPOSE, Shelf } from './disposal.ts';
+import type { Handle, Offset } from '../../api.ts';
+import { DISPOSE, Shelf } from '../disposal.ts';
 
 /**
  * What a {@link SlotLoan} needs of its pool: a {@link Pool} provides it.

@@ -4,9 +4,9 @@
  * @module
  * @internal
  */
-import type { PoolOptions } from '../api.ts';
-import { memoryError } from '../errors.ts';
-import { MAX_THREADS, REGION_ALIGN, alignUp } from '../memory/layout.ts';
+import type { PoolOptions } from '../../api.ts';
+import { memoryError } from '../../errors.ts';
+import { MAX_THREADS, REGION_ALIGN, alignUp } from '../../memory/layout.ts';
 
 // ---- region header: Int32 word indexes relative to the region's first word ----
 /** Bytes per slot as asked. Constant. */

@@ -7,11 +7,11 @@
  * @module
  * @internal
  */
-import { MAX_THREADS } from '../memory/layout.ts';
-import { isAttached } from '../memory/threads.ts';
-import { type FreeListShape, headTagMask, pushChain } from './lockfree.ts';
-import { type SharedOps, opsFor } from '../memory/shared-ops.ts';
-import { BUSY, CACHE_TAG, CACHED_STRIDE, P_CACHED, P_CAPACITY, P_FREE, P_HEAD, P_LINK_BITS, P_META, P_NEXT } from './pool-layout.ts';
+import { MAX_THREADS } from '../../memory/layout.ts';
+import { isAttached } from '../../memory/threads.ts';
+import { type FreeListShape, headTagMask, pushChain } from '../lockfree.ts';
+import { type SharedOps, opsFor } from '../../memory/shared-ops.ts';
+import { BUSY, CACHE_TAG, CACHED_STRIDE, P_CACHED, P_CAPACITY, P_FREE, P_HEAD, P_LINK_BITS, P_META, P_NEXT } from './layout.ts';
 
 /** How long a reclaim waits for other threads' refills and flushes to finish, in milliseconds. */
 const QUIET_WAIT_MS = 100;

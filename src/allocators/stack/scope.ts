@@ -3,8 +3,8 @@
  * A stack mark that releases itself at the end of a `using` block: what {@link Stack.scope} returns.
  * @module
  */
-import type { Mark } from '../api.ts';
-import { DISPOSE, Shelf } from './disposal.ts';
+import type { Mark } from '../../api.ts';
+import { DISPOSE, Shelf } from '../disposal.ts';
 
 /**
  * What a {@link StackScope} needs of its stack: a {@link Stack} provides it.

@@ -4,11 +4,11 @@
  * @module
  * @internal
  */
-import type { ArenaOptions } from '../api.ts';
-import { memoryError } from '../errors.ts';
-import { MAX_THREADS, REGION_ALIGN, alignUp } from '../memory/layout.ts';
-import { HISTORY_FRAMES } from '../memory/stats-block.ts';
-import type { SegmentWords } from './lockfree.ts';
+import type { ArenaOptions } from '../../api.ts';
+import { memoryError } from '../../errors.ts';
+import { MAX_THREADS, REGION_ALIGN, alignUp } from '../../memory/layout.ts';
+import { HISTORY_FRAMES } from '../../memory/stats-block.ts';
+import type { SegmentWords } from '../lockfree.ts';
 
 // ---- region header: Int32 word indexes relative to the region's first word ----
 /** Bytes per segment; a positive multiple of 64. Constant. */

@@ -3,27 +3,27 @@
  * lock-free free list (tagged head, ABA-safe) fronted by per-thread slot caches.
  * @module
  */
-import '../build.ts'; // defines __NEBULA_CHECKS__ where no bundler replaced it: before any check runs
-import type { Handle, Offset, PoolStats } from '../api.ts';
-import { STAT } from '../stats-fields.ts';
-import { G_FRAME } from '../memory/layout.ts';
-import { poison, poisonWords } from './poison.ts';
-import { type LeakEntry, type LeakReport, callSite, leakReport } from '../memory/leak-report.ts';
+import '../../build.ts'; // defines __NEBULA_CHECKS__ where no bundler replaced it: before any check runs
+import type { Handle, Offset, PoolStats } from '../../api.ts';
+import { STAT } from '../../stats-fields.ts';
+import { G_FRAME } from '../../memory/layout.ts';
+import { poison, poisonWords } from '../poison.ts';
+import { type LeakEntry, type LeakReport, callSite, leakReport } from '../../memory/leak-report.ts';
 import { type SlotLoan, takeSlot } from './slot-loan.ts';
-import { type MemoryError, hex, memoryError, typeName } from '../errors.ts';
-import { EV } from '../trace/chrome-trace.ts';
-import { MAX_THREADS } from '../memory/layout.ts';
-import type { MemoryHost } from '../memory/host.ts';
+import { type MemoryError, hex, memoryError, typeName } from '../../errors.ts';
+import { EV } from '../../trace/chrome-trace.ts';
+import { MAX_THREADS } from '../../memory/layout.ts';
+import type { MemoryHost } from '../../memory/host.ts';
 import {
   SB_ALLOCATIONS, SB_BYTES, SB_ERRORS, SB_FAILURES, SB_FREES, SB_PEAK, countersInto, lastErrorCode, noteFrameHighWater, publishCounts, raiseTo,
   readCounter, readFrameRing, recordError, SB_HISTORY,
-} from '../memory/stats-block.ts';
-import { type CacheShape, flushCache, headTagMask, refillCache } from './lockfree.ts';
-import { AtomicOps } from '../memory/shared-ops.ts';
+} from '../../memory/stats-block.ts';
+import { type CacheShape, flushCache, headTagMask, refillCache } from '../lockfree.ts';
+import { AtomicOps } from '../../memory/shared-ops.ts';
 import {
   BUSY, CACHE_TAG, CACHED_STRIDE, MAX_GEN_BITS, isLiveMeta, P_ALIGN, P_TAG, P_TAG_BITS, P_BATCH, P_BORN, P_CACHED, P_CAPACITY, P_DATA, P_FREE, P_HEAD, P_INDEX_BITS,
   P_LINK_BITS, P_META, P_NEXT, P_SLOT_SIZE, P_STRIDE,
-} from './pool-layout.ts';
+} from './layout.ts';
 
 // Checks sit behind `if (__NEBULA_CHECKS__)`, the build switch itself, which every bundler folds
 // under a define (src/build.ts). Statistics counters add STAT_STEP per event without a branch:
@@ -31,7 +31,7 @@ import {
 const STATS: boolean = typeof __NEBULA_STATS__ === 'undefined' || __NEBULA_STATS__;
 const STAT_STEP = STATS ? 1 : 0;
 
-export { POOL_HEADER_BYTES, initPool, poolRegionBytes } from './pool-layout.ts';
+export { POOL_HEADER_BYTES, initPool, poolRegionBytes } from './layout.ts';
 
 /**
  * A pool of fixed-size slots. `alloc()` returns a generational {@link Handle}; `offsetOf(h)`
