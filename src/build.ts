@@ -39,7 +39,9 @@ if (typeof __NEBULA_CHECKS__ === 'undefined') (globalThis as { __NEBULA_CHECKS__
  * failures in plain per-thread fields and publish them to the shared buffer once per frame
  * ({@link Memory.publishStats}); define `__NEBULA_STATS__` as `false` (the same ways as
  * `__NEBULA_CHECKS__`) to drop the counting too. The bench measures what it costs: stats on
- * against stats off.
+ * against stats off. Each allocator module reads it into a const of its own and counts with
+ * `count += STAT_STEP` (`STATS ? 1 : 0`) rather than a branch: `if (STATS) count++` measured
+ * 0.6-1.1 ns per arena alloc against about 0.05 ns for the add.
  *
  * Thread-safety: a constant; any worker.
  * @example
