@@ -4,7 +4,7 @@
 // (eslint-plugin-import-x's no-cycle skips them, which is why this is a script of its own).
 //
 // Layers, lowest first; a module may import from its own layer and the ones below:
-//   base      build.ts, errors.ts, api.ts, stats-fields.ts (and *.d.ts)
+//   base      build.ts, errors.ts, api.ts, api-reports.ts, stats-fields.ts (and *.d.ts)
 //   support   trace/, cache/ (cache/ stands alone: it imports only base)
 //   memory    memory/
 //   allocators allocators/
@@ -24,7 +24,7 @@ const SRC = join(ROOT, 'src');
 const BASELINE = join(ROOT, 'scripts', 'import-baseline.json');
 
 const LAYERS = [
-  ['base', (f) => /^(build|errors|api|stats-fields)\.ts$/.test(f)],
+  ['base', (f) => /^(build|errors|api|api-reports|stats-fields)\.ts$/.test(f)],
   ['support', (f) => f.startsWith('trace/') || f.startsWith('cache/')],
   ['memory', (f) => f.startsWith('memory/')],
   ['allocators', (f) => f.startsWith('allocators/')],

@@ -24,10 +24,10 @@ export { CHECKS, STATS } from './build.ts';
 export { STAT, STAT_COUNT } from './stats-fields.ts';
 export { MemoryError, InternalError, ERRORS_DOC, MEMORY_ERROR_CODES } from './errors.ts';
 export type { MemoryErrorCode, MemoryErrorDetails } from './errors.ts';
+export type { Offset, Handle, Mark, ArenaOptions, PoolOptions, StackOptions, MemoryOptions, AttachOptions, SharedMemoryInit } from './api.ts';
 export type {
-  Offset, Handle, Mark, ArenaOptions, PoolOptions, StackOptions, MemoryOptions, AttachOptions, SharedMemoryInit, ThreadInfo, ThreadState, ReclaimReport,
-  RegionKind, RegionInfo, ArenaStats, PoolStats, StackStats, MemorySnapshot, RegionSnapshot,
-} from './api.ts';
+  ThreadInfo, ThreadState, ReclaimReport, RegionKind, RegionInfo, ArenaStats, PoolStats, StackStats, MemorySnapshot, RegionSnapshot,
+} from './api-reports.ts';
 export {
   AsyncCache, LruCache, DedupLoader, withDedup, CircuitBreakerLoader, withCircuitBreaker,
   hashKey, hashNumber, hashString, sameKey, SHORT_KEY_LENGTH, performanceClock,

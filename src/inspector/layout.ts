@@ -16,7 +16,7 @@
  * ```
  * @module
  */
-import type { RegionKind } from '../api.ts';
+import type { RegionKind } from '../api-reports.ts';
 
 /** Padding around the content. */
 export const PAD = 8;

@@ -6,7 +6,7 @@
  * runs only then.
  * @module
  */
-import type { RegionKind } from '../api.ts';
+import type { RegionKind } from '../api-reports.ts';
 import type { FrameArena } from '../allocators/arena/frame-arena.ts';
 import type { Pool } from '../allocators/pool/pool.ts';
 import type { Stack } from '../allocators/stack/stack.ts';

@@ -4,7 +4,7 @@
  * never on the plain frame path, so it may build strings.
  * @module
  */
-import type { RegionKind } from '../api.ts';
+import type { RegionKind } from '../api-reports.ts';
 import { STAT } from '../stats-fields.ts';
 import { inside, type CanvasLayout } from './layout.ts';
 import type { InspectorModel, RegionModel } from './model.ts';

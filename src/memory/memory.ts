@@ -3,10 +3,8 @@
  * buffer, frame epochs, and the allocators found by name from any thread.
  * @module
  */
-import type {
-  ArenaOptions, AttachOptions, MemoryOptions, MemorySnapshot, PoolOptions, ReclaimReport, RegionInfo, RegionKind, RegionSnapshot,
-  SharedMemoryInit, StackOptions, ThreadInfo,
-} from '../api.ts';
+import type { ArenaOptions, AttachOptions, MemoryOptions, PoolOptions, SharedMemoryInit, StackOptions } from '../api.ts';
+import type { MemorySnapshot, ReclaimReport, RegionInfo, RegionKind, RegionSnapshot, ThreadInfo } from '../api-reports.ts';
 import { FrameArena, arenaRegionBytes, initArena } from '../allocators/arena/frame-arena.ts';
 import { abortAdvance, bytesToRecycle, commitAdvance, describeBlockers, lockForAdvance } from '../allocators/arena/clock.ts';
 import { Pool, initPool, poolRegionBytes } from '../allocators/pool/pool.ts';

@@ -4,7 +4,7 @@
  * @module
  * @internal
  */
-import type { ReclaimReport } from '../api.ts';
+import type { ReclaimReport } from '../api-reports.ts';
 import { memoryError } from '../errors.ts';
 import { reclaimArenaThread } from '../allocators/arena/clock.ts';
 import { reclaimPoolThread } from '../allocators/pool/reclaim.ts';

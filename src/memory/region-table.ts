@@ -12,7 +12,7 @@ import {
 } from './layout.ts';
 import { isAttached, threadLabel } from './threads.ts';
 import { type SharedOps, opsFor } from './shared-ops.ts';
-import type { RegionInfo, RegionKind } from '../api.ts';
+import type { RegionInfo, RegionKind } from '../api-reports.ts';
 import { STATS_BYTES } from './stats-block.ts';
 
 

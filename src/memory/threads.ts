@@ -6,7 +6,7 @@
  * @module
  * @internal
  */
-import type { ThreadInfo, ThreadState } from '../api.ts';
+import type { ThreadInfo, ThreadState } from '../api-reports.ts';
 import { memoryError } from '../errors.ts';
 import {
   G_FRAME, MAX_NAME, MAX_THREADS, THREAD_ATTACHED, THREAD_DETACHED, THREAD_FREE,

@@ -4,7 +4,7 @@
  * never stop the game. No dependency on Node or the DOM: they take the worker object as it is.
  * @module
  */
-import type { ReclaimReport } from '../api.ts';
+import type { ReclaimReport } from '../api-reports.ts';
 import { memoryError } from '../errors.ts';
 import type { Memory } from './memory.ts';
 import { awaitStopped } from './liveness.ts';

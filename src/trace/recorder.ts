@@ -3,7 +3,7 @@
  * allocators of one thread while it records, and exported in Chrome's trace event format.
  * @module
  */
-import type { RegionInfo } from '../api.ts';
+import type { RegionInfo } from '../api-reports.ts';
 import { STAT, STAT_COUNT } from '../stats-fields.ts';
 import { type ChromeTrace, type ChromeTraceEvent, EVENT_NAMES, EV, toChromeEvent } from './chrome-trace.ts';
 

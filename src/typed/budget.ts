@@ -7,7 +7,8 @@
 import { arenaRegionBytes, type FrameArena } from '../allocators/arena/frame-arena.ts';
 import { poolRegionBytes, type Pool } from '../allocators/pool/pool.ts';
 import { stackRegionBytes, type Stack } from '../allocators/stack/stack.ts';
-import type { ArenaOptions, PoolOptions, RegionKind, StackOptions } from '../api.ts';
+import type { ArenaOptions, PoolOptions, StackOptions } from '../api.ts';
+import type { RegionKind } from '../api-reports.ts';
 import { memoryError, typeName } from '../errors.ts';
 import { REGION_ALIGN, alignUp } from '../memory/layout.ts';
 import type { Memory } from '../memory/memory.ts';

@@ -4,7 +4,8 @@
  * @module
  */
 import '../../build.ts'; // defines __NEBULA_CHECKS__ where no bundler replaced it: before any check runs
-import type { ArenaStats, Mark, Offset } from '../../api.ts';
+import type { Mark, Offset } from '../../api.ts';
+import type { ArenaStats } from '../../api-reports.ts';
 import { RED_BYTE, poison } from '../poison.ts';
 import { type MemoryError, hex, memoryError } from '../../errors.ts';
 import { EV } from '../../trace/chrome-trace.ts';

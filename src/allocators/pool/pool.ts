@@ -4,7 +4,8 @@
  * @module
  */
 import '../../build.ts'; // defines __NEBULA_CHECKS__ where no bundler replaced it: before any check runs
-import type { Handle, Offset, PoolStats } from '../../api.ts';
+import type { Handle, Offset } from '../../api.ts';
+import type { PoolStats } from '../../api-reports.ts';
 import { STAT } from '../../stats-fields.ts';
 import { G_FRAME } from '../../memory/layout.ts';
 import { poison, poisonWords } from '../poison.ts';

@@ -4,7 +4,8 @@
  * @module
  */
 import '../../build.ts'; // defines __NEBULA_CHECKS__ where no bundler replaced it: before any check runs
-import type { Mark, Offset, StackOptions, StackStats } from '../../api.ts';
+import type { Mark, Offset, StackOptions } from '../../api.ts';
+import type { StackStats } from '../../api-reports.ts';
 import { STAT } from '../../stats-fields.ts';
 import { RED_BYTE, poison, poisonWords } from '../poison.ts';
 import { type LeakEntry, type LeakReport, callSite, leakReport } from '../../memory/leak-report.ts';
