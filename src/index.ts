@@ -21,7 +21,7 @@ export { Stack } from './allocators/stack/stack.ts';
 export { POISON_BYTE } from './allocators/poison.ts';
 export type { LeakEntry, LeakReport, LeakSite } from './memory/leak-report.ts';
 export { CHECKS, STATS } from './build.ts';
-export { STAT, STAT_COUNT } from './stats-fields.ts';
+export { STAT, STAT_COUNT } from './stats/fields.ts';
 export { MemoryError, InternalError, ERRORS_DOC, MEMORY_ERROR_CODES } from './errors.ts';
 export type { MemoryErrorCode, MemoryErrorDetails } from './errors.ts';
 export type { Offset, Handle, Mark, ArenaOptions, PoolOptions, StackOptions, MemoryOptions, AttachOptions, SharedMemoryInit } from './api.ts';
@@ -54,10 +54,10 @@ export type {
 } from './config/steps.ts';
 export { createFromConfig, attachFromConfig } from './config/create.ts';
 export type { ConfiguredMemory } from './config/create.ts';
-export { TraceRecorder } from './trace/recorder.ts';
-export type { TraceOptions } from './trace/recorder.ts';
-export { EV, EVENT_NAMES, mergeChromeTraces } from './trace/chrome-trace.ts';
-export type { ChromeTrace, ChromeTraceEvent } from './trace/chrome-trace.ts';
+export { TraceRecorder } from './stats/trace-recorder.ts';
+export type { TraceOptions } from './stats/trace-recorder.ts';
+export { EV, EVENT_NAMES, mergeChromeTraces } from './stats/chrome-trace.ts';
+export type { ChromeTrace, ChromeTraceEvent } from './stats/chrome-trace.ts';
 export {
   Inspector, mountInspector, InspectorRenderer, InspectorInWorker, WorkerInspector, mountInspectorInWorker, serveInspectorWorker,
   startInspectorWorker, poolGridShape,

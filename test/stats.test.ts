@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MEMORY_ERROR_CODES, STAT, STAT_COUNT, STATS, attachMemory, createMemory } from '../src/index.ts';
-import { addCounter, readCounter } from '../src/memory/stats-block.ts';
+import { addCounter, readCounter } from '../src/stats/block.ts';
 import { expectCode, itChecked } from './helpers.ts';
 
 function setup() {

@@ -13,9 +13,9 @@ import type { Stack } from '../allocators/stack/stack.ts';
 import { STACK_HEADER_BYTES } from '../allocators/stack/stack.ts';
 import { MAX_REGIONS, MAX_THREADS } from '../memory/layout.ts';
 import { attachedMask } from '../memory/threads.ts';
-import { HISTORY_FRAMES } from '../memory/stats-block.ts';
+import { HISTORY_FRAMES } from '../stats/block.ts';
 import type { Memory } from '../memory/memory.ts';
-import { STAT, STAT_COUNT } from '../stats-fields.ts';
+import { STAT, STAT_COUNT } from '../stats/fields.ts';
 import type { PoolGridCells } from './pool-grid.ts';
 import { MAX_MARKS } from '../allocators/stack/stack.ts';
 

@@ -5,7 +5,7 @@
  */
 import type { MemoryErrorCode } from '../errors.ts';
 import { MEMORY_ERROR_CODES } from '../errors.ts';
-import { STAT } from '../stats-fields.ts';
+import { STAT } from '../stats/fields.ts';
 import { MAX_THREADS } from '../memory/layout.ts';
 import { type InspectorModel, type RegionModel, WARN_ERRORS, WARN_FAILURES } from './model.ts';
 import type { PoolGridShape } from './pool-grid.ts';

@@ -8,7 +8,7 @@
  */
 import type { Memory } from '../memory/memory.ts';
 import { MAX_THREADS } from '../memory/layout.ts';
-import { STAT } from '../stats-fields.ts';
+import { STAT } from '../stats/fields.ts';
 import { MEMORY_ERROR_CODES } from '../errors.ts';
 import { BACKGROUND, BACKGROUND_RGB, CACHED, DIM, FREE_RGB, LIVE, PEAK, TEXT, THREAD_CSS, THREAD_RGB, TRACK, USED, WARN } from './colors.ts';
 import type { InspectorContext } from './context.ts';

@@ -5,7 +5,7 @@
  * @module
  */
 import type { RegionKind } from '../api-reports.ts';
-import { STAT } from '../stats-fields.ts';
+import { STAT } from '../stats/fields.ts';
 import { inside, type CanvasLayout } from './layout.ts';
 import type { InspectorModel, RegionModel } from './model.ts';
 import { errorCodeOf } from './readout.ts';

@@ -5,7 +5,7 @@
  * other.
  * @module
  */
-import type { TraceRecorder } from '../trace/recorder.ts';
+import type { TraceRecorder } from '../stats/trace-recorder.ts';
 
 /**
  * The memory as an allocator uses it, implemented by {@link Memory}: the contract between an

@@ -24,9 +24,9 @@ import {
   claimThreadId, detachThread, fillThreadSlot, isAttached, listThreads, validateThreadName,
 } from './threads.ts';
 import { checkHeader, reclaimThreadIn } from './reclaim.ts';
-import { HISTORY_FRAMES, startFrame } from './stats-block.ts';
-import { EV } from '../trace/chrome-trace.ts';
-import { type TraceOptions, TraceRecorder } from '../trace/recorder.ts';
+import { HISTORY_FRAMES, startFrame } from '../stats/block.ts';
+import { EV } from '../stats/chrome-trace.ts';
+import { type TraceOptions, TraceRecorder } from '../stats/trace-recorder.ts';
 
 /** Smallest memory: the header, the table and a little room. */
 const MIN_MEMORY_BYTES = 8192;

@@ -13,7 +13,7 @@ import {
 import { isAttached, threadLabel } from './threads.ts';
 import { type SharedOps, opsFor } from './shared-ops.ts';
 import type { RegionInfo, RegionKind } from '../api-reports.ts';
-import { STATS_BYTES } from './stats-block.ts';
+import { STATS_BYTES } from '../stats/block.ts';
 
 
 /** Kind code to name. */

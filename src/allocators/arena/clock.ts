@@ -9,7 +9,7 @@ import '../../build.ts';
 import { opsFor } from '../../memory/shared-ops.ts'; // defines __NEBULA_CHECKS__ where no bundler replaced it: before any check runs
 import { MAX_THREADS } from '../../memory/layout.ts';
 import { threadLabel } from '../../memory/threads.ts';
-import { HISTORY_FRAMES } from '../../memory/stats-block.ts';
+import { HISTORY_FRAMES } from '../../stats/block.ts';
 import { poison } from '../poison.ts';
 import {
   A_CAPACITY, A_DATA, A_FRAMES, A_HISTORY, A_LANE_BYTES, A_RESETS, SEG_GEN, SEG_MASK_HI, SEG_MASK_LO, segWord, segmentWords,

@@ -8,11 +8,11 @@ import type { Mark, Offset } from '../../api.ts';
 import type { ArenaStats } from '../../api-reports.ts';
 import { RED_BYTE, poison } from '../poison.ts';
 import { type MemoryError, hex, memoryError } from '../../errors.ts';
-import { EV } from '../../trace/chrome-trace.ts';
+import { EV } from '../../stats/chrome-trace.ts';
 import { G_FRAME, MAX_THREADS, alignUp } from '../../memory/layout.ts';
 import type { MemoryHost } from '../../memory/host.ts';
-import { STAT } from '../../stats-fields.ts';
-import { HISTORY_FRAMES, SB_ALLOCATIONS, SB_BYTES, SB_ERRORS, SB_FAILURES, countersInto, lastErrorCode, publishCounts, readCounter, readFrameRing, recordError } from '../../memory/stats-block.ts';
+import { STAT } from '../../stats/fields.ts';
+import { HISTORY_FRAMES, SB_ALLOCATIONS, SB_BYTES, SB_ERRORS, SB_FAILURES, countersInto, lastErrorCode, publishCounts, readCounter, readFrameRing, recordError } from '../../stats/block.ts';
 import {
   type SegmentWords, acquireSegment, leaseChunk, lockSegment, popCount, recycleSegment, releaseSegment,
 } from '../lockfree.ts';

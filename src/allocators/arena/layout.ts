@@ -7,7 +7,7 @@
 import type { ArenaOptions } from '../../api.ts';
 import { memoryError } from '../../errors.ts';
 import { MAX_THREADS, REGION_ALIGN, alignUp } from '../../memory/layout.ts';
-import { HISTORY_FRAMES } from '../../memory/stats-block.ts';
+import { HISTORY_FRAMES } from '../../stats/block.ts';
 import type { SegmentWords } from '../lockfree.ts';
 
 // ---- region header: Int32 word indexes relative to the region's first word ----

@@ -6,19 +6,19 @@
 import '../../build.ts'; // defines __NEBULA_CHECKS__ where no bundler replaced it: before any check runs
 import type { Handle, Offset } from '../../api.ts';
 import type { PoolStats } from '../../api-reports.ts';
-import { STAT } from '../../stats-fields.ts';
+import { STAT } from '../../stats/fields.ts';
 import { G_FRAME } from '../../memory/layout.ts';
 import { poison, poisonWords } from '../poison.ts';
 import { type LeakEntry, type LeakReport, callSite, leakReport } from '../../memory/leak-report.ts';
 import { type SlotLoan, takeSlot } from './slot-loan.ts';
 import { type MemoryError, hex, memoryError, typeName } from '../../errors.ts';
-import { EV } from '../../trace/chrome-trace.ts';
+import { EV } from '../../stats/chrome-trace.ts';
 import { MAX_THREADS } from '../../memory/layout.ts';
 import type { MemoryHost } from '../../memory/host.ts';
 import {
   SB_ALLOCATIONS, SB_BYTES, SB_ERRORS, SB_FAILURES, SB_FREES, SB_PEAK, countersInto, lastErrorCode, noteFrameHighWater, publishCounts, raiseTo,
   readCounter, readFrameRing, recordError, SB_HISTORY,
-} from '../../memory/stats-block.ts';
+} from '../../stats/block.ts';
 import { type CacheShape, flushCache, headTagMask, refillCache } from '../lockfree.ts';
 import { AtomicOps } from '../../memory/shared-ops.ts';
 import {

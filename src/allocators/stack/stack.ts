@@ -6,18 +6,18 @@
 import '../../build.ts'; // defines __NEBULA_CHECKS__ where no bundler replaced it: before any check runs
 import type { Mark, Offset, StackOptions } from '../../api.ts';
 import type { StackStats } from '../../api-reports.ts';
-import { STAT } from '../../stats-fields.ts';
+import { STAT } from '../../stats/fields.ts';
 import { RED_BYTE, poison, poisonWords } from '../poison.ts';
 import { type LeakEntry, type LeakReport, callSite, leakReport } from '../../memory/leak-report.ts';
 import { type StackScope, stackScope } from './scope.ts';
 import { type MemoryError, hex, memoryError, typeName } from '../../errors.ts';
-import { EV } from '../../trace/chrome-trace.ts';
+import { EV } from '../../stats/chrome-trace.ts';
 import { REGION_ALIGN, alignUp } from '../../memory/layout.ts';
 import type { MemoryHost } from '../../memory/host.ts';
 import {
   SB_ALLOCATIONS, SB_BYTES, SB_ERRORS, SB_FAILURES, SB_FREES, countersInto, lastErrorCode, noteFrameHighWater, publishCounts, readCounter,
   readFrameRing, recordError, SB_HISTORY,
-} from '../../memory/stats-block.ts';
+} from '../../stats/block.ts';
 
 // the build switches and the branch-free counter step: see src/build.ts
 const STATS: boolean = typeof __NEBULA_STATS__ === 'undefined' || __NEBULA_STATS__;

@@ -8,9 +8,8 @@
  * @internal
  */
 import { MEMORY_ERROR_CODES, type MemoryError, type MemoryErrorCode } from '../errors.ts';
-import { EV } from '../trace/chrome-trace.ts';
-import type { MemoryHost } from './host.ts';
-import { STAT } from '../stats-fields.ts';
+import { EV } from './chrome-trace.ts';
+import { STAT } from './fields.ts';
 
 // ---- Int32 word indexes relative to the block's first word ----
 /** Allocations published, as a 64-bit count: low word, then high word. */
@@ -91,12 +90,24 @@ export function readFrameRing(i32: Int32Array, ringWord: number, frame: number, 
   return n;
 }
 
+/** What {@link recordError} reads of the memory (a `MemoryHost` provides it). @internal */
+export interface ErrorSink {
+  /** The memory's Int32 view. */
+  readonly i32: Int32Array;
+  /** The current frame. */
+  readonly frame: number;
+  /** The thread raising the error. */
+  readonly threadId: number;
+  /** The thread's trace recorder, if one runs. */
+  readonly tracer: { record(kind: number, region: number, a: number, b: number): void } | null;
+}
+
 /**
  * Notes an error the region at `regionOffset` raises in `memory`'s thread: counts it, keeps it as
  * the last one, and records it in the thread's trace when one is on. Returns the error, to be
  * thrown. Any thread; the one place every allocator's errors go through.
  */
-export function recordError(memory: MemoryHost, statsWord: number, regionOffset: number, e: MemoryError): MemoryError {
+export function recordError(memory: ErrorSink, statsWord: number, regionOffset: number, e: MemoryError): MemoryError {
   const i32 = memory.i32;
   const code = MEMORY_ERROR_CODES.indexOf(e.code) + 1;
   const frame = memory.frame;

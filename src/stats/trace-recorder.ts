@@ -4,7 +4,7 @@
  * @module
  */
 import type { RegionInfo } from '../api-reports.ts';
-import { STAT, STAT_COUNT } from '../stats-fields.ts';
+import { STAT, STAT_COUNT } from './fields.ts';
 import { type ChromeTrace, type ChromeTraceEvent, EVENT_NAMES, EV, toChromeEvent } from './chrome-trace.ts';
 
 /** Numbers per event: time (µs since the epoch), kind, region offset, two values, thread. */
