@@ -34,7 +34,7 @@ afterAll(() => { rmSync(APP, { recursive: true, force: true }); });
 
 /** Code that only the checks' branches contain, per module (calls and messages, as minified). */
 const MARKERS: Readonly<Record<string, readonly RegExp[]>> = {
-  pool: [/\.checkedFree\(/, /\.noteAlloc\(/, /\.checkLive\(["'`]offsetOf/],
+  pool: [/\.noteAlloc\(/, /\.handleError\(["'`]free/, /\.handleError\(["'`]offsetOf/],
   arena: [/\.guard\(/, /\.keepMark\(/, /\.markOfThisLease\(/, /\.poisonLanesFrom\(/],
   stack: [/\.popError\(/, /\.poisonFreed\(/, /\.noteSite\(/],
   cursor: [/\.badOffset\(/, /is outside 0\.\./],

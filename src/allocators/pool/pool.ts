@@ -251,10 +251,14 @@ export class Pool {
   free(h: Handle): void {
     const i = h & this.indexMask;
     const g = h >>> this.genShift;
-    if (__NEBULA_CHECKS__) this.checkedFree(h);
-    const g2 = g === this.genMask ? 1 : g + 1;
     const i32 = this.i32;
+    if (__NEBULA_CHECKS__) {
+      const m = i32[this.meta + i];
+      if ((m >>> 8) !== g || (((m & 0xff) - 1) >>> 0) >= MAX_THREADS || (h & this.tagField) !== this.tagIdx || i >= this.capacity || (h | 0) !== h || h <= 0) this.handleError('free', h);
+    }
+    const g2 = g === this.genMask ? 1 : g + 1;
     i32[this.meta + i] = (g2 << 8) | this.cacheTag;
+    if (__NEBULA_CHECKS__) this.freed(i);
     let n = this.count;
     if (n === this.cache.length) n = this.flushBatch(this.batch);
     this.cache[n++] = (g2 << this.genShift) | this.tagIdx | i;
@@ -275,8 +279,12 @@ export class Pool {
    * ```
    */
   offsetOf(h: Handle): Offset {
-    if (__NEBULA_CHECKS__) this.checkLive('offsetOf', h);
-    return this.data + (h & this.indexMask) * this.stride;
+    const i = h & this.indexMask;
+    if (__NEBULA_CHECKS__) {
+      const m = this.i32[this.meta + i];
+      if ((m >>> 8) !== h >>> this.genShift || (((m & 0xff) - 1) >>> 0) >= MAX_THREADS || (h & this.tagField) !== this.tagIdx || i >= this.capacity || (h | 0) !== h || h <= 0) this.handleError('offsetOf', h);
+    }
+    return this.data + i * this.stride;
   }
 
   /**
@@ -357,19 +365,6 @@ export class Pool {
   /** Records a refill or flush of `k` slots in the trace. */
   private traceMove(ev: number, k: number, listed: number): void {
     this.memory.tracer?.record(ev, this.base << 2, k, listed);
-  }
-
-  /** Checked build: throws unless `h` is a live handle of this pool. Out of line, so the hot paths stay small. */
-  private checkLive(op: string, h: Handle): void {
-    const i = h & this.indexMask;
-    const m = this.i32[this.meta + i];
-    if ((m >>> 8) !== h >>> this.genShift || (((m & 0xff) - 1) >>> 0) >= MAX_THREADS || (h & this.tagField) !== this.tagIdx || i >= this.capacity || (h | 0) !== h || h <= 0) this.handleError(op, h);
-  }
-
-  /** Checked build: the free() of `h` is valid; poisons its slot and forgets its call site. */
-  private checkedFree(h: Handle): void {
-    this.checkLive('free', h);
-    this.freed(h & this.indexMask);
   }
 
   private exhausted(throws: boolean): 0 {
