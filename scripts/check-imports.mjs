@@ -8,6 +8,7 @@
 //   support   stats/ (statistics block and fields, traces), cache/ (stands alone: it imports only base)
 //   memory    memory/
 //   allocators allocators/
+//   runtime   runtime/ (the public Memory: the core with the built-in kinds by name)
 //   typed     typed/
 //   tools     inspector/, config/
 //   entry     index.ts
@@ -28,6 +29,7 @@ const LAYERS = [
   ['support', (f) => f.startsWith('stats/') || f.startsWith('cache/')],
   ['memory', (f) => f.startsWith('memory/')],
   ['allocators', (f) => f.startsWith('allocators/')],
+  ['runtime', (f) => f.startsWith('runtime/')],
   ['typed', (f) => f.startsWith('typed/')],
   ['tools', (f) => f.startsWith('inspector/') || f.startsWith('config/')],
   ['entry', (f) => f === 'index.ts'],

@@ -30,6 +30,36 @@ function readJson(file) {
   try { return JSON.parse(readFileSync(file, 'utf8')); } catch { return null; }
 }
 
+// The names of the tests that failed, with the first line of each error, repeated in the summary so
+// that the tail of a CI log says which test broke.
+const failures = [];
+const firstLine = (text) => String(text ?? '').replace(/\x1b\[[0-9;]*m/g, '').split('\n').find((l) => l.trim() !== '')?.trim().slice(0, 300) ?? '';
+
+function vitestFailures(j) {
+  for (const file of j?.testResults ?? []) {
+    for (const t of file.assertionResults ?? []) {
+      if (t.status === 'failed') failures.push(`unit ${file.name?.replace(process.cwd() + '/', '')} > ${t.fullName}: ${firstLine(t.failureMessages?.[0])}`);
+    }
+    if (file.status === 'failed' && !(file.assertionResults ?? []).some((t) => t.status === 'failed')) {
+      failures.push(`unit ${file.name?.replace(process.cwd() + '/', '')}: ${firstLine(file.message)}`);
+    }
+  }
+}
+
+function playwrightFailures(suites, path = []) {
+  for (const suite of suites ?? []) {
+    const here = suite.title ? [...path, suite.title] : path;
+    for (const spec of suite.specs ?? []) {
+      for (const t of spec.tests ?? []) {
+        if (t.status !== 'unexpected') continue;
+        const last = t.results?.[t.results.length - 1];
+        failures.push(`e2e [${t.projectName}] ${[...here, spec.title].join(' > ')}: ${firstLine(last?.error?.message)}`);
+      }
+    }
+    playwrightFailures(suite.suites, here);
+  }
+}
+
 step('lint', 'npx', ['eslint', '.']);
 step('typecheck', 'npx', ['tsc', '--noEmit']);
 step('imports', 'node', ['scripts/check-imports.mjs']);
@@ -43,6 +73,7 @@ step('imports', 'node', ['scripts/check-imports.mjs']);
     : run('unit', 'npx', ['vitest', 'run'], { VITEST_JSON: json });
   if (r) {
     const j = readJson(json);
+    vitestFailures(j);
     const passed = j?.numPassedTests ?? 0;
     const failed = (j?.numFailedTests ?? 0) + (r.ok ? 0 : (j?.numFailedTests ? 0 : 1));
     results.push({ name: 'unit (node, chromium, firefox' + (haveWebkit ? ', webkit)' : ')'), passed, failed: failed + (haveWebkit ? 0 : 1), secs: r.secs });
@@ -58,7 +89,10 @@ step('imports', 'node', ['scripts/check-imports.mjs']);
     ? run('e2e', 'xvfb-run', ['-a', 'npx', 'playwright', 'test'], { PW_JSON: json })
     : run('e2e', 'npx', ['playwright', 'test'], { PW_JSON: json });
   if (r) {
-    const s = readJson(json)?.stats;
+    const pw = readJson(json);
+    playwrightFailures(pw?.suites);
+    for (const e of pw?.errors ?? []) failures.push(`e2e: ${firstLine(e.message)}`);
+    const s = pw?.stats;
     const passed = (s?.expected ?? 0) + (s?.flaky ?? 0);
     const failed = (s?.unexpected ?? 0) + (r.ok || s?.unexpected ? 0 : 1);
     results.push({ name: 'e2e (chromium, firefox)', passed, failed, secs: r.secs });
@@ -74,6 +108,7 @@ step('imports', 'node', ['scripts/check-imports.mjs']);
     const r = run('e2e-webkit', 'xvfb-run', ['-a', 'scripts/with-webkit.sh', 'node', '--import', 'tsx', 'e2e/webkit/run.ts'], { WEBKIT_E2E_JSON: json });
     if (r) {
       const j = readJson(json);
+      for (const t of j?.results ?? []) if (t.error !== null) failures.push(`e2e [webkit] ${t.name}: ${firstLine(t.error)}`);
       const passed = j?.passed ?? 0;
       const failed = (j?.failed ?? 0) + (r.ok || j?.failed ? 0 : 1);
       // a check that passed on its second run after WebKit's web process crashed (docs/DEMO.md)
@@ -96,6 +131,10 @@ rmSync(out, { recursive: true, force: true });
 
 console.log('\n=== summary');
 for (const r of results) console.log(`${r.failed ? 'FAIL' : 'ok  '} ${r.name}: ${r.passed} passed, ${r.failed} failed (${r.secs} s)`);
+if (failures.length) {
+  console.log('\n=== failed tests');
+  for (const f of failures) console.log(`  ${f}`);
+}
 const passed = results.reduce((n, r) => n + r.passed, 0);
 const failed = results.reduce((n, r) => n + r.failed, 0);
 console.log(`${passed} passed, ${failed} failed`);

@@ -68,6 +68,11 @@ export interface ReclaimReport {
   readonly slots: number;
   /** Stacks the thread owned, now empty and without an owner (any thread may `adopt()` them). */
   readonly stacks: number;
+  /**
+   * What regions of registered kinds (`registerKind()`) released, by kind name; present only
+   * when one released something.
+   */
+  readonly custom?: Readonly<Record<string, number>>;
   /** True when the thread held the region-table lock, now released. */
   readonly lock: boolean;
   /** Regions the thread was creating, now abandoned (their names are free again). */
@@ -76,7 +81,9 @@ export interface ReclaimReport {
 
 
 /**
- * The three allocator kinds.
+ * A region's kind: one of the three built-in allocators, or a kind registered with
+ * `registerKind()`, whose name has the form `scope:name` (`unknown:<code>` for a kind the
+ * reading thread has not registered).
  *
  * Thread-safety: a type; any worker.
  * @example
@@ -84,7 +91,18 @@ export interface ReclaimReport {
  * const k: RegionKind = 'pool';
  * ```
  */
-export type RegionKind = 'arena' | 'pool' | 'stack';
+export type RegionKind = BuiltInRegionKind | `${string}:${string}`;
+
+/**
+ * The three allocator kinds this library provides: the frame arena, the pool and the stack.
+ *
+ * Thread-safety: a type; any worker.
+ * @example
+ * ```ts
+ * const builtIn = (k: RegionKind): k is BuiltInRegionKind => k === 'arena' || k === 'pool' || k === 'stack';
+ * ```
+ */
+export type BuiltInRegionKind = 'arena' | 'pool' | 'stack';
 
 /**
  * One entry of the region table, as {@link Memory.regions} lists it.
@@ -227,6 +245,24 @@ export interface StackStats extends AllocatorCounters {
 }
 
 /**
+ * The stats of a region of a registered kind (`scope:name`): at least the shared counters. A
+ * kind's own `stats()` may add fields; a thread that has not registered the kind reads only
+ * these, from the region's statistics block.
+ *
+ * Thread-safety: a frozen value; any worker.
+ * @example
+ * ```ts
+ * for (const r of memory.snapshot().customRegions ?? []) console.log(r.name, r.stats.kind, r.stats.allocations);
+ * ```
+ */
+export interface CustomRegionStats extends AllocatorCounters {
+  /** The kind's name, `scope:name`. */
+  readonly kind: `${string}:${string}`;
+  /** The region's name. */
+  readonly name: string;
+}
+
+/**
  * One region in a {@link MemorySnapshot}: where it is, and its allocator's stats.
  *
  * Thread-safety: a frozen value; any worker.
@@ -245,6 +281,24 @@ export interface RegionSnapshot extends RegionInfo {
    */
   readonly frameHistory: readonly number[];
   /** Arenas: bytes each thread leased in the current frame, by thread id (empty for pools and stacks). */
+  readonly lanes: readonly number[];
+}
+
+/**
+ * A region of a kind registered with `registerKind()` in a {@link MemorySnapshot}.
+ *
+ * Thread-safety: a frozen value; any worker.
+ * @example
+ * ```ts
+ * for (const r of memory.snapshot().customRegions ?? []) console.log(`${r.stats.kind} ${r.name}: ${r.stats.allocations}`);
+ * ```
+ */
+export interface CustomRegionSnapshot extends RegionInfo {
+  /** The region's frozen stats. */
+  readonly stats: CustomRegionStats;
+  /** The high water of each of the last ended frames (up to 64), oldest first, as the kind records it. */
+  readonly frameHistory: readonly number[];
+  /** Bytes each thread holds in the current frame, by thread id, where the kind reports it (else empty). */
   readonly lanes: readonly number[];
 }
 
@@ -269,6 +323,8 @@ export interface MemorySnapshot {
   readonly unusedBytes: number;
   /** Thread ids attached right now. */
   readonly threads: readonly number[];
-  /** Every region, in creation order. */
+  /** Every arena, pool and stack, in creation order. */
   readonly regions: readonly RegionSnapshot[];
+  /** Every region of a registered kind (`registerKind()`), in creation order; present only when there is one. */
+  readonly customRegions?: readonly CustomRegionSnapshot[];
 }

@@ -9,11 +9,15 @@
  * ```
  * @module nebula-memory
  */
-export { createMemory, attachMemory, Memory } from './memory/memory.ts';
+export { createMemory, attachMemory, Memory } from './runtime/memory.ts';
+export { MemoryCore } from './memory/core.ts';
+export { AttachedBuffer } from './memory/attached.ts';
+export { registerKind, FIRST_FREE_KIND_CODE, LAST_KIND_CODE } from './memory/kinds.ts';
+export type { AllocatorKind, RegionAllocator, RegionStats, FrameClockHooks, ClockViews, RegionCreation, LeakOptions } from './memory/kinds.ts';
 export type { MemoryHost } from './memory/host.ts';
 export { isolationReport, diagnoseIsolation, ISOLATION_HEADERS, ISOLATION_FIX } from './memory/isolation.ts';
-export { reclaimOnExit, terminateAndReclaim } from './memory/worker-lifecycle.ts';
-export type { ExitEmitter, Terminable, TerminateOptions, ThreadRef } from './memory/worker-lifecycle.ts';
+export { reclaimOnExit, terminateAndReclaim } from './runtime/worker-lifecycle.ts';
+export type { ExitEmitter, Terminable, TerminateOptions, ThreadRef } from './runtime/worker-lifecycle.ts';
 export type { IsolationReport, IsolationDiagnosis } from './memory/isolation.ts';
 export { FrameArena } from './allocators/arena/frame-arena.ts';
 export { Pool } from './allocators/pool/pool.ts';
@@ -26,7 +30,7 @@ export { MemoryError, InternalError, ERRORS_DOC, MEMORY_ERROR_CODES } from './er
 export type { MemoryErrorCode, MemoryErrorDetails } from './errors.ts';
 export type { Offset, Handle, Mark, ArenaOptions, PoolOptions, StackOptions, MemoryOptions, AttachOptions, SharedMemoryInit } from './api.ts';
 export type {
-  ThreadInfo, ThreadState, ReclaimReport, RegionKind, RegionInfo, ArenaStats, PoolStats, StackStats, MemorySnapshot, RegionSnapshot,
+  ThreadInfo, ThreadState, ReclaimReport, RegionKind, BuiltInRegionKind, RegionInfo, CustomRegionStats, CustomRegionSnapshot, ArenaStats, PoolStats, StackStats, MemorySnapshot, RegionSnapshot,
 } from './api-reports.ts';
 export {
   AsyncCache, LruCache, DedupLoader, withDedup, CircuitBreakerLoader, withCircuitBreaker,

@@ -8,7 +8,7 @@ import type { Pool } from '../allocators/pool/pool.ts';
 import type { Stack } from '../allocators/stack/stack.ts';
 import type { SharedMemoryInit } from '../api.ts';
 import type { MemoryConfig } from './types.ts';
-import { attachMemory, createMemory, type Memory } from '../memory/memory.ts';
+import { attachMemory, createMemory, type Memory } from '../runtime/memory.ts';
 import { type Budgets, createBudgets } from '../typed/budget.ts';
 import { createTemps, type TempRings } from '../typed/temps.ts';
 

@@ -16,7 +16,7 @@
  * ```
  * @module
  */
-import type { RegionKind } from '../api-reports.ts';
+import type { BuiltInRegionKind } from '../api-reports.ts';
 
 /** Padding around the content. */
 export const PAD = 8;
@@ -58,7 +58,7 @@ export interface Rect {
  * @internal
  */
 export interface RegionRects {
-  readonly kind: RegionKind;
+  readonly kind: BuiltInRegionKind;
   /** The whole section. */
   readonly section: Rect;
   /** The label row: name and numbers. */
@@ -88,7 +88,7 @@ export interface CanvasLayout {
 const EMPTY_AT = (x: number, y: number, w: number): Rect => ({ x, y, w, h: 0 });
 
 /** The fixed height of a region's section, without a pool's grid. */
-export function fixedHeight(kind: RegionKind): number {
+export function fixedHeight(kind: BuiltInRegionKind): number {
   if (kind === 'arena') return LABEL_H + BAR_H + 2 + LANES_H + 2 + GRAPH_H + GAP;
   if (kind === 'stack') return LABEL_H + BAR_H + GAP;
   return LABEL_H + POOL_BAR_H + 2 + GAP;
@@ -99,7 +99,7 @@ export function fixedHeight(kind: RegionKind): number {
  * share the height left after the fixed parts equally, each at least {@link MIN_GRID_H}; what
  * does not fit is clipped at the bottom, above the warnings.
  */
-export function layoutCanvas(width: number, height: number, kinds: readonly RegionKind[]): CanvasLayout {
+export function layoutCanvas(width: number, height: number, kinds: readonly BuiltInRegionKind[]): CanvasLayout {
   const innerW = Math.max(1, width - 2 * PAD);
   const title: Rect = { x: PAD, y: PAD, w: innerW, h: TITLE_H };
   const warnings: Rect = { x: PAD, y: Math.max(PAD + TITLE_H, height - PAD - WARN_H), w: innerW, h: WARN_H };

@@ -6,7 +6,7 @@
  * runs only then.
  * @module
  */
-import type { RegionKind } from '../api-reports.ts';
+import type { BuiltInRegionKind } from '../api-reports.ts';
 import type { FrameArena } from '../allocators/arena/frame-arena.ts';
 import type { Pool } from '../allocators/pool/pool.ts';
 import type { Stack } from '../allocators/stack/stack.ts';
@@ -14,7 +14,7 @@ import { STACK_HEADER_BYTES } from '../allocators/stack/stack.ts';
 import { MAX_REGIONS, MAX_THREADS } from '../memory/layout.ts';
 import { attachedMask } from '../memory/threads.ts';
 import { HISTORY_FRAMES } from '../stats/block.ts';
-import type { Memory } from '../memory/memory.ts';
+import type { Memory } from '../runtime/memory.ts';
 import { STAT, STAT_COUNT } from '../stats/fields.ts';
 import type { PoolGridCells } from './pool-grid.ts';
 import { MAX_MARKS } from '../allocators/stack/stack.ts';
@@ -38,7 +38,7 @@ export const WARN_ERRORS = 3;
 export class RegionModel {
   /** The region's name (a string made once, at rebuild). */
   readonly name: string;
-  readonly kind: RegionKind;
+  readonly kind: BuiltInRegionKind;
   /** Byte offset of the region. */
   readonly offset: number;
   /** This thread's instance of the allocator. */
@@ -58,7 +58,7 @@ export class RegionModel {
   /** Pools: the slot grid's cells, set by the renderer once it knows the grid's size. */
   grid: PoolGridCells | null = null;
 
-  constructor(name: string, kind: RegionKind, offset: number, source: FrameArena | Pool | Stack) {
+  constructor(name: string, kind: BuiltInRegionKind, offset: number, source: FrameArena | Pool | Stack) {
     this.name = name;
     this.kind = kind;
     this.offset = offset;
@@ -147,10 +147,15 @@ export class InspectorModel {
 
   private rebuild(): void {
     const m = this.memory;
-    this.regions = Object.freeze(m.regions().map((r) => {
-      const source = r.kind === 'arena' ? m.arena(r.name) : r.kind === 'pool' ? m.pool(r.name) : m.stack(r.name);
-      return new RegionModel(r.name, r.kind, r.offset, source);
-    }));
+    // the arenas, pools and stacks; regions of registered kinds are not drawn
+    const models: RegionModel[] = [];
+    for (const r of m.regions()) {
+      const kind = r.kind;
+      if (kind !== 'arena' && kind !== 'pool' && kind !== 'stack') continue;
+      const source = kind === 'arena' ? m.arena(r.name) : kind === 'pool' ? m.pool(r.name) : m.stack(r.name);
+      models.push(new RegionModel(r.name, kind, r.offset, source));
+    }
+    this.regions = Object.freeze(models);
   }
 }
 

@@ -3,7 +3,7 @@
  * redrawn every animation frame from the shared buffer, with no messages.
  * @module
  */
-import type { Memory } from '../memory/memory.ts';
+import type { Memory } from '../runtime/memory.ts';
 import type { InspectorReadout } from './readout.ts';
 import { InspectorRenderer } from './renderer.ts';
 import type { InspectorHit } from './tooltip.ts';

@@ -6,7 +6,7 @@
  * and numbers are drawn digit by digit (text.ts).
  * @module
  */
-import type { Memory } from '../memory/memory.ts';
+import type { Memory } from '../runtime/memory.ts';
 import { MAX_THREADS } from '../memory/layout.ts';
 import { STAT } from '../stats/fields.ts';
 import { MEMORY_ERROR_CODES } from '../errors.ts';

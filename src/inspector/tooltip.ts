@@ -4,7 +4,7 @@
  * never on the plain frame path, so it may build strings.
  * @module
  */
-import type { RegionKind } from '../api-reports.ts';
+import type { BuiltInRegionKind } from '../api-reports.ts';
 import { STAT } from '../stats/fields.ts';
 import { inside, type CanvasLayout } from './layout.ts';
 import type { InspectorModel, RegionModel } from './model.ts';
@@ -38,7 +38,7 @@ export interface InspectorHit {
   /** The region's name ('' for the title and the warning list). */
   readonly region: string;
   /** The region's kind, or null for the title and the warning list. */
-  readonly kind: RegionKind | null;
+  readonly kind: BuiltInRegionKind | null;
   /** The part under the point. */
   readonly part: InspectorPart;
   /**
@@ -81,7 +81,7 @@ function summary(r: RegionModel): string[] {
     `depth ${s[STAT.DEPTH]} blocks, marks at ${marks.length === 0 ? 'none' : marks.join(', ')}`, ...counters(s)];
 }
 
-function hit(region: string, kind: RegionKind | null, part: InspectorPart, index: number, count: number, lines: string[]): InspectorHit {
+function hit(region: string, kind: BuiltInRegionKind | null, part: InspectorPart, index: number, count: number, lines: string[]): InspectorHit {
   return Object.freeze({ region, kind, part, index, count, lines: Object.freeze(lines) });
 }
 

@@ -6,7 +6,7 @@
  * @module
  */
 import type { SharedMemoryInit } from '../api.ts';
-import { attachMemory, type Memory } from '../memory/memory.ts';
+import { attachMemory, type Memory } from '../runtime/memory.ts';
 import { type InspectorOptions, dprOf, followSize, makeCanvas, sizeOf } from './mount.ts';
 import type { InspectorReadout } from './readout.ts';
 import { InspectorRenderer } from './renderer.ts';

@@ -72,6 +72,8 @@ export const E_STATS = 12;
 
 /** The thread id + 1 of the entry's creator (kept after it is ready, for diagnostics). */
 export const E_CREATOR = 13;
+/** 1 when the region's kind takes part in the frame clock (its kind has clock hooks), else 0. */
+export const E_CLOCKED = 14;
 
 /** Entry state: reserved, its allocator header being written by the creator. */
 export const ENTRY_INIT = 1;
@@ -80,11 +82,11 @@ export const ENTRY_READY = 2;
 /** Entry state: the creator died while initialising; the entry and its bytes are never used. */
 export const ENTRY_ABANDONED = 3;
 
-/** Region kinds stored in E_KIND. */
+/** Region kind codes stored in E_KIND (memory/kinds.ts maps a code to its kind): 1 to 15 are this library's. The frame arena. */
 export const KIND_ARENA = 1;
-/** Pool region. */
+/** Kind code of the pool. */
 export const KIND_POOL = 2;
-/** Stack region. */
+/** Kind code of the stack. */
 export const KIND_STACK = 3;
 
 /** Regions start on a cache line, so two allocators never share one. */

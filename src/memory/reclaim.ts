@@ -6,15 +6,13 @@
  */
 import type { ReclaimReport } from '../api-reports.ts';
 import { memoryError } from '../errors.ts';
-import { reclaimArenaThread } from '../allocators/arena/clock.ts';
-import { reclaimPoolThread } from '../allocators/pool/reclaim.ts';
-import { reclaimStackThread } from '../allocators/stack/stack.ts';
+import { kindOfCode } from './kinds.ts';
 import {
-  DATA_START, E_STATE, ENTRY_ABANDONED, ENTRY_INIT, ENTRY_READY, G_BRK, G_ENTRIES, G_FRAME, G_MAGIC, G_RECLAIMS, G_REGION_COUNT, G_SIZE,
-  G_TABLE_LOCK, G_VERSION, LAYOUT_VERSION, MAGIC, MAX_REGIONS, MAX_THREADS, REGION_ALIGN, T_STATE,
+  DATA_START, E_KIND, E_STATE, ENTRY_ABANDONED, ENTRY_INIT, ENTRY_READY, G_BRK, G_ENTRIES, G_FRAME, G_MAGIC, G_RECLAIMS, G_REGION_COUNT, G_SIZE,
+  G_TABLE_LOCK, G_VERSION, LAYOUT_VERSION, MAGIC, MAX_REGIONS, MAX_THREADS, REGION_ALIGN, T_STATE, E_OFFSET,
   THREAD_ATTACHED, THREAD_FREE, THREAD_RECLAIMING, entryWordOf, threadWordOf,
 } from './layout.ts';
-import { listRegions, reclaimTable } from './region-table.ts';
+import { reclaimTable } from './region-table.ts';
 import { beginReclaim, endReclaim, threadName } from './threads.ts';
 import type { MemoryHost } from './host.ts';
 
@@ -31,18 +29,22 @@ export function reclaimThreadIn(memory: MemoryHost, id: number): ReclaimReport |
   const name = threadName(u8, id);
   const generation = beginReclaim(i32, id);
   if (generation < 0) return null;
-  let leases = 0;
-  let slots = 0;
-  let stacks = 0;
-  for (const r of listRegions(i32, u8)) {
-    if (r.kind === 'arena') leases += reclaimArenaThread(i32, r.offset, id);
-    else if (r.kind === 'pool') slots += reclaimPoolThread(i32, r.offset, id, memory.threadId);
-    else stacks += reclaimStackThread(i32, r.offset, id);
+  const byKind: Record<string, number> = {};
+  const n = Atomics.load(i32, G_ENTRIES);
+  for (let i = 0; i < n; i++) {
+    const w = entryWordOf(i);
+    if (Atomics.load(i32, w + E_STATE) !== ENTRY_READY) continue;
+    const kind = kindOfCode(i32[w + E_KIND]);
+    // a kind this thread has not registered keeps what the dead thread held in it
+    const released = kind?.reclaimThread?.(i32, i32[w + E_OFFSET], id, memory.threadId) ?? 0;
+    if (kind !== undefined && released > 0) byKind[kind.name] = (byKind[kind.name] ?? 0) + released;
   }
   const [lock, abandoned] = reclaimTable(i32, id);
   Atomics.add(i32, G_RECLAIMS, 1);
   endReclaim(i32, id);
-  return Object.freeze({ id, name, generation, leases, slots, stacks, lock, abandoned });
+  const { arena: leases = 0, pool: slots = 0, stack: stacks = 0, ...custom } = byKind;
+  const report = { id, name, generation, leases, slots, stacks, lock, abandoned };
+  return Object.freeze(Object.keys(custom).length === 0 ? report : { ...report, custom: Object.freeze(custom) });
 }
 
 /**

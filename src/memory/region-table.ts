@@ -7,24 +7,19 @@
 import { memoryError } from '../errors.ts';
 import {
   DATA_START, E_BYTES, E_CREATOR, E_KIND, E_NAME, E_OFFSET, E_STATE, E_STATS, ENTRY_ABANDONED, ENTRY_BYTES, ENTRY_INIT, ENTRY_READY,
-  G_BRK, G_ENTRIES, G_REGION_COUNT, G_SIZE, G_TABLE_LOCK, KIND_ARENA, KIND_POOL, KIND_STACK, MAX_NAME, MAX_REGIONS, MAX_THREADS,
+  G_BRK, G_ENTRIES, G_REGION_COUNT, G_SIZE, G_TABLE_LOCK, E_CLOCKED, MAX_NAME, MAX_REGIONS, MAX_THREADS,
   REGION_ALIGN, TABLE_START, alignUp, entryWordOf,
 } from './layout.ts';
 import { isAttached, threadLabel } from './threads.ts';
 import { type SharedOps, opsFor } from './shared-ops.ts';
 import type { RegionInfo, RegionKind } from '../api-reports.ts';
 import { STATS_BYTES } from '../stats/block.ts';
+import { kindNameOf } from './kinds.ts';
 
 
-/** Kind code to name. */
+/** Kind code to name: the registered kind's name, or `unknown:<code>` for a kind this thread has not registered. */
 export function kindName(k: number): RegionKind {
-  if (k === KIND_ARENA) return 'arena';
-  if (k === KIND_POOL) return 'pool';
-  if (k === KIND_STACK) return 'stack';
-  throw memoryError('BAD_BUFFER', `region table holds an unknown kind ${k}`, {
-    allocator: 'memory', request: {}, state: { kind: k },
-    suggestion: 'attach only buffers made by createMemory(); this one is corrupt.',
-  });
+  return kindNameOf(k) as RegionKind;
 }
 
 /** Throws INVALID_NAME unless `name` is 1..31 characters of [A-Za-z0-9_.-]. */
@@ -161,12 +156,12 @@ export function unlockTable(i32: Int32Array, threadId: number): void {
  * its bytes are reserved under the table lock; `init(offset)` then writes the allocator's header
  * outside the lock (a pool of millions of slots takes milliseconds), and only then the entry is
  * published, so no thread ever attaches a half-written region. A creator that dies during
- * `init` leaves its entry "being initialised" until `reclaimThread` abandons it. Returns the
- * entry's index.
+ * `init` leaves its entry "being initialised" until `reclaimThread` abandons it. `clocked`
+ * marks a region that `advance()` moves (E_CLOCKED). Returns the entry's index.
  */
 export function createRegion(
   i32: Int32Array, u8: Uint8Array, threadId: number, name: string, kind: number, bytes: number,
-  init: (offset: number) => void,
+  init: (offset: number) => void, clocked = false,
 ): number {
   validateName(name);
   lockTable(i32, u8, threadId);
@@ -210,6 +205,7 @@ export function createRegion(
     i32[w + E_BYTES] = need;
     i32[w + E_STATS] = brk + body;
     i32[w + E_CREATOR] = threadId + 1;
+    i32[w + E_CLOCKED] = clocked ? 1 : 0;
     Atomics.store(i32, w + E_STATE, ENTRY_INIT);
     Atomics.store(i32, G_BRK, brk + need);
     Atomics.store(i32, G_ENTRIES, index + 1);

@@ -11,7 +11,7 @@ import type { ArenaOptions, PoolOptions, StackOptions } from '../api.ts';
 import type { RegionKind } from '../api-reports.ts';
 import { memoryError, typeName } from '../errors.ts';
 import { REGION_ALIGN, alignUp } from '../memory/layout.ts';
-import type { Memory } from '../memory/memory.ts';
+import type { Memory } from '../runtime/memory.ts';
 import { typedError } from './errors.ts';
 
 type Allocator = FrameArena | Pool | Stack;

@@ -12,7 +12,7 @@
 import type { Offset } from '../api.ts';
 import { memoryError, type MemoryError } from '../errors.ts';
 import { DATA_START, G_BRK, MAX_MEMORY_BYTES } from '../memory/layout.ts';
-import type { Memory } from '../memory/memory.ts';
+import type { Memory } from '../runtime/memory.ts';
 
 /** Below this many bytes a plain loop beats the call overhead. */
 const SMALL = 64;

@@ -7,7 +7,7 @@
  */
 import '../build.ts'; // defines __NEBULA_CHECKS__ where no bundler replaced it: before any check runs
 import type { Offset } from '../api.ts';
-import type { Memory } from '../memory/memory.ts';
+import type { Memory } from '../runtime/memory.ts';
 import { typedError } from './errors.ts';
 import {
   ElementsAccess, POS, SHIFT, Vec2Access, Vec3Access, Vec4Access, viewsOf, type CursorState, type FieldsAccess, type Views,

@@ -3,7 +3,7 @@
  * cursor and field), the cursor field types, and one view per element type per buffer.
  * @module
  */
-import type { Memory } from '../memory/memory.ts';
+import type { Memory } from '../runtime/memory.ts';
 import type { FieldInfo, ScalarType } from './struct.ts';
 
 /**

@@ -5,7 +5,7 @@
  */
 import { FrameArena } from '../allocators/arena/frame-arena.ts';
 import type { Stack } from '../allocators/stack/stack.ts';
-import type { Memory } from '../memory/memory.ts';
+import type { Memory } from '../runtime/memory.ts';
 
 /**
  * Runs `fn` and then frees everything it allocated from `allocator`: a stack is released to the

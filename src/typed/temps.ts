@@ -14,7 +14,7 @@
  */
 import { memoryError, typeName } from '../errors.ts';
 import { G_FRAME } from '../memory/layout.ts';
-import type { Memory } from '../memory/memory.ts';
+import type { Memory } from '../runtime/memory.ts';
 import { typedError } from './errors.ts';
 import {
   DEFAULT_TEMPS, FLOATS, KINDS, MAX_VIEWS, tempStep, tempsBytes, type TempKind, type TempOptions, type TempRingStats, type TempStats,

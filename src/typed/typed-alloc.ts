@@ -9,7 +9,7 @@ import { Pool } from '../allocators/pool/pool.ts';
 import { Stack } from '../allocators/stack/stack.ts';
 import type { Handle, Offset } from '../api.ts';
 import { memoryError, type MemoryError, typeName } from '../errors.ts';
-import type { Memory } from '../memory/memory.ts';
+import type { Memory } from '../runtime/memory.ts';
 import { zeroBytes } from './bulk.ts';
 import { cursor, type StructCursor } from './cursor.ts';
 import { typedError } from './errors.ts';

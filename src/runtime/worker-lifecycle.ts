@@ -7,7 +7,7 @@
 import type { ReclaimReport } from '../api-reports.ts';
 import { memoryError } from '../errors.ts';
 import type { Memory } from './memory.ts';
-import { awaitStopped } from './liveness.ts';
+import { awaitStopped } from '../memory/liveness.ts';
 
 /** The part of a Node `worker_threads.Worker` that {@link reclaimOnExit} uses. */
 export interface ExitEmitter {

@@ -1,0 +1,159 @@
+/**
+ * The public memory: {@link MemoryCore} with the three built-in kinds by name (`createArena`,
+ * `arena`, `createPool`, `pool`, `createStack`, `stack`), and the two ways in: createMemory and
+ * attachMemory. The built-in kinds are registered here, when this module loads.
+ * @module
+ */
+import type { ArenaOptions, AttachOptions, MemoryOptions, PoolOptions, SharedMemoryInit, StackOptions } from '../api.ts';
+import { arenaKind } from '../allocators/arena/kind.ts';
+import type { FrameArena } from '../allocators/arena/frame-arena.ts';
+import { poolKind } from '../allocators/pool/kind.ts';
+import type { Pool } from '../allocators/pool/pool.ts';
+import { stackKind } from '../allocators/stack/kind.ts';
+import type { Stack } from '../allocators/stack/stack.ts';
+import { MemoryCore } from '../memory/core.ts';
+import { registerBuiltinKind } from '../memory/kinds.ts';
+import { attachBuffer, newMemoryBuffer } from '../memory/open.ts';
+
+registerBuiltinKind(arenaKind);
+registerBuiltinKind(poolKind);
+registerBuiltinKind(stackKind);
+
+/**
+ * One buffer holding every arena, pool and stack, in this thread. The main thread makes it with
+ * {@link createMemory}; each worker gets its own `Memory` over the same buffer with
+ * {@link attachMemory}. Allocators are created once, by name, and found by name everywhere.
+ *
+ * Thread-safety: any worker, each through its own `Memory` (never post a `Memory` itself; post
+ * {@link Memory.share}).
+ * @example
+ * ```ts
+ * const memory = createMemory({ size: 8 << 20 });
+ * const frame = memory.createArena('frame', { capacity: 1 << 20 });
+ * const p = frame.alloc(16, 16);
+ * memory.f32[p >> 2] = 1;
+ * worker.postMessage(memory.share());
+ * ```
+ */
+export class Memory extends MemoryCore {
+  /**
+   * Creates a frame arena named `name`.
+   *
+   * Thread-safety: any worker (the region table is locked briefly).
+   * @throws {@link MemoryError} `REGION_EXISTS`, `INVALID_NAME`, `INVALID_OPTION`, `OUT_OF_MEMORY`, `REGION_TABLE_FULL`.
+   * @example
+   * ```ts
+   * const frame = memory.createArena('frame', { capacity: 1 << 20, frames: 2 });
+   * ```
+   */
+  createArena(name: string, options: ArenaOptions): FrameArena {
+    return this.create(arenaKind, name, options);
+  }
+
+  /**
+   * Creates a pool named `name`.
+   *
+   * Thread-safety: any worker (the region table is locked briefly).
+   * @throws {@link MemoryError} `REGION_EXISTS`, `INVALID_NAME`, `INVALID_OPTION`, `OUT_OF_MEMORY`, `REGION_TABLE_FULL`.
+   * @example
+   * ```ts
+   * const bullets = memory.createPool('bullets', { slotSize: 16, capacity: 4096 });
+   * ```
+   */
+  createPool(name: string, options: PoolOptions): Pool {
+    return this.create(poolKind, name, options);
+  }
+
+  /**
+   * Creates a stack named `name`, owned by the calling thread.
+   *
+   * Thread-safety: any worker; the creator owns the stack.
+   * @throws {@link MemoryError} `REGION_EXISTS`, `INVALID_NAME`, `INVALID_OPTION`, `OUT_OF_MEMORY`, `REGION_TABLE_FULL`.
+   * @example
+   * ```ts
+   * const scratch = memory.createStack('scratch', { capacity: 64 << 10 });
+   * ```
+   */
+  createStack(name: string, options: StackOptions): Stack {
+    return this.create(stackKind, name, options);
+  }
+
+  /**
+   * This thread's instance of the frame arena named `name` (the same object on every call).
+   *
+   * Thread-safety: any worker.
+   * @throws {@link MemoryError} `REGION_NOT_FOUND` or `REGION_KIND_MISMATCH`.
+   * @example
+   * ```ts
+   * const frame = memory.arena('frame'); // in a worker
+   * ```
+   */
+  arena(name: string): FrameArena {
+    return this.region(arenaKind, name);
+  }
+
+  /**
+   * This thread's instance of the pool named `name` (the same object on every call).
+   *
+   * Thread-safety: any worker.
+   * @throws {@link MemoryError} `REGION_NOT_FOUND` or `REGION_KIND_MISMATCH`.
+   * @example
+   * ```ts
+   * const particles = memory.pool('particles');
+   * ```
+   */
+  pool(name: string): Pool {
+    return this.region(poolKind, name);
+  }
+
+  /**
+   * This thread's instance of the stack named `name` (the same object on every call).
+   *
+   * Thread-safety: any worker may look it up; only the owner pushes and pops.
+   * @throws {@link MemoryError} `REGION_NOT_FOUND` or `REGION_KIND_MISMATCH`.
+   * @example
+   * ```ts
+   * const scratch = memory.stack('scratch');
+   * ```
+   */
+  stack(name: string): Stack {
+    return this.region(stackKind, name);
+  }
+}
+
+/**
+ * Makes a new memory of `options.size` bytes. It is a SharedArrayBuffer when this context is
+ * cross-origin isolated (or Node); otherwise an ArrayBuffer in single-thread mode, and
+ * `memory.isolation` says why and what to set.
+ *
+ * Thread-safety: any thread; the caller becomes thread 0.
+ * @throws {@link MemoryError} `INVALID_OPTION` for a bad size; `NOT_SHARED` when `shared: true`
+ * was asked and this context cannot share memory.
+ * @example
+ * ```ts
+ * const memory = createMemory({ size: 16 << 20 });
+ * if (!memory.shared) console.warn(memory.isolation.reason);
+ * ```
+ */
+export function createMemory(options: MemoryOptions): Memory {
+  return new Memory(newMemoryBuffer(options));
+}
+
+/**
+ * Attaches a worker to a memory made elsewhere, from what {@link Memory.share} returned. The
+ * allocators are then found by name: `memory.arena('frame')`.
+ *
+ * Thread-safety: call once per thread; the thread gets its own id.
+ * @throws {@link MemoryError} `NOT_SHARED` for an ArrayBuffer, `BAD_BUFFER`, `BAD_MAGIC`,
+ * `BAD_VERSION`, `TOO_MANY_THREADS`.
+ * @example
+ * ```ts
+ * self.onmessage = (e) => {
+ *   const memory = attachMemory(e.data);
+ *   const frame = memory.arena('frame');
+ * };
+ * ```
+ */
+export function attachMemory(init: SharedMemoryInit, options: AttachOptions = {}): Memory {
+  return new Memory(attachBuffer(init, options));
+}
