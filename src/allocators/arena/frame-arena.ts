@@ -5,34 +5,22 @@
  */
 import '../../build.ts'; // defines __NEBULA_CHECKS__ where no bundler replaced it: before any check runs
 import type { Mark, Offset } from '../../api.ts';
-import type { ArenaStats } from '../../api-reports.ts';
-import { RED_BYTE, poison } from '../poison.ts';
-import { type MemoryError, hex, memoryError } from '../../errors.ts';
+import { poison } from '../poison.ts';
+import { memoryError } from '../../errors.ts';
 import { EV } from '../../stats/chrome-trace.ts';
 import { G_FRAME, MAX_THREADS, alignUp } from '../../memory/layout.ts';
 import type { MemoryHost } from '../../memory/host.ts';
-import { STAT } from '../../stats/fields.ts';
-import { HISTORY_FRAMES, SB_ALLOCATIONS, SB_BYTES, SB_ERRORS, SB_FAILURES, countersInto, lastErrorCode, publishCounts, readCounter, readFrameRing, recordError } from '../../stats/block.ts';
-import {
-  type SegmentWords, acquireSegment, leaseChunk, lockSegment, popCount, recycleSegment, releaseSegment,
-} from '../lockfree.ts';
-import { AtomicOps } from '../../memory/shared-ops.ts';
-import {
-  A_CAPACITY, A_DATA, A_FRAMES, A_HISTORY, A_LANE, A_LANE_BYTES, A_PEAK, A_RED, A_RESETS, SEG_CURSOR, SEG_EPOCH, SEG_GEN, SEG_LOCK,
-  SEG_MASK_HI, SEG_MASK_LO, segWord, segmentWords,
-} from './layout.ts';
+import { HISTORY_FRAMES } from '../../stats/block.ts';
+import { acquireSegment, leaseChunk, lockSegment, recycleSegment, releaseSegment } from '../lockfree.ts';
+import { A_LANE_BYTES, A_PEAK, A_RESETS, SEG_GEN, segWord } from './layout.ts';
 import { describeBlockers } from './clock.ts';
-import { ARENA_HEADER_BYTES } from './layout.ts';
+import { ArenaChecks } from './checks.ts';
+import { LANE_HISTORY } from './view.ts';
 
-// the build switches and the branch-free counter step: see src/build.ts
+// the build switches and the branch-free counter step, beside the fast path that uses them: see src/build.ts
 const STATS: boolean = typeof __NEBULA_STATS__ === 'undefined' || __NEBULA_STATS__;
 const STAT_STEP = STATS ? 1 : 0;
 const STAT_MASK = STATS ? -1 : 0;
-
-/** Lanes one instance remembers for rewind(). */
-const LANE_HISTORY = 16;
-/** Marks one instance remembers per lease for rewind() checks (checked build). */
-const MARKS_KEPT = 64;
 
 export { ARENA_HEADER_BYTES, arenaRegionBytes, initArena } from './layout.ts';
 /** Frames of high-water history kept: the same ring length as every region's statistics block. */
@@ -56,73 +44,16 @@ export { HISTORY_FRAMES };
  * memory.advance();                      // next frame; p stays valid one more frame
  * ```
  */
-export class FrameArena {
-  /** The region's name. */
-  declare readonly name: string;
-  /** Bytes per frame segment. */
-  declare readonly capacity: number;
-  /** Frames kept alive (0 = manual). */
-  declare readonly frames: number;
-  /** Bytes per lane lease. */
-  declare readonly laneBytes: number;
-
-  private readonly i32: Int32Array;
-  /** `arena "name"`, built once: the slow paths pass it without building a string. */
-  private declare readonly label: string;
-  private declare readonly base: number;
-  private declare readonly data: number;
-  private declare readonly tid: number;
-  private declare readonly memory: MemoryHost;
-  // the lane: [start, end) absolute bytes, bump at cur; seg = -1 when nothing is leased
-  private cur = 0;
-  private end = 0;
-  private start = 0;
-  private seg = -1;
-  private segData = 0;
-  // earlier lanes of this lease, [start, end) pairs, for rewind()
-  private readonly history = new Int32Array(2 * LANE_HISTORY);
-  private historyLen = 0;
-  // this thread's counts since its last publishStats(): plain fields, published once a frame
-  private allocations = 0;
-  private bytes = 0;
-  private failures = 0;
-  /** Word index of the region's statistics block. */
-  private declare readonly statsWord: number;
-  /** Red-zone bytes after each block: the header's value in the checked build, 0 in the fast one. */
-  private declare readonly red: number;
-  /** This lease's blocks as [offset, size] pairs, while red zones are on. */
-  private redLog = new Int32Array(0);
-  private redCount = 0;
-  private declare readonly ops: AtomicOps;
-  private declare readonly segs: readonly SegmentWords[];
-  private readonly out = new Int32Array(1);
-  // checked build: the marks taken in this lease, ascending, for rewind() to check against
-  private declare marks: Int32Array;
-  private markCount = 0;
-  /** Marks were dropped from the front of `marks` (more than MARKS_KEPT open at once). */
-  private marksDropped = false;
+export class FrameArena extends ArenaChecks {
   // the request being leased for, read by needAt (built once: no closure per lease)
   private pendingSize = 0;
   private pendingAlign = 1;
   private readonly needAt: (c: number) => number;
+  private readonly out = new Int32Array(1);
 
   /** @internal */
   constructor(memory: MemoryHost, name: string, offset: number, statsOffset: number) {
-    this.memory = memory;
-    this.name = name;
-    this.label = `arena "${name}"`;
-    this.statsWord = statsOffset >> 2;
-    this.i32 = memory.i32;
-    this.base = offset >> 2;
-    this.tid = memory.threadId;
-    this.capacity = this.i32[this.base + A_CAPACITY];
-    this.frames = this.i32[this.base + A_FRAMES];
-    this.laneBytes = this.i32[this.base + A_LANE];
-    this.data = this.i32[this.base + A_DATA];
-    this.red = __NEBULA_CHECKS__ ? this.i32[this.base + A_RED] : 0;
-    this.ops = new AtomicOps(this.i32);
-    this.segs = Array.from({ length: Math.max(1, this.frames) }, (_, seg) => segmentWords(this.base, seg));
-    this.marks = __NEBULA_CHECKS__ ? new Int32Array(MARKS_KEPT) : new Int32Array(0);
+    super(memory, name, offset, statsOffset);
     this.needAt = (c: number): number => {
       const from = this.segData + c;
       const contiguous = this.end !== 0 && from === this.end;
@@ -214,61 +145,6 @@ export class FrameArena {
     return p;
   }
 
-  /** Checked build with red zones: fills the guard bytes after block `p` and logs the block. */
-  private guard(p: number, size: number): void {
-    this.memory.u8.fill(RED_BYTE, p + size, p + size + this.red);
-    if (2 * this.redCount === this.redLog.length) {
-      const grown = new Int32Array(Math.max(64, 2 * this.redLog.length));
-      grown.set(this.redLog);
-      this.redLog = grown;
-    }
-    this.redLog[2 * this.redCount] = p;
-    this.redLog[2 * this.redCount + 1] = size;
-    this.redCount++;
-  }
-
-  /**
-   * Checks the red zones of logged blocks `from..` and forgets them. Returns the error for the
-   * first overwritten one, for the caller to throw once its own state is consistent.
-   */
-  private checkRedZones(from: number, forget = true): MemoryError | null {
-    const u8 = this.memory.u8;
-    let bad: MemoryError | null = null;
-    for (let k = from; k < this.redCount && bad === null; k++) {
-      const p = this.redLog[2 * k];
-      const size = this.redLog[2 * k + 1];
-      for (let j = 0; j < this.red; j++) {
-        const v = u8[p + size + j];
-        if (v !== RED_BYTE) {
-          bad = this.raised(memoryError('RED_ZONE_OVERWRITTEN', `the block at ${hex(p)} (${size} bytes) was written past its end: red-zone byte +${j} is 0x${v.toString(16)}, not 0x${RED_BYTE.toString(16)}`, {
-            allocator: `arena "${this.name}"`, request: { block: p, size }, state: { redZone: this.red, byte: j, value: v, blocksChecked: this.redCount - from },
-            suggestion: `find the write that runs past ${hex(p + size)}: the block is ${size} bytes; allocate more or fix the index arithmetic.`,
-          }));
-          break;
-        }
-      }
-    }
-    if (forget) this.redCount = Math.min(this.redCount, from);
-    return bad;
-  }
-
-  private validate(size: number, align: number): void {
-    if (typeof size !== 'number' || !Number.isInteger(size) || size <= 0) {
-      this.failures++;
-      throw this.raised(memoryError('INVALID_SIZE', `alloc size ${String(size)} is not a positive integer`, {
-        allocator: `arena "${this.name}"`, request: { size, align }, state: this.describe(),
-        suggestion: 'pass a whole number of bytes greater than 0.',
-      }));
-    }
-    if (typeof align !== 'number' || !Number.isInteger(align) || align <= 0 || (align & (align - 1)) !== 0 || align > 1 << 16) {
-      this.failures++;
-      throw this.raised(memoryError('INVALID_ALIGN', `alignment ${String(align)} is not a power of two up to 65536`, {
-        allocator: `arena "${this.name}"`, request: { size, align }, state: this.describe(),
-        suggestion: 'use 1, 2, 4, 8, 16, ... (the element size for typed views: 4 for f32, 8 for f64).',
-      }));
-    }
-  }
-
   /** Registers this thread as a lessee of the current frame's segment (its bit; retried on races). */
   private acquireSegment(): void {
     this.memory.assertLive('alloc', this.label);
@@ -358,13 +234,6 @@ export class FrameArena {
     if (bad !== null) throw bad;
   }
 
-  /** The index of the first logged block at or above `mark` (blocks are logged in address order). */
-  private redIndexAbove(mark: number): number {
-    let k = this.redCount;
-    while (k > 0 && this.redLog[2 * (k - 1)] >= mark) k--;
-    return k;
-  }
-
   /**
    * Returns a mark of this thread's lane position, for {@link FrameArena.rewind}.
    *
@@ -380,37 +249,6 @@ export class FrameArena {
     const m = this.cur;
     if (__NEBULA_CHECKS__ && this.seg >= 0) this.keepMark(m);
     return m;
-  }
-
-  /** Checked build: remembers mark `m` of this lease (marks only grow until a rewind). */
-  private keepMark(m: number): void {
-    const k = this.markCount;
-    if (k > 0 && this.marks[k - 1] === m) return;
-    if (k === this.marks.length) {
-      this.marks.copyWithin(0, 1);
-      this.markCount--;
-      this.marksDropped = true;
-    }
-    this.marks[this.markCount++] = m;
-  }
-
-  /**
-   * Checked build: true when `m` is a mark of this lease (or 0, the lease's start); drops the
-   * marks above it, which the rewind frees.
-   */
-  private markOfThisLease(m: number): boolean {
-    if (m === 0) {
-      this.markCount = 0;
-      return true;
-    }
-    let k = this.markCount;
-    while (k > 0 && this.marks[k - 1] > m) k--;
-    if (k > 0 && this.marks[k - 1] === m) {
-      this.markCount = k;
-      return true;
-    }
-    // more marks were open than kept: accept one below the oldest kept, inside this lease's lanes
-    return this.marksDropped && k === 0;
   }
 
   /**
@@ -478,25 +316,6 @@ export class FrameArena {
   }
 
   /**
-   * Checked build: poisons what a rewind into earlier lane `k` frees: lane k from `from` to its
-   * end, every later lane of the lease, and the current lane up to its cursor.
-   */
-  private poisonLanesFrom(k: number, from: number): void {
-    const { u8, i32, f64 } = this.memory;
-    const h = this.history;
-    for (let j = k; j < this.historyLen; j++) poison(u8, i32, f64, j === k ? from : h[2 * j], h[2 * j + 1]);
-    if (this.end !== 0) poison(u8, i32, f64, k === this.historyLen ? from : this.start, this.cur);
-  }
-
-  private badMark(mark: unknown, why: string): never {
-    const shown = typeof mark === 'number' ? hex(mark) : String(mark);
-    throw this.raised(memoryError('INVALID_MARK', `rewind(${shown}): the mark ${why}`, {
-      allocator: `arena "${this.name}"`, request: { mark }, state: { ...this.describe(), laneStart: this.start, laneCursor: this.cur, laneEnd: this.end },
-      suggestion: 'rewind only to marks taken by this instance since its last release(), reset() or frame change.',
-    }));
-  }
-
-  /**
    * Empties the current frame's segment at once (O(1)). This thread's lane is released first.
    *
    * **Safety:** every offset allocated in this segment, by any thread, becomes invalid. Wrong:
@@ -530,299 +349,5 @@ export class FrameArena {
     Atomics.add(i32, segWord(this.base, seg) + SEG_GEN, 1);
     i32.fill(0, this.base + A_LANE_BYTES, this.base + A_LANE_BYTES + MAX_THREADS);
     recycleSegment(this.ops, w, Atomics.load(i32, w.epoch));
-  }
-
-  /**
-   * The epoch of the memory this thread allocates now: which segment, and how often it was
-   * emptied. Keep it with offsets that must not outlive their frame, and pass both to
-   * {@link FrameArena.verify} on the read path. A small integer.
-   *
-   * Thread-safety: any worker.
-   * @example
-   * ```ts
-   * const p = arena.alloc(64);
-   * const e = arena.epoch;
-   * // later, possibly frames later:
-   * const x = memory.f32[arena.verify(p, e) >> 2];
-   * ```
-   */
-  get epoch(): number {
-    const seg = this.seg >= 0 ? this.seg : this.currentSegment();
-    return ((Atomics.load(this.i32, segWord(this.base, seg) + SEG_GEN) & 0x0fffffff) << 2) | seg;
-  }
-
-  /**
-   * The checked read path: returns `offset` if its memory is still the one allocated under
-   * `epoch`, and throws `USE_AFTER_RESET` if the segment was reset or recycled since (the bytes
-   * may belong to someone else now). In the fast build it returns `offset` unchecked.
-   *
-   * Thread-safety: any worker.
-   * @param offset - an offset this arena returned.
-   * @param epoch - {@link FrameArena.epoch} read right after that allocation.
-   * @throws {@link MemoryError} `USE_AFTER_RESET`, or `INVALID_OFFSET` when `offset` is not in that segment.
-   * @example
-   * ```ts
-   * memory.f32[arena.verify(p, e) >> 2] = 1;
-   * ```
-   */
-  verify(offset: Offset, epoch: number): Offset {
-    if (!__NEBULA_CHECKS__) return offset;
-    const seg = epoch & 3;
-    const start = this.data + seg * this.capacity;
-    const gen = (Atomics.load(this.i32, segWord(this.base, seg) + SEG_GEN) & 0x0fffffff) << 2 | seg;
-    if (seg >= Math.max(1, this.frames) || !(offset >= start && offset < start + this.capacity)) {
-      throw this.raised(memoryError('INVALID_OFFSET', `verify(${hex(offset)}, ${epoch}): the offset is not in segment ${seg} of this arena`, {
-        allocator: `arena "${this.name}"`, request: { offset, epoch }, state: { ...this.describe(), segmentStart: start, segmentEnd: start + this.capacity },
-        suggestion: 'pass an offset from this arena with the epoch read right after allocating it.',
-      }));
-    }
-    if (gen !== epoch) {
-      throw this.raised(memoryError('USE_AFTER_RESET', `the block at ${hex(offset)} was freed: its segment was emptied ${(gen >> 2) - (epoch >> 2)} time(s) since it was allocated`, {
-        allocator: `arena "${this.name}"`, request: { offset, epoch }, state: { ...this.describe(), segmentEpoch: gen },
-        suggestion: `memory from a frame arena lives ${Math.max(1, this.frames)} frame(s); copy what must last longer into a pool or a longer-lived arena.`,
-      }));
-    }
-    return offset;
-  }
-
-  /**
-   * Bytes reserved in the current frame's segment. Exact for a single thread; with several
-   * threads it includes the unused tails of their lanes.
-   *
-   * Thread-safety: any worker.
-   * @example
-   * ```ts
-   * hud.text = `${arena.used} B`;
-   * ```
-   */
-  get used(): number {
-    const seg = this.currentSegment();
-    const c = Atomics.load(this.i32, segWord(this.base, seg) + SEG_CURSOR);
-    const segData = this.data + seg * this.capacity;
-    return this.seg === seg && this.end === segData + c ? c - (this.end - this.cur) : c;
-  }
-
-  /**
-   * Most bytes ever reserved in one segment.
-   *
-   * Thread-safety: any worker.
-   * @example
-   * ```ts
-   * if (arena.peak > arena.capacity * 0.9) console.warn('frame arena nearly full');
-   * ```
-   */
-  get peak(): number {
-    return Atomics.load(this.i32, this.base + A_PEAK);
-  }
-
-  /** Threads holding a lease in segment `seg`. */
-  private lesseeCount(seg: number): number {
-    const s = segWord(this.base, seg);
-    return popCount(Atomics.load(this.i32, s + SEG_MASK_LO)) + popCount(Atomics.load(this.i32, s + SEG_MASK_HI));
-  }
-
-  private currentSegment(): number {
-    return this.frames === 0 ? 0 : Atomics.load(this.i32, G_FRAME) % this.frames;
-  }
-
-  private describe(): Record<string, number> {
-    const seg = this.currentSegment();
-    return {
-      capacity: this.capacity, used: this.used, peak: this.peak, frames: this.frames, segment: seg,
-      frame: this.memory.frame, leases: this.lesseeCount(seg),
-    };
-  }
-
-  /**
-   * A frozen snapshot of the arena.
-   *
-   * Thread-safety: any worker.
-   * @example
-   * ```ts
-   * console.table(arena.stats());
-   * ```
-   */
-  stats(): ArenaStats {
-    return Object.freeze({
-      kind: 'arena', name: this.name, capacity: this.capacity, used: this.used, peak: this.peak,
-      frames: this.frames, laneBytes: this.laneBytes, leases: this.lesseeCount(this.currentSegment()),
-      resets: Atomics.load(this.i32, this.base + A_RESETS),
-      allocations: readCounter(this.i32, this.statsWord + SB_ALLOCATIONS) + this.allocations,
-      bytes: readCounter(this.i32, this.statsWord + SB_BYTES) + this.bytes,
-      failures: readCounter(this.i32, this.statsWord + SB_FAILURES) + this.failures,
-      errors: Atomics.load(this.i32, this.statsWord + SB_ERRORS), lastError: lastErrorCode(this.i32, this.statsWord),
-    });
-  }
-
-  /**
-   * Adds this thread's counts since the last publish (allocations, bytes, failures) to the
-   * shared statistics block, where every thread reads them. {@link Memory.publishStats} does
-   * it for all of a thread's allocators; `advance()` publishes the calling thread's.
-   *
-   * Thread-safety: any worker (its own instance); a few atomic adds.
-   * @example
-   * ```ts
-   * arena.publishStats();
-   * ```
-   */
-  publishStats(): void {
-    publishCounts(this.i32, this.statsWord, this.allocations, 0, this.bytes, this.failures);
-    this.allocations = this.bytes = this.failures = 0;
-  }
-
-  /**
-   * Writes this arena's numbers into `out` at the {@link STAT} indexes, allocating nothing:
-   * the every-frame form of {@link FrameArena.stats}.
-   *
-   * Thread-safety: any worker.
-   * @example
-   * ```ts
-   * const s = new Float64Array(STAT_COUNT);
-   * arena.statsInto(s);
-   * const full = s[STAT.USED] / s[STAT.CAPACITY];
-   * ```
-   */
-  statsInto(out: Float64Array): void {
-    out.fill(0);
-    countersInto(this.i32, this.statsWord, out, this.allocations, 0, this.bytes, this.failures);
-    out[STAT.USED] = this.used;
-    out[STAT.PEAK] = this.peak;
-    out[STAT.CAPACITY] = this.capacity;
-    out[STAT.DEPTH] = this.lesseeCount(this.currentSegment());
-    out[STAT.RESETS] = Atomics.load(this.i32, this.base + A_RESETS);
-  }
-
-  /** Counts an error this arena raises in the shared block, and returns it to be thrown. */
-  private raised(e: MemoryError): MemoryError {
-    return recordError(this.memory, this.statsWord, this.base << 2, e);
-  }
-
-  /**
-   * Writes the high water of each of the last frames (up to 64, oldest first) into `out`, and
-   * returns how many it wrote. Allocates nothing: the inspector calls it every frame.
-   *
-   * Thread-safety: any worker.
-   * @example
-   * ```ts
-   * const h = new Float64Array(64);
-   * const n = arena.frameHistoryInto(h);
-   * ```
-   */
-  frameHistoryInto(out: Float64Array | Int32Array): number {
-    return readFrameRing(this.i32, this.base + A_HISTORY, this.memory.frame, out);
-  }
-
-  /**
-   * Writes the bytes each thread leased in the current frame into `out[tid]` (64 entries).
-   * Allocates nothing.
-   *
-   * Thread-safety: any worker.
-   * @example
-   * ```ts
-   * const lanes = new Int32Array(64);
-   * arena.laneUsageInto(lanes);
-   * ```
-   */
-  laneUsageInto(out: Int32Array): void {
-    const n = Math.min(MAX_THREADS, out.length);
-    for (let t = 0; t < n; t++) out[t] = this.i32[this.base + A_LANE_BYTES + t];
-  }
-
-  /**
-   * The high water of each of the last frames (up to 64), oldest first: the bytes reserved in
-   * the frame's segment when `advance()` ended it. Recorded by `advance()` in the shared buffer,
-   * so every thread reads the same history. A new array; not for the frame path.
-   *
-   * Thread-safety: any worker.
-   * @example
-   * ```ts
-   * const worst = Math.max(...arena.frameHistory());
-   * if (worst > arena.capacity * 0.8) console.warn('frame arena close to full');
-   * ```
-   */
-  frameHistory(): number[] {
-    const out = new Float64Array(HISTORY_FRAMES);
-    return Array.from(out.subarray(0, this.frameHistoryInto(out)));
-  }
-
-  /**
-   * Bytes each thread leased in the current frame, indexed by thread id (a new array; not for the frame path).
-   *
-   * Thread-safety: any worker.
-   * @example
-   * ```ts
-   * arena.laneUsage().forEach((bytes, tid) => { if (bytes) console.log(tid, bytes); });
-   * ```
-   */
-  laneUsage(): number[] {
-    const out = new Int32Array(MAX_THREADS);
-    this.laneUsageInto(out);
-    return Array.from(out);
-  }
-
-  /**
-   * Checks the arena's invariants and throws `INVARIANT_VIOLATED` with the actual values.
-   *
-   * Thread-safety: any worker; exact when no other thread is allocating.
-   * @example
-   * ```ts
-   * arena.checkInvariants();
-   * ```
-   */
-  checkInvariants(): void {
-    const i32 = this.i32;
-    const b = this.base;
-    const n = Math.max(1, this.frames);
-    const cap = i32[b + A_CAPACITY];
-    const data = i32[b + A_DATA];
-    const regionEnd = this.statsWord << 2;
-    if (cap !== this.capacity || i32[b + A_FRAMES] !== this.frames || i32[b + A_LANE] !== this.laneBytes || data !== this.data) {
-      this.invariantFailed('the header\'s constants changed', { capacity: cap, frames: i32[b + A_FRAMES], laneBytes: i32[b + A_LANE], data });
-    }
-    if (data !== (b << 2) + ARENA_HEADER_BYTES || data + n * cap > regionEnd || regionEnd > i32.length * 4) {
-      this.invariantFailed(`segments [${hex(data)}, ${hex(data + n * cap)}) do not fit the region [${hex(b << 2)}, ${hex(regionEnd)})`, { data, capacity: cap, regionEnd });
-    }
-    const peak = Atomics.load(i32, b + A_PEAK);
-    if (peak < 0 || peak > this.capacity) this.invariantFailed(`peak ${peak} outside 0..${this.capacity}`, { peak });
-    for (let seg = 0; seg < n; seg++) this.checkSegment(seg, peak);
-    if (this.seg >= 0) {
-      const segData = this.data + this.seg * this.capacity;
-      const c = Atomics.load(i32, segWord(b, this.seg) + SEG_CURSOR);
-      // a lease with no lane yet (its first lease attempt found the segment full) is consistent
-      if (this.end !== 0 && !(this.start >= segData && this.start <= this.cur && this.cur <= this.end && this.end <= segData + c)) {
-        this.invariantFailed(`lane [${hex(this.start)}, ${hex(this.cur)}, ${hex(this.end)}) is outside segment ${this.seg} [${hex(segData)}, ${hex(segData + c)})`,
-          { laneStart: this.start, laneCursor: this.cur, laneEnd: this.end, segmentStart: segData, cursor: c });
-      }
-      if (this.end === 0 && (this.cur !== 0 || this.start !== 0)) this.invariantFailed(`lease without a lane has cursor ${this.cur}`, { laneCursor: this.cur, laneStart: this.start });
-    } else if (this.cur !== 0 || this.end !== 0) {
-      this.invariantFailed(`released lane still has cursor ${this.cur}, end ${this.end}`, { laneCursor: this.cur, laneEnd: this.end });
-    }
-  }
-
-  /** One segment's part of checkInvariants(). */
-  private checkSegment(seg: number, peak: number): void {
-    const i32 = this.i32;
-    const n = Math.max(1, this.frames);
-    const s = segWord(this.base, seg);
-    const c = Atomics.load(i32, s + SEG_CURSOR);
-    const lock = Atomics.load(i32, s + SEG_LOCK);
-    const e = Atomics.load(i32, s + SEG_EPOCH);
-    if (c < 0 || c > this.capacity) this.invariantFailed(`segment ${seg} cursor ${c} outside 0..${this.capacity}`, { segment: seg, cursor: c });
-    if (c > peak) this.invariantFailed(`segment ${seg} cursor ${c} > peak ${peak}`, { segment: seg, cursor: c, peak });
-    if (lock !== 0) this.invariantFailed(`segment ${seg} is locked (lock word ${lock}) outside advance() and reset()`, { segment: seg, lock });
-    if (this.frames > 0 && ((e % n) + n) % n !== seg) this.invariantFailed(`segment ${seg} holds frame ${e}, which maps to another segment`, { segment: seg, epoch: e });
-    const lo = Atomics.load(i32, s + SEG_MASK_LO);
-    const hi = Atomics.load(i32, s + SEG_MASK_HI);
-    for (let t = 0; t < MAX_THREADS; t++) {
-      const held = (((t < 32 ? lo : hi) >>> (t & 31)) & 1) !== 0;
-      if (held && !this.memory.isThreadAttached(t)) this.invariantFailed(`segment ${seg} is leased by thread ${t}, which is not attached`, { segment: seg, thread: t });
-      if (t === this.tid && held !== (this.seg === seg)) {
-        this.invariantFailed(`this thread's lessee bit in segment ${seg} is ${held ? 'set' : 'clear'}, but its lease is in segment ${this.seg}`, { segment: seg, lease: this.seg });
-      }
-    }
-  }
-
-  private invariantFailed(what: string, state: Record<string, number>): never {
-    throw this.raised(memoryError('INVARIANT_VIOLATED', what, { allocator: `arena "${this.name}"`, request: {}, state }));
   }
 }
