@@ -4,9 +4,9 @@
  * frozen data: post it to workers along with `memory.share()`.
  * @module
  */
-import { arenaRegionBytes } from '../allocators/arena/frame-arena.ts';
-import { poolRegionBytes } from '../allocators/pool/pool.ts';
-import { stackRegionBytes } from '../allocators/stack/stack.ts';
+import { arenaRegionBytes } from '../allocators/arena/layout.ts';
+import { poolRegionBytes } from '../allocators/pool/layout.ts';
+import { stackRegionBytes } from '../allocators/stack/layout.ts';
 import { memoryError } from '../errors.ts';
 import { DATA_START, MAX_MEMORY_BYTES, MAX_REGIONS, REGION_ALIGN, alignUp } from '../memory/layout.ts';
 import { validateName } from '../memory/region-table.ts';

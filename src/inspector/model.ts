@@ -10,14 +10,13 @@ import type { BuiltInRegionKind } from '../api-reports.ts';
 import type { FrameArena } from '../allocators/arena/frame-arena.ts';
 import type { Pool } from '../allocators/pool/pool.ts';
 import type { Stack } from '../allocators/stack/stack.ts';
-import { STACK_HEADER_BYTES } from '../allocators/stack/stack.ts';
+import { MAX_MARKS, STACK_HEADER_BYTES } from '../allocators/stack/layout.ts';
 import { MAX_REGIONS, MAX_THREADS } from '../memory/layout.ts';
 import { attachedMask } from '../memory/threads.ts';
 import { HISTORY_FRAMES } from '../stats/block.ts';
 import type { Memory } from '../runtime/memory.ts';
 import { STAT, STAT_COUNT } from '../stats/fields.ts';
 import type { PoolGridCells } from './pool-grid.ts';
-import { MAX_MARKS } from '../allocators/stack/stack.ts';
 
 /** Pool slots a grid reads per frame unless told otherwise: 200,000-slot pools in one frame, 4,194,304 in 16. */
 export const DEFAULT_SLOTS_PER_FRAME = 1 << 18;

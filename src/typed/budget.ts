@@ -4,9 +4,12 @@
  * its limit fails with `BUDGET_EXCEEDED`, naming every holder and its size, and nothing is created.
  * @module
  */
-import { arenaRegionBytes, type FrameArena } from '../allocators/arena/frame-arena.ts';
-import { poolRegionBytes, type Pool } from '../allocators/pool/pool.ts';
-import { stackRegionBytes, type Stack } from '../allocators/stack/stack.ts';
+import type { FrameArena } from '../allocators/arena/frame-arena.ts';
+import { arenaRegionBytes } from '../allocators/arena/layout.ts';
+import type { Pool } from '../allocators/pool/pool.ts';
+import { poolRegionBytes } from '../allocators/pool/layout.ts';
+import type { Stack } from '../allocators/stack/stack.ts';
+import { stackRegionBytes } from '../allocators/stack/layout.ts';
 import type { ArenaOptions, PoolOptions, StackOptions } from '../api.ts';
 import type { RegionKind } from '../api-reports.ts';
 import { memoryError, typeName } from '../errors.ts';

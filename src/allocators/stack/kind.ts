@@ -7,7 +7,8 @@
 import type { StackOptions } from '../../api.ts';
 import type { AllocatorKind } from '../../memory/kinds.ts';
 import { KIND_STACK } from '../../memory/layout.ts';
-import { Stack, initStack, reclaimStackThread, stackRegionBytes } from './stack.ts';
+import { initStack, reclaimStackThread, stackRegionBytes } from './layout.ts';
+import { Stack } from './stack.ts';
 
 /** The stack kind: `memory.createStack()` and `memory.stack()` serve it. @internal */
 export const stackKind = Object.freeze<AllocatorKind<Stack, StackOptions>>({
