@@ -1,0 +1,191 @@
+/**
+ * A pool's checks: the errors of alloc, free and offsetOf (exhausted, invalid, stale, double
+ * and foreign handles), the checked build's poisoning and call sites, the leak report, and the
+ * invariants of the header, the free list and the slots.
+ * @module
+ * @internal
+ */
+import '../../build.ts'; // defines __NEBULA_CHECKS__ where no bundler replaced it: before any check runs
+import type { Handle } from '../../api.ts';
+import { G_FRAME } from '../../memory/layout.ts';
+import { poison, poisonWords } from '../poison.ts';
+import { type LeakEntry, type LeakReport, callSite, leakReport } from '../../memory/leak-report.ts';
+import { hex, memoryError } from '../../errors.ts';
+import { EV } from '../../stats/chrome-trace.ts';
+import { MAX_THREADS } from '../../memory/layout.ts';
+import {
+  CACHE_TAG, CACHED_STRIDE, isLiveMeta, P_BATCH, P_CACHED, P_CAPACITY, P_DATA, P_FREE, P_HEAD, P_META, P_NEXT, P_SLOT_SIZE, P_STRIDE,
+} from './layout.ts';
+import { PoolView } from './view.ts';
+
+/**
+ * A pool's checks, between its read side ({@link PoolView}) and its allocation paths
+ * ({@link Pool}). Not created directly.
+ *
+ * Thread-safety: the instance of one thread.
+ * @internal
+ */
+export class PoolChecks extends PoolView {
+  protected exhausted(throws: boolean): 0 {
+    this.failures++;
+    if (!throws) return 0;
+    const st = this.describe();
+    throw this.raised(memoryError('POOL_EXHAUSTED', `all ${this.capacity} slots are taken or held in other threads' caches`, {
+      allocator: `pool "${this.name}"`, request: { op: 'alloc' }, state: st,
+      suggestion: `raise capacity above ${this.capacity}, free slots sooner, or call flush() in idle workers (${st.cached} slots sit in caches).`,
+    }));
+  }
+
+  protected handleError(op: string, h: Handle): never {
+    const state = this.describe();
+    if (typeof h !== 'number' || (h | 0) !== h || h <= 0 || (h & this.indexMask) >= this.capacity || h >>> this.genShift === 0) {
+      throw this.raised(memoryError('INVALID_HANDLE', `${op}(${String(h)}) is not a handle of this pool`, {
+        allocator: `pool "${this.name}"`, request: { op, handle: h }, state,
+        suggestion: 'pass a value returned by alloc() of this same pool; 0 is the "no slot" result of tryAlloc().',
+      }));
+    }
+    if ((h & this.tagField) !== this.tagIdx) {
+      const tag = (h & this.tagField) >>> this.indexBits;
+      throw this.raised(memoryError('FOREIGN_HANDLE', `${op}(${h}): the handle carries pool tag ${tag}, this pool's tag is ${this.tagIdx >>> this.indexBits}`, {
+        allocator: `pool "${this.name}"`, request: { op, handle: h }, state: { ...state, handleTag: tag, poolTag: this.tagIdx >>> this.indexBits },
+        suggestion: 'the handle comes from another pool: free it with the pool that allocated it (keep handles with their pool).',
+      }));
+    }
+    const i = h & this.indexMask;
+    const g = h >>> this.genShift;
+    const m = this.i32[this.meta + i];
+    const slot = { ...state, slot: i, offset: hex(this.data + i * this.stride), handleGeneration: g, slotGeneration: m >>> 8, slotLive: isLiveMeta(m) };
+    const nextGen = g === this.genMask ? 1 : g + 1;
+    if (op === 'free' && (m >>> 8) === nextGen && !isLiveMeta(m)) {
+      throw this.raised(memoryError('DOUBLE_FREE', `free(${h}): slot ${i} was already freed`, {
+        allocator: `pool "${this.name}"`, request: { op, handle: h }, state: slot,
+        suggestion: 'free each handle once; set your copy to 0 after free(), and check isAlive() where ownership is shared.',
+      }));
+    }
+    throw this.raised(memoryError('STALE_HANDLE', `${op}(${h}): slot ${i} is at generation ${m >>> 8}${isLiveMeta(m) ? '' : ' and free'}, the handle is from generation ${g}`, {
+      allocator: `pool "${this.name}"`, request: { op, handle: h }, state: slot,
+      suggestion: 'the slot was freed (and maybe reused) since this handle was taken; drop the handle, or check isAlive() first.',
+    }));
+  }
+
+  /** Checked build: poisons slot `i` and forgets its call site. Kept out of free() so free() stays small. */
+  protected freed(i: number): void {
+    const p = this.data + i * this.stride;
+    if (this.wholeWords) poisonWords(this.i32, p >> 2, (p + this.slotSize) >> 2);
+    else poison(this.u8, this.i32, this.f64, p, p + this.slotSize);
+    this.sites?.delete(i);
+    this.memory.tracer?.record(EV.FREE, this.base << 2, i, p);
+  }
+
+  protected noteAlloc(h: Handle): void {
+    const i = h & this.indexMask;
+    this.i32[this.born + i] = this.i32[G_FRAME];
+    if (this.memory.capturingSites) (this.sites ??= new Map()).set(i, callSite());
+    this.memory.tracer?.record(EV.ALLOC, this.base << 2, i, this.data + i * this.stride);
+  }
+
+  /** Forgets every recorded call site (capture was switched off). @internal */
+  forgetSites(): void {
+    this.sites = null;
+  }
+
+  /**
+   * What the pool still holds: every live slot with its handle, owner thread and the frame it was
+   * allocated in, grouped by call site when {@link Memory.captureCallSites} is on in the thread
+   * that allocated it. Take it at shutdown, or at any frame to find what outlives its frame.
+   *
+   * Thread-safety: any worker (a read; exact while no other thread allocates).
+   * @param options - `bornBefore`: only slots allocated before this frame; `limit`: most entries listed (default 100).
+   * @example
+   * ```ts
+   * const r = bullets.leaks({ bornBefore: memory.frame - 60 });
+   * if (r.count > 0) console.warn(r.text);
+   * ```
+   */
+  leaks(options: { readonly bornBefore?: number; readonly limit?: number } = {}): LeakReport {
+    const entries: LeakEntry[] = [];
+    const sites = this.sites;
+    const i32 = this.i32;
+    for (let i = 0; i < this.capacity; i++) {
+      const m = i32[this.meta + i];
+      if (!isLiveMeta(m)) continue;
+      const frame = i32[this.born + i];
+      if (options.bornBefore !== undefined && frame >= options.bornBefore) continue;
+      entries.push({
+        offset: this.data + i * this.stride, size: this.slotSize, handle: ((m >>> 8) << this.genShift) | this.tagIdx | i,
+        thread: (m & 0xff) - 1, frame: __NEBULA_CHECKS__ ? frame : -1, site: sites?.get(i) ?? null,
+      });
+    }
+    return leakReport(`pool "${this.name}"`, entries, options.limit ?? 100);
+  }
+
+  /**
+   * Checks the pool's invariants and throws `INVARIANT_VIOLATED` with the actual values: the free
+   * list is acyclic and holds only free slots, every slot is live, listed or cached exactly once,
+   * and the counts agree.
+   *
+   * Thread-safety: any worker, while no other thread is using the pool.
+   * @example
+   * ```ts
+   * pool.checkInvariants();
+   * ```
+   */
+  checkInvariants(): void {
+    const i32 = this.i32;
+    const cap = this.capacity;
+    const b = this.base;
+    const fail = (what: string, state: Record<string, number>): never => {
+      throw this.raised(memoryError('INVARIANT_VIOLATED', what, { allocator: `pool "${this.name}"`, request: {}, state }));
+    };
+    const batch = i32[b + P_BATCH];
+    if (i32[b + P_CAPACITY] !== cap || i32[b + P_STRIDE] !== this.stride || i32[b + P_SLOT_SIZE] !== this.slotSize || batch !== this.batch ||
+      batch < 1 || batch > 1024 || i32[b + P_META] !== this.meta || i32[b + P_NEXT] !== this.next || i32[b + P_DATA] !== this.data) {
+      fail('the header\'s constants changed or are out of range', { capacity: i32[b + P_CAPACITY], stride: i32[b + P_STRIDE], batch, data: i32[b + P_DATA] });
+    }
+    if (this.data + cap * this.stride > this.statsWord << 2) fail(`slots end at ${hex(this.data + cap * this.stride)}, past the region`, { data: this.data, capacity: cap });
+    const seen = new Uint8Array(cap);
+    let listed = 0;
+    let link = Atomics.load(i32, b + P_HEAD) & this.linkMask;
+    while (link !== 0) {
+      if (link > cap) fail(`free list link ${link} is beyond capacity ${cap}`, { link, listed });
+      const i = link - 1;
+      if (seen[i] !== 0) fail(`free list visits slot ${i} twice (cycle)`, { slot: i, listed });
+      seen[i] = 1;
+      const m = i32[this.meta + i];
+      if ((m & 0xff) !== 0) fail(`slot ${i} is in the free list but its tag is ${m & 0xff} (live or cached)`, { slot: i, meta: m });
+      listed++;
+      link = i32[this.next + i];
+    }
+    const free = Atomics.load(i32, b + P_FREE);
+    if (listed !== free) fail(`free list holds ${listed} slots, counter says ${free}`, { listed, free });
+    for (let k = 0; k < this.count; k++) {
+      const h = this.cache[k];
+      const i = h & this.indexMask;
+      if (i >= cap) fail(`cache entry ${k} is slot ${i}, outside the pool`, { entry: k, slot: i });
+      if (seen[i] !== 0) fail(`slot ${i} is both cached and listed (or cached twice)`, { slot: i });
+      seen[i] = 2;
+      const m = i32[this.meta + i];
+      if ((m & 0xff) !== this.cacheTag) fail(`cached slot ${i} has tag ${m & 0xff}, not this thread's cache tag ${this.cacheTag}`, { slot: i, meta: m });
+      if (m >>> 8 !== h >>> this.genShift || (h & this.tagField) !== this.tagIdx) fail(`cached handle ${h} has generation ${h >>> this.genShift}, slot ${i} has ${m >>> 8}`, { slot: i, handle: h, meta: m });
+    }
+    if (i32[this.cachedWord] !== this.count) fail(`published cache count ${i32[this.cachedWord]} != ${this.count}`, { published: i32[this.cachedWord], count: this.count });
+    const cachedBy = new Int32Array(MAX_THREADS);
+    let live = 0;
+    for (let i = 0; i < cap; i++) {
+      const m = i32[this.meta + i];
+      const g = m >>> 8;
+      const tag = m & 0xff;
+      if (g < 1 || g > this.genMask) fail(`slot ${i} has generation ${g} outside 1..${this.genMask}`, { slot: i, generation: g });
+      if (isLiveMeta(m)) live++;
+      else if ((tag & CACHE_TAG) !== 0 && (tag & ~CACHE_TAG) < MAX_THREADS) cachedBy[tag & ~CACHE_TAG]++;
+      else if (tag !== 0) fail(`slot ${i} has tag ${tag}, which is neither live, cached nor listed`, { slot: i, meta: m });
+      else if (seen[i] !== 1) fail(`slot ${i} is free but neither listed nor cached (lost)`, { slot: i, meta: m });
+    }
+    for (let t = 0; t < MAX_THREADS; t++) {
+      const published = i32[b + P_CACHED + t * CACHED_STRIDE];
+      if (cachedBy[t] !== published) fail(`thread ${t} publishes ${published} cached slots, ${cachedBy[t]} slots carry its cache tag`, { thread: t, published, tagged: cachedBy[t] });
+      if (published !== 0 && !this.memory.isThreadAttached(t)) fail(`thread ${t} caches ${published} slots but is not attached`, { thread: t, published });
+    }
+    if (live + listed + this.cachedTotal() !== cap) fail(`live ${live} + listed ${listed} + cached ${this.cachedTotal()} != capacity ${cap}`, { live, listed, cap });
+  }
+}
