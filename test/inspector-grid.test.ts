@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryError, poolGridShape } from '../src/index.ts';
 import { expectCode } from './helpers.ts';
 import { OWNER_CHUNK, PoolGridCells, type SlotOwnerSource } from '../src/inspector/pool-grid.ts';
-import { paintGrid } from '../src/inspector/renderer.ts';
+import { paintGrid } from '../src/inspector/grid-image.ts';
 import { FREE_RGB, THREAD_RGB } from '../src/inspector/colors.ts';
 
 /** A pool stand-in whose owners are a plain array (0 free, thread id + 1 live). */

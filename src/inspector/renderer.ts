@@ -3,29 +3,26 @@
  * it on a 2D context (a page canvas's or a worker's OffscreenCanvas's). Per frame it allocates
  * nothing: numbers are read into typed arrays made once, pool grids are written into an
  * ImageData made once per layout, labels are string constants or strings made at layout time,
- * and numbers are drawn digit by digit (text.ts).
+ * and numbers are drawn digit by digit (text.ts). The painting itself is in text-lines.ts (title,
+ * label rows, warnings), region-graphics.ts (bars, lanes, graphs, marks) and grid-image.ts (pool
+ * grids' pixels); hover state and the canvas tooltip are in tooltip.ts.
  * @module
  */
 import type { Memory } from '../runtime/memory.ts';
-import { MAX_THREADS } from '../memory/layout.ts';
-import { STAT } from '../stats/fields.ts';
-import { MEMORY_ERROR_CODES } from '../errors.ts';
-import { BACKGROUND, BACKGROUND_RGB, CACHED, DIM, FREE_RGB, LIVE, PEAK, TEXT, THREAD_CSS, THREAD_RGB, TRACK, USED, WARN } from './colors.ts';
+import { BACKGROUND } from './colors.ts';
 import type { InspectorContext } from './context.ts';
-import { type CanvasLayout, LINE_H, MAX_CELL, WARN_LINES, layoutCanvas, type Rect } from './layout.ts';
-import { InspectorModel, NEAR_FULL, type RegionModel, WARN_ERRORS, WARN_FAILURES } from './model.ts';
-import { PoolGridCells, type SlotOwnerSource, poolGridShape } from './pool-grid.ts';
+import { poolGridImage } from './grid-image.ts';
+import { type CanvasLayout, layoutCanvas } from './layout.ts';
+import { InspectorModel } from './model.ts';
+import type { SlotOwnerSource } from './pool-grid.ts';
 import { type InspectorReadout, buildReadout } from './readout.ts';
-import { HOVER_REFRESH, type InspectorHit, hitTest } from './tooltip.ts';
+import { drawArena, drawPool, drawStack } from './region-graphics.ts';
+import { drawLabel, drawTitle, drawWarnings } from './text-lines.ts';
+import { HoverState, type InspectorHit, drawTooltipBox, hitTest } from './tooltip.ts';
 import { TextPainter } from './text.ts';
 
 /** The font of every text: monospace, so widths are known without measuring each string. */
 export const FONT = '11px ui-monospace, Menlo, Consolas, monospace';
-
-/** Kind names as drawn after a region's name. */
-const KIND_LABEL = Object.freeze({ arena: ' arena ', pool: ' pool ', stack: ' stack ' } as const);
-/** Warning texts by WARN_* kind. */
-const WARN_TEXT: readonly string[] = Object.freeze(['', ': above 90% of capacity, at ', ': failed requests ', ': errors ']);
 
 /**
  * Where the renderer draws: CSS size and device pixel ratio.
@@ -84,13 +81,8 @@ export class InspectorRenderer {
   private drawn = 0;
   /** Draw the tooltip on the canvas (worker mode) instead of leaving it to the DOM. */
   private tooltipOnCanvas = false;
-  private hoverX = 0;
-  private hoverY = 0;
-  private hovering = false;
-  private hoverDirty = false;
-  private hoverAt = 0;
-  private hoverHit: InspectorHit | null = null;
-  private hoverVersion = 0;
+  /** The pointer: its position and what is under it. */
+  private readonly pointer = new HoverState();
 
   /**
    * @param memory - the memory to draw; the renderer reads it through this thread's allocator instances.
@@ -178,15 +170,7 @@ export class InspectorRenderer {
    * ```
    */
   hover(x: number | null, y = 0): void {
-    if (x === null) {
-      this.hovering = false;
-      if (this.hoverHit !== null) { this.hoverHit = null; this.hoverVersion++; }
-      return;
-    }
-    this.hovering = true;
-    this.hoverDirty = true;
-    this.hoverX = x;
-    this.hoverY = y;
+    this.pointer.move(x, y);
   }
 
   /**
@@ -199,7 +183,7 @@ export class InspectorRenderer {
    * ```
    */
   hovered(): InspectorHit | null {
-    return this.hoverHit;
+    return this.pointer.hit;
   }
 
   /**
@@ -217,7 +201,7 @@ export class InspectorRenderer {
     /** Pointer y in CSS pixels from the canvas's top edge. */
     readonly y: number;
   } {
-    return { x: this.hoverX, y: this.hoverY };
+    return { x: this.pointer.x, y: this.pointer.y };
   }
 
   /**
@@ -231,7 +215,7 @@ export class InspectorRenderer {
    * ```
    */
   get hoverChanges(): number {
-    return this.hoverVersion;
+    return this.pointer.version;
   }
 
   /**
@@ -301,25 +285,22 @@ export class InspectorRenderer {
     // every resize lays out again): a fractional dpr passed every frame would box a number
     ctx.fillStyle = BACKGROUND;
     ctx.fillRect(0, 0, this.width, this.height);
-    this.drawTitle(layout.title);
+    const p = this.painter;
+    drawTitle(ctx, p, model, layout.title);
     const regions = model.regions;
     for (let k = 0; k < regions.length; k++) {
       const r = regions[k];
       const rects = layout.regions[k];
-      this.drawLabel(r, rects.label);
-      if (r.kind === 'arena') this.drawArena(r, rects.bar, rects.lanes, rects.graph);
-      else if (r.kind === 'stack') this.drawStack(r, rects.bar);
-      else this.drawPool(r, k, rects.bar);
+      drawLabel(ctx, p, r, rects.label);
+      if (r.kind === 'arena') drawArena(ctx, r, rects.bar, rects.lanes, rects.graph);
+      else if (r.kind === 'stack') drawStack(ctx, r, rects.bar);
+      else drawPool(ctx, r, rects.bar, this.images[k], this.gridX[k], this.gridY[k]);
     }
-    this.drawWarnings(layout.warnings);
+    drawWarnings(ctx, p, model, layout.warnings);
     this.drawn++;
-    if (this.hovering && (this.hoverDirty || this.drawn - this.hoverAt >= HOVER_REFRESH)) {
-      this.hoverHit = hitTest(layout, model, dpr, this.hoverX, this.hoverY);
-      this.hoverDirty = false;
-      this.hoverAt = this.drawn;
-      this.hoverVersion++;
-    }
-    if (this.tooltipOnCanvas && this.hoverHit !== null) this.drawTooltip(this.hoverHit.lines, this.hoverX, this.hoverY);
+    const pointer = this.pointer;
+    if (pointer.due(this.drawn)) pointer.record(hitTest(layout, model, dpr, pointer.x, pointer.y), this.drawn);
+    if (this.tooltipOnCanvas && pointer.hit !== null) this.drawTooltip(pointer.hit.lines, pointer.x, pointer.y);
   }
 
   /** Lays the canvas out again and makes each pool's grid arrays and pixels. Allocates. */
@@ -327,22 +308,7 @@ export class InspectorRenderer {
     const model = this.model;
     const layout = layoutCanvas(this.width, this.height, model.regions.map((r) => r.kind));
     const dpr = this.dpr;
-    this.images = model.regions.map((r, k) => {
-      if (r.kind !== 'pool') return null;
-      const g = layout.regions[k].grid;
-      const shape = poolGridShape(r.stats[STAT.CAPACITY] || (r.source as { capacity: number }).capacity,
-        Math.floor(g.w * dpr), Math.floor(g.h * dpr), Math.max(1, Math.floor(MAX_CELL * dpr)));
-      let cells = r.grid;
-      const old = cells?.shape;
-      if (cells === null || old?.cellPx !== shape.cellPx || old.cols !== shape.cols || old.cells !== shape.cells || old.slotsPerCell !== shape.slotsPerCell) {
-        cells = new PoolGridCells(shape);
-        r.grid = cells;
-      }
-      cells.aggregate(r.source as SlotOwnerSource);
-      const img = this.ctx.createImageData(Math.max(1, shape.cols * shape.cellPx), Math.max(1, shape.rows * shape.cellPx));
-      fillImage(img, BACKGROUND_RGB);
-      return img;
-    });
+    this.images = model.regions.map((r, k) => (r.kind === 'pool' ? poolGridImage(this.ctx, r, layout.regions[k].grid, dpr) : null));
     this.gridX = Int32Array.from(layout.regions, (g) => Math.round(g.grid.x * dpr));
     this.gridY = Int32Array.from(layout.regions, (g) => Math.round(g.grid.y * dpr));
     this.layout = layout;
@@ -352,192 +318,6 @@ export class InspectorRenderer {
     ctx.font = FONT;
     ctx.textBaseline = 'middle';
     return layout;
-  }
-
-  private drawTitle(rect: Rect): void {
-    const ctx = this.ctx;
-    const p = this.painter;
-    const m = this.model;
-    const y = rect.y + (rect.h >> 1);
-    ctx.fillStyle = TEXT;
-    let x = p.text(ctx, 'nebula-memory', rect.x, y);
-    ctx.fillStyle = DIM;
-    x = p.text(ctx, '  frame ', x, y);
-    ctx.fillStyle = TEXT;
-    x = p.int(ctx, m.frame, x, y);
-    ctx.fillStyle = DIM;
-    x = p.text(ctx, '  threads ', x, y);
-    ctx.fillStyle = TEXT;
-    x = p.int(ctx, m.threadCount, x, y);
-    ctx.fillStyle = DIM;
-    x = p.text(ctx, '  regions ', x, y);
-    ctx.fillStyle = TEXT;
-    x = p.int(ctx, m.regions.length, x, y);
-    ctx.fillStyle = DIM;
-    p.text(ctx, this.memory.shared ? '  shared' : '  single-thread', x, y);
-  }
-
-  /** Draws `label` in dim, then `v` in `color`; returns the x after. */
-  private field(label: string, v: number, x: number, y: number, color: string): number {
-    const ctx = this.ctx;
-    ctx.fillStyle = DIM;
-    x = this.painter.text(ctx, label, x, y);
-    ctx.fillStyle = color;
-    return this.painter.int(ctx, v, x, y);
-  }
-
-  private drawLabel(r: RegionModel, rect: Rect): void {
-    const ctx = this.ctx;
-    const p = this.painter;
-    const s = r.stats;
-    const y = rect.y + (rect.h >> 1);
-    ctx.fillStyle = TEXT;
-    let x = p.text(ctx, r.name, rect.x, y);
-    ctx.fillStyle = DIM;
-    x = p.text(ctx, KIND_LABEL[r.kind], x, y);
-    const cap = s[STAT.CAPACITY];
-    const used = s[STAT.USED];
-    const full = r.kind === 'pool' ? used > NEAR_FULL * cap : s[STAT.PEAK] > NEAR_FULL * cap;
-    x = this.field(r.kind === 'pool' ? 'live ' : 'used ', used, x, y, TEXT);
-    x = this.field('/', cap, x, y, TEXT);
-    if (r.kind === 'pool') x = this.field(' cached ', s[STAT.DEPTH], x, y, TEXT);
-    if (r.kind === 'stack') {
-      x = this.field(' depth ', s[STAT.DEPTH], x, y, TEXT);
-      x = this.field(' marks ', r.markCount, x, y, TEXT);
-    }
-    x = this.field(' peak ', s[STAT.PEAK], x, y, full ? WARN : TEXT);
-    x = this.field(' allocs ', s[STAT.ALLOCATIONS], x, y, TEXT);
-    if (r.kind !== 'arena') x = this.field(' frees ', s[STAT.FREES], x, y, TEXT);
-    x = this.field(' fails ', s[STAT.FAILURES], x, y, s[STAT.FAILURES] > 0 ? WARN : TEXT);
-    x = this.field(' err ', s[STAT.ERRORS], x, y, s[STAT.ERRORS] > 0 ? WARN : TEXT);
-    const last = s[STAT.LAST_ERROR];
-    if (last > 0 && last <= MEMORY_ERROR_CODES.length) {
-      ctx.fillStyle = WARN;
-      x = p.text(ctx, ' ', x, y);
-      p.text(ctx, MEMORY_ERROR_CODES[last - 1], x, y);
-    }
-  }
-
-  /**
-   * A track filled `usedPx` pixels, with a peak tick at `peakPx` (warning colour when `warn`).
-   * Only whole numbers cross this call: a fraction would be boxed into a new heap number.
-   */
-  private bar(rect: Rect, usedPx: number, peakPx: number, warn: boolean): void {
-    const ctx = this.ctx;
-    ctx.fillStyle = TRACK;
-    ctx.fillRect(rect.x, rect.y, rect.w, rect.h);
-    ctx.fillStyle = USED;
-    ctx.fillRect(rect.x, rect.y, usedPx, rect.h);
-    ctx.fillStyle = warn ? WARN : PEAK;
-    ctx.fillRect(rect.x + peakPx - 1, rect.y, 2, rect.h);
-  }
-
-  private drawArena(r: RegionModel, bar: Rect, lanes: Rect, graph: Rect): void {
-    const ctx = this.ctx;
-    const s = r.stats;
-    const cap = s[STAT.CAPACITY] || 1;
-    this.bar(bar, px(s[STAT.USED], cap, bar.w), px(s[STAT.PEAK], cap, bar.w), s[STAT.PEAK] > NEAR_FULL * cap);
-    ctx.fillStyle = TRACK;
-    ctx.fillRect(lanes.x, lanes.y, lanes.w, lanes.h);
-    let x = lanes.x;
-    for (let t = 0; t < MAX_THREADS; t++) {
-      const b = r.lanes[t];
-      if (b <= 0) continue;
-      const w = (b / cap) * lanes.w;
-      ctx.fillStyle = THREAD_CSS[t];
-      ctx.fillRect(x | 0, lanes.y, Math.max(w, 1) | 0, lanes.h);
-      x += w;
-    }
-    ctx.fillStyle = TRACK;
-    ctx.fillRect(graph.x, graph.y, graph.w, graph.h);
-    // the graph's top is the arena's peak (no frame's high water exceeds it), so small arenas'
-    // shapes show; the 90%-of-capacity line is drawn when it falls inside
-    const top = Math.max(s[STAT.PEAK], 1);
-    if (NEAR_FULL * cap <= top) {
-      ctx.fillStyle = PEAK;
-      ctx.fillRect(graph.x, graph.y + graph.h - px(NEAR_FULL * cap, top, graph.h), graph.w, 1);
-    }
-    const slots = r.history.length;
-    const bw = graph.w / slots;
-    const n = r.historyLength;
-    for (let k = 0; k < n; k++) {
-      const v = r.history[k];
-      const h = px(v, top, graph.h);
-      ctx.fillStyle = v > NEAR_FULL * cap ? WARN : USED;
-      ctx.fillRect((graph.x + (slots - n + k) * bw) | 0, graph.y + graph.h - h, Math.max(bw - 1, 1) | 0, h);
-    }
-  }
-
-  private drawStack(r: RegionModel, bar: Rect): void {
-    const ctx = this.ctx;
-    const s = r.stats;
-    const cap = s[STAT.CAPACITY] || 1;
-    this.bar(bar, px(s[STAT.USED], cap, bar.w), px(s[STAT.PEAK], cap, bar.w), s[STAT.PEAK] > NEAR_FULL * cap);
-    ctx.fillStyle = TEXT;
-    for (let k = 0; k < r.markCount; k++) {
-      ctx.fillRect(bar.x + px(r.marks[k] - r.dataStart, cap, bar.w), bar.y - 2, 1, bar.h + 4);
-    }
-  }
-
-  private drawPool(r: RegionModel, k: number, bar: Rect): void {
-    const ctx = this.ctx;
-    const s = r.stats;
-    const cap = s[STAT.CAPACITY] || 1;
-    const live = px(s[STAT.USED], cap, bar.w);
-    const cached = px(s[STAT.DEPTH], cap, bar.w);
-    ctx.fillStyle = TRACK;
-    ctx.fillRect(bar.x, bar.y, bar.w, bar.h);
-    ctx.fillStyle = s[STAT.USED] > NEAR_FULL * cap ? WARN : LIVE;
-    ctx.fillRect(bar.x, bar.y, live, bar.h);
-    ctx.fillStyle = CACHED;
-    ctx.fillRect(bar.x + live, bar.y, cached, bar.h);
-    const img = this.images[k];
-    const g = r.grid;
-    if (img === null || g === null) return;
-    paintGrid(g, img);
-    ctx.putImageData(img, this.gridX[k], this.gridY[k]);
-  }
-
-  private drawWarnings(rect: Rect): void {
-    const ctx = this.ctx;
-    const p = this.painter;
-    const m = this.model;
-    let y = rect.y + (LINE_H >> 1);
-    ctx.fillStyle = m.warnCount > 0 ? WARN : DIM;
-    let x = p.text(ctx, 'warnings ', rect.x, y);
-    p.int(ctx, m.warnCount, x, y);
-    const n = Math.min(m.warnCount, WARN_LINES);
-    for (let k = 0; k < n; k++) {
-      y += LINE_H;
-      const r = m.regions[m.warnRegion[k]];
-      const kind = m.warnKind[k];
-      const s = r.stats;
-      ctx.fillStyle = TEXT;
-      x = p.text(ctx, r.name, rect.x, y);
-      ctx.fillStyle = WARN;
-      x = p.text(ctx, WARN_TEXT[kind], x, y);
-      if (kind === WARN_FAILURES) p.int(ctx, s[STAT.FAILURES], x, y);
-      else if (kind === WARN_ERRORS) {
-        x = p.int(ctx, s[STAT.ERRORS], x, y);
-        const last = s[STAT.LAST_ERROR];
-        if (last > 0 && last <= MEMORY_ERROR_CODES.length) {
-          x = p.text(ctx, ', last ', x, y);
-          x = p.text(ctx, MEMORY_ERROR_CODES[last - 1], x, y);
-          x = p.text(ctx, ' at frame ', x, y);
-          p.int(ctx, s[STAT.LAST_ERROR_FRAME], x, y);
-        }
-      } else {
-        const cap = s[STAT.CAPACITY] || 1;
-        x = p.int(ctx, Math.round((100 * (r.kind === 'pool' ? s[STAT.USED] : s[STAT.PEAK])) / cap), x, y);
-        p.text(ctx, '%', x, y);
-      }
-    }
-    if (m.warnCount > n) {
-      ctx.fillStyle = DIM;
-      x = p.text(ctx, '+', rect.x, y + LINE_H);
-      x = p.int(ctx, m.warnCount - n, x, y + LINE_H);
-      p.text(ctx, ' more', x, y + LINE_H);
-    }
   }
 
   /**
@@ -550,94 +330,6 @@ export class InspectorRenderer {
    * ```
    */
   drawTooltip(lines: readonly string[], x: number, y: number): void {
-    const ctx = this.ctx;
-    let chars = 0;
-    for (const l of lines) chars = Math.max(chars, l.length);
-    const w = this.painter.width(chars) + 12;
-    const h = lines.length * LINE_H + 8;
-    const bx = Math.max(0, Math.min(x + 12, this.width - w));
-    const by = Math.max(0, Math.min(y + 12, this.height - h));
-    ctx.fillStyle = 'rgba(10,12,16,0.92)';
-    ctx.fillRect(bx, by, w, h);
-    ctx.fillStyle = PEAK;
-    ctx.fillRect(bx, by, 2, h);
-    ctx.fillStyle = TEXT;
-    for (let k = 0; k < lines.length; k++) ctx.fillText(lines[k], bx + 7, by + 4 + LINE_H * k + LINE_H / 2);
-  }
-}
-
-/** Fills every pixel of `img` with an opaque colour (gaps and unused cells keep it). */
-function fillImage(img: ImageData, rgb: readonly [number, number, number]): void {
-  const d = img.data;
-  for (let k = 0; k < d.length; k += 4) {
-    d[k] = rgb[0];
-    d[k + 1] = rgb[1];
-    d[k + 2] = rgb[2];
-    d[k + 3] = 255;
-  }
-}
-
-/** `v / cap` of `w` pixels, clamped to 0..w, as a whole number (returned as a small integer, never boxed). */
-function px(v: number, cap: number, w: number): number {
-  return (Math.min(Math.max(v / cap, 0), 1) * w) | 0;
-}
-
-/**
- * Writes a pool grid's cells into `img`: free cells in the free colour, cells with live slots in
- * their dominant owner's hue, mixed from the free colour by the cell's weight (35% for one live
- * slot up to 100% for a full cell); cells of 4 pixels and more keep a one-pixel gap. Integer
- * arithmetic only, and allocates nothing.
- */
-export function paintGrid(g: PoolGridCells, img: ImageData): void {
-  const shape = g.shape;
-  const cellPx = shape.cellPx;
-  const cols = shape.cols;
-  const cells = shape.cells;
-  const data = img.data;
-  const stride = img.width * 4;
-  const gap = cellPx >= 4 ? 1 : 0;
-  const inner = cellPx - gap;
-  const fr = FREE_RGB[0];
-  const fg = FREE_RGB[1];
-  const fb = FREE_RGB[2];
-  const rgb = THREAD_RGB;
-  const live = g.live;
-  const owner = g.owner;
-  const weight = g.weight;
-  let col = 0;
-  let y0 = 0;
-  for (let c = 0; c < cells; c++) {
-    const n = live[c];
-    let r = fr;
-    let gg = fg;
-    let b = fb;
-    if (n > 0) {
-      const w = c === cells - 1 ? g.weightLast[n] : weight[n];
-      const t = 3 * (owner[c] - 1);
-      r = fr + (((rgb[t] - fr) * w) >> 8);
-      gg = fg + (((rgb[t + 1] - fg) * w) >> 8);
-      b = fb + (((rgb[t + 2] - fb) * w) >> 8);
-    }
-    const x0 = col * cellPx;
-    if (cellPx === 1) {
-      const at = y0 * stride + x0 * 4;
-      data[at] = r;
-      data[at + 1] = gg;
-      data[at + 2] = b;
-      data[at + 3] = 255;
-    } else for (let dy = 0; dy < inner; dy++) {
-      let at = (y0 + dy) * stride + x0 * 4;
-      for (let dx = 0; dx < inner; dx++) {
-        data[at] = r;
-        data[at + 1] = gg;
-        data[at + 2] = b;
-        data[at + 3] = 255;
-        at += 4;
-      }
-    }
-    if (++col === cols) {
-      col = 0;
-      y0 += cellPx;
-    }
+    drawTooltipBox(this.ctx, this.painter, lines, x, y, this.width, this.height);
   }
 }

@@ -1,14 +1,18 @@
 /**
  * Hit testing and tooltip text: which part of which region is under a point, and the numbers to
  * show for it. Runs on pointer moves (and while hovering, every {@link HOVER_REFRESH} frames),
- * never on the plain frame path, so it may build strings.
+ * never on the plain frame path, so it may build strings. Also the hover state that decides when
+ * to hit-test again ({@link HoverState}), and the tooltip box worker mode draws on the canvas.
  * @module
  */
 import type { BuiltInRegionKind } from '../api-reports.ts';
 import { STAT } from '../stats/fields.ts';
-import { inside, type CanvasLayout } from './layout.ts';
+import { PEAK, TEXT } from './colors.ts';
+import type { InspectorContext } from './context.ts';
+import { inside, LINE_H, type CanvasLayout } from './layout.ts';
 import type { InspectorModel, RegionModel } from './model.ts';
 import { errorCodeOf } from './readout.ts';
+import type { TextPainter } from './text.ts';
 
 /** Frames between two rebuilds of the hover text while the pointer rests. */
 export const HOVER_REFRESH = 15;
@@ -147,4 +151,67 @@ export function hitTest(layout: CanvasLayout, model: InspectorModel, dpr: number
     return hit(r.name, r.kind, 'label', -1, 0, summary(r));
   }
   return null;
+}
+
+/**
+ * The pointer over the canvas: its last position, and what is under it as of the last draw,
+ * hit-tested again when the pointer moves and every {@link HOVER_REFRESH} frames while it rests.
+ */
+export class HoverState {
+  /** The last pointer position in CSS pixels. */
+  x = 0;
+  y = 0;
+  /** What the pointer is over, with its tooltip text; null when not hovering. */
+  hit: InspectorHit | null = null;
+  /** A counter that changes whenever `hit` does. */
+  version = 0;
+  private hovering = false;
+  private dirty = false;
+  /** The frame of the last hit test. */
+  private at = 0;
+
+  /** Sets the pointer position in CSS pixels, or clears it with `null`. */
+  move(x: number | null, y: number): void {
+    if (x === null) {
+      this.hovering = false;
+      if (this.hit !== null) { this.hit = null; this.version++; }
+      return;
+    }
+    this.hovering = true;
+    this.dirty = true;
+    this.x = x;
+    this.y = y;
+  }
+
+  /** Whether the pointer is to be hit-tested after frame `frame`: it moved, or rested HOVER_REFRESH frames. */
+  due(frame: number): boolean {
+    return this.hovering && (this.dirty || frame - this.at >= HOVER_REFRESH);
+  }
+
+  /** Records `hit`, the hit test after frame `frame`. */
+  record(hit: InspectorHit | null, frame: number): void {
+    this.hit = hit;
+    this.dirty = false;
+    this.at = frame;
+    this.version++;
+  }
+}
+
+/**
+ * Draws tooltip lines in a box near CSS point (x, y), kept inside a canvas of `width` x
+ * `height` CSS pixels (worker mode).
+ */
+export function drawTooltipBox(ctx: InspectorContext, p: TextPainter, lines: readonly string[], x: number, y: number, width: number, height: number): void {
+  let chars = 0;
+  for (const l of lines) chars = Math.max(chars, l.length);
+  const w = p.width(chars) + 12;
+  const h = lines.length * LINE_H + 8;
+  const bx = Math.max(0, Math.min(x + 12, width - w));
+  const by = Math.max(0, Math.min(y + 12, height - h));
+  ctx.fillStyle = 'rgba(10,12,16,0.92)';
+  ctx.fillRect(bx, by, w, h);
+  ctx.fillStyle = PEAK;
+  ctx.fillRect(bx, by, 2, h);
+  ctx.fillStyle = TEXT;
+  for (let k = 0; k < lines.length; k++) ctx.fillText(lines[k], bx + 7, by + 4 + LINE_H * k + LINE_H / 2);
 }
