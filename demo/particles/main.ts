@@ -16,7 +16,7 @@ import { el, freshCanvas, setText } from './dom.ts';
 import { FRAME_LANE_BYTES, Fountain, drawArenaBytes, frameArenaBytes, memoryBytes } from './fountain.ts';
 import { FrameGraph } from './graph.ts';
 import {
-  CONTROL_WORDS, C_DRAWN, C_MODE, C_PIXEL_LIT, C_PIXEL_REQUEST, C_RATE, C_RENDER_DONE, C_RENDER_GO, C_RENDER_RESCUED, C_RENDER_US, C_SIM_DONE, C_SIM_GO,
+  CONTROL_WORDS, C_DRAWN, C_RENDER_GO_AT, C_MODE, C_PIXEL_LIT, C_PIXEL_REQUEST, C_RATE, C_RENDER_DONE, C_RENDER_GO, C_RENDER_RESCUED, C_RENDER_US, C_SIM_DONE, C_SIM_GO,
   C_STOP, C_UPLOAD, type DemoSettings, MAX_SIM_WORKERS, MODE_ARENA, MODE_PLAIN,
   SLOT_FLOATS, W_ARENA_BYTES, W_GC, W_LIVE, W_SIM_US, readSettings, wordOf,
 } from './protocol.ts';
@@ -97,6 +97,7 @@ async function sharedRun(s: DemoSettings, memory: Memory, ctl: number): Promise<
       return simsDone && drawn;
     },
     start: (frame) => {
+      Atomics.store(i32, ctl + C_RENDER_GO_AT, Math.round(performance.now()));
       Atomics.store(i32, ctl + C_RENDER_GO, frame - 1);
       Atomics.notify(i32, ctl + C_RENDER_GO);
       if (render.onMain !== null && frame > 0) {

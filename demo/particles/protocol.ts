@@ -104,7 +104,15 @@ export const W_JOIN_AT = 9;
 /** {@link W_JOIN_AT} while the share has no worker the clock waits for. */
 export const JOIN_NEVER = 0x7fffffff;
 /** Int32 words of the control block. */
-export const CONTROL_WORDS = C_WORKER + MAX_SIM_WORKERS * WORKER_WORDS;
+/**
+ * When the clock last published {@link C_RENDER_GO}: ms since the page's `performance.timeOrigin`,
+ * rounded, stored before the frame. A render wait that times out with a new frame waiting counts
+ * in {@link C_RENDER_RESCUED} only when the frame was published well before the timeout was due (a
+ * notify lost), not when it was published as the wait timed out (a slow frame on a loaded machine).
+ */
+export const C_RENDER_GO_AT = C_WORKER + MAX_SIM_WORKERS * WORKER_WORDS;
+/** Words of the control block. */
+export const CONTROL_WORDS = C_RENDER_GO_AT + 1;
 
 /** Index of worker `w`'s word `k` in the control block. */
 export function wordOf(w: number, k: number): number {
@@ -190,6 +198,8 @@ export interface RenderInit {
   readonly canvas: OffscreenCanvas;
   /** Simulation workers whose frame data the renderer draws. */
   readonly workers: number;
+  /** The page's `performance.timeOrigin`, to read {@link C_RENDER_GO_AT} on the worker's clock. */
+  readonly timeOrigin: number;
 }
 
 /** Worker → page. */

@@ -10,13 +10,18 @@
  * @module
  */
 import { attachMemory } from '../../src/index.ts';
-import { C_RENDER_DONE, C_RENDER_GO, C_RENDER_RESCUED, C_STOP, type RenderInit, type WorkerReport } from './protocol.ts';
+import { C_RENDER_DONE, C_RENDER_GO, C_RENDER_GO_AT, C_RENDER_RESCUED, C_STOP, type RenderInit, type WorkerReport } from './protocol.ts';
 import { ParticleRenderer, createRenderer } from './renderer.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
 /** The render wait's timeout, ms: long enough never to fire in a running game, short enough to recover a lost notify. */
 const WAIT_GUARD_MS = 250;
+/**
+ * A frame published less than this before the wait's timeout was due may have raced the timeout
+ * (the wait ended, then the clock stored and notified): that is a slow frame, not a lost notify.
+ */
+const RACE_MS = 50;
 
 function report(message: WorkerReport): void {
   scope.postMessage(message);
@@ -49,13 +54,19 @@ scope.onmessage = (event: MessageEvent<RenderInit>) => {
     let mode: string;
     if (typeof waitAsync === 'function') {
       mode = 'Atomics.waitAsync';
+      /** Now on the page's clock (ms since its timeOrigin), as the clock writes C_RENDER_GO_AT. */
+      const pageNow = (): number => performance.timeOrigin + performance.now() - init.timeOrigin;
+      let waitStart = 0;
       /** Called when the wait ends: `'ok'` (notified), `'timed-out'`, or `'not-equal'`. */
       const wake = (how: unknown): void => {
         try {
           if (Atomics.load(i32, ctl + C_STOP) !== 0) return;
-          if (how === 'timed-out' && Atomics.load(i32, ctl + C_RENDER_GO) !== drawn) Atomics.add(i32, ctl + C_RENDER_RESCUED, 1);
+          // a frame waiting after a timeout is a lost notify only if it was published while the wait still ran
+          if (how === 'timed-out' && Atomics.load(i32, ctl + C_RENDER_GO) !== drawn
+            && Atomics.load(i32, ctl + C_RENDER_GO_AT) < waitStart + WAIT_GUARD_MS - RACE_MS) Atomics.add(i32, ctl + C_RENDER_RESCUED, 1);
           drawPending();
           // the timeout only guards against a lost notify: the clock notifies every frame
+          waitStart = pageNow();
           const r = waitAsync(i32, ctl + C_RENDER_GO, drawn, WAIT_GUARD_MS);
           if (typeof r.value !== 'string') void r.value.then(wake);
           else setTimeout(wake, 0, r.value); // the value changed meanwhile: draw in a new task, so this frame is shown first

@@ -82,7 +82,7 @@ export async function startRenderer(s: DemoSettings, memory: Memory, control: nu
   const canvas = freshCanvas().transferControlToOffscreen();
   try {
     const render = await startWorker(new Worker(new URL('./render.worker.ts', import.meta.url), { type: 'module', name: 'nebula-render' }), 'nebula-render',
-      { type: 'init', memory: memory.share(), control, canvas, workers: s.workers }, [canvas], late);
+      { type: 'init', memory: memory.share(), control, canvas, workers: s.workers, timeOrigin: performance.timeOrigin }, [canvas], late);
     return { worker: render.worker, onMain: null, detail: render.detail };
   } catch (err) {
     if (!(err instanceof Error) || !err.message.includes(NO_WEBGL2)) throw err;
