@@ -13,7 +13,7 @@ export { createMemory, attachMemory, Memory } from './runtime/memory.ts';
 export { MemoryCore } from './memory/core.ts';
 export { AttachedBuffer } from './memory/attached.ts';
 export { registerKind, FIRST_FREE_KIND_CODE, LAST_KIND_CODE } from './memory/kinds.ts';
-export type { AllocatorKind, RegionAllocator, RegionStats, FrameClockHooks, ClockViews, RegionCreation, LeakOptions } from './memory/kinds.ts';
+export type { AllocatorKind, RegionAllocator, RegionStats, FrameClockHooks, ClockViews, RegionCreation, LeakOptions, KindMethods } from './memory/kinds.ts';
 export type { MemoryHost } from './memory/host.ts';
 export { isolationReport, diagnoseIsolation, ISOLATION_HEADERS, ISOLATION_FIX } from './memory/isolation.ts';
 export { reclaimOnExit, terminateAndReclaim } from './runtime/worker-lifecycle.ts';

@@ -8,7 +8,7 @@ import type { MemorySnapshot } from '../api-reports.ts';
 import { memoryError } from '../errors.ts';
 import { AttachedBuffer } from './attached.ts';
 import { FrameClock } from './frame-clock.ts';
-import { type AllocatorKind, type RegionAllocator, kindOfCode, kindNameOf, registerKind } from './kinds.ts';
+import { type AllocatorKind, type RegionAllocator, createCall, kindOfCode, kindNameOf, openCall, registerKind } from './kinds.ts';
 import type { LeakReport } from './leak-report.ts';
 import { E_KIND, E_OFFSET, E_STATS, G_FRAME, MAX_MEMORY_BYTES, T_GEN, entryWordOf } from './layout.ts';
 import type { OpenedBuffer } from './open.ts';
@@ -182,7 +182,7 @@ export class MemoryCore extends AttachedBuffer {
       const other = kindOfCode(actual);
       throw memoryError('REGION_KIND_MISMATCH', `"${name}" is a ${kindNameOf(actual)}, not a ${kind.name}`, {
         allocator: 'memory', request: { name, kind: kind.name }, state: { actualKind: kindNameOf(actual) },
-        suggestion: other === undefined ? `register its kind (code ${actual}) in this thread with registerKind(), then use memory.region(kind, "${name}").` : `use ${openCall(other, name)}.`,
+        suggestion: other === undefined ? `register its kind (code ${actual}) in this thread with registerKind(), then use memory.region(kind, "${name}").` : `use ${openCall(other.code, name)}.`,
       });
     }
     return this.open(i, name, kind);
@@ -257,7 +257,7 @@ export class MemoryCore extends AttachedBuffer {
         suggestion: 'use a whole number of events from 16 to 16,777,216.',
       });
     }
-    this.clock.refresh();
+    this.clock.refresh('startTrace()');
     this.tracer = new TraceRecorder(this, options);
     return this.tracer;
   }
@@ -281,9 +281,16 @@ export class MemoryCore extends AttachedBuffer {
     if (this.detached) return;
     // a reclaimed thread gave everything back already, and its id may be someone else's now
     const reclaimed = Atomics.load(this.i32, this.slotWord + T_GEN) !== this.generation;
+    let failure: Error | null = null;
     if (!reclaimed) {
       this.publishStats();
-      for (const { kind, allocator } of this.opened.values()) kind.detach?.(allocator);
+      for (const { kind, allocator } of this.opened.values()) {
+        try {
+          kind.detach?.(allocator);
+        } catch (err) {
+          failure ??= err instanceof Error ? err : new Error(String(err)); // the thread detaches all the same; the first failure is rethrown after
+        }
+      }
     }
     this.opened.clear();
     this.ownAll.length = 0;
@@ -295,6 +302,7 @@ export class MemoryCore extends AttachedBuffer {
     // a reclaimed thread's id may belong to another thread already: leave the table alone
     if (!reclaimed) detachThread(this.i32, this.threadId);
     this.lock?.release();
+    if (failure !== null) throw failure;
   }
 
   /**
@@ -367,14 +375,4 @@ export class MemoryCore extends AttachedBuffer {
 /** Registers `kind` in this thread unless it is already; a malformed kind throws `INVALID_OPTION`. */
 function ensureRegistered<A extends RegionAllocator, O>(kind: AllocatorKind<A, O>): void {
   if (typeof kind !== 'object' || (kind as unknown) === null || kindOfCode(kind.code) !== (kind as unknown)) registerKind(kind);
-}
-
-/** How to create a region of `kind`, for error suggestions. */
-function createCall(kind: AnyKind, name: string): string {
-  return kind.methods !== undefined ? `memory.${kind.methods.create}("${name}", ...)` : `memory.create(${kind.name}, "${name}", ...)`;
-}
-
-/** How to find a region of `kind`, for error suggestions. */
-function openCall(kind: AnyKind, name: string): string {
-  return kind.methods !== undefined ? `memory.${kind.methods.open}("${name}")` : `memory.region(${kind.name}, "${name}")`;
 }

@@ -35,7 +35,7 @@ export class FrameClock {
    * Re-reads the region table when its ready count moved. Throws `REGION_KIND_MISMATCH`
    * (changing nothing) for a clocked region whose kind this thread has not registered.
    */
-  refresh(): void {
+  refresh(op = 'advance()'): void {
     const i32 = this.views.i32;
     const ready = Atomics.load(i32, G_REGION_COUNT);
     if (ready === this.regionsSeen) return;
@@ -48,7 +48,7 @@ export class FrameClock {
       if (Atomics.load(i32, w + E_STATE) !== ENTRY_READY) continue;
       if (i32[w + E_CLOCKED] !== 0) {
         const clock = kindOfCode(i32[w + E_KIND])?.clock;
-        if (clock === undefined) unregisteredKind('advance()', readName(this.views.u8, i), i32[w + E_KIND]);
+        if (clock === undefined) unregisteredKind(op, readName(this.views.u8, i), i32[w + E_KIND]);
         this.hooks[c] = clock;
         this.clockedOffsets[c++] = i32[w + E_OFFSET];
       }
@@ -94,7 +94,7 @@ export class FrameClock {
     throw memoryError('LANE_LEASED', `advance() to frame ${next} would recycle memory that ${who} still lease(s)`, {
       allocator: `${info?.kind ?? 'region'} "${info?.name ?? '?'}"`, request: { frame: next },
       state: { frame: next - 1, holders: who },
-      suggestion: 'have every worker call arena.release() when its frame work is done, and retry advance() (or wait for the workers); keep more frames alive to let workers lag; reclaim a thread that is gone with memory.reclaimThread(id).',
+      suggestion: this.hooks[k].advice ?? 'have every thread let go of what it holds in this region, and retry advance(); reclaim a thread that is gone with memory.reclaimThread(id).',
     });
   }
 }

@@ -83,6 +83,8 @@ export interface FrameClockHooks {
   bytesToRecycle(i32: Int32Array, offset: number, next: number): number;
   /** Who holds what `lock` refused to take, in words, for the `LANE_LEASED` message. */
   blockers(i32: Int32Array, u8: Uint8Array, offset: number, next: number): string;
+  /** What the `LANE_LEASED` error suggests (a generic text when absent). */
+  readonly advice?: string;
 }
 
 /**
@@ -156,7 +158,7 @@ export interface AllocatorKind<A extends RegionAllocator = RegionAllocator, O = 
   /** Called at the start of `advance()` on the frame clock thread's own instance (arenas: release this thread's lanes, which end with its frame). */
   endFrame?(allocator: A): void;
   /** The `Memory` methods that create and find regions of this kind, for error messages (built-in kinds: `createPool` and `pool`). */
-  readonly methods?: { readonly create: string; readonly open: string };
+  readonly methods?: KindMethods;
   /** Gives back what dead thread `dead` held in the region at `offset`; returns how many things it released. `self` is the reclaiming thread. */
   reclaimThread?(i32: Int32Array, offset: number, dead: number, self: number): number;
   /** Gives back what this thread's instance holds privately (caches, leases), when the thread detaches. */
@@ -167,6 +169,22 @@ export interface AllocatorKind<A extends RegionAllocator = RegionAllocator, O = 
   leaks?(allocator: A, options: LeakOptions): LeakReport;
   /** Bytes each thread holds in the current frame, by thread id, for the snapshot (arenas: lane usage). */
   lanes?(allocator: A): number[];
+}
+
+/**
+ * The names of the `Memory` methods that serve a kind, for error messages.
+ *
+ * Thread-safety: a constant.
+ * @example
+ * ```ts
+ * const methods: KindMethods = { create: 'createPool', open: 'pool' };
+ * ```
+ */
+export interface KindMethods {
+  /** The method that creates a region of the kind. */
+  readonly create: string;
+  /** The method that finds one by name. */
+  readonly open: string;
 }
 
 /**
@@ -277,4 +295,16 @@ export function unregisteredKind(op: string, region: string, code: number): neve
     allocator: 'memory', request: { op, name: region }, state: { code, registered: [...byName.keys()].join(', ') },
     suggestion: 'call registerKind(kind) in every thread that opens, clocks or reclaims regions of that kind (at module load), before using the memory.',
   });
+}
+
+/** How to create a region of `kind`, for error suggestions. @internal */
+export function createCall(kind: AnyKind, name: string): string {
+  return kind.methods !== undefined ? `memory.${kind.methods.create}("${name}", ...)` : `memory.create(${kind.name}, "${name}", ...)`;
+}
+
+/** How to find region `name` of kind code `code`, for error suggestions. @internal */
+export function openCall(code: number, name: string): string {
+  const kind = byCode.get(code);
+  if (kind === undefined) return `memory.region(<the kind with code ${code}>, "${name}")`;
+  return kind.methods !== undefined ? `memory.${kind.methods.open}("${name}")` : `memory.region(${kind.name}, "${name}")`;
 }

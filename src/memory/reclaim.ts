@@ -30,18 +30,31 @@ export function reclaimThreadIn(memory: MemoryHost, id: number): ReclaimReport |
   const generation = beginReclaim(i32, id);
   if (generation < 0) return null;
   const byKind: Record<string, number> = {};
-  const n = Atomics.load(i32, G_ENTRIES);
-  for (let i = 0; i < n; i++) {
-    const w = entryWordOf(i);
-    if (Atomics.load(i32, w + E_STATE) !== ENTRY_READY) continue;
-    const kind = kindOfCode(i32[w + E_KIND]);
-    // a kind this thread has not registered keeps what the dead thread held in it
-    const released = kind?.reclaimThread?.(i32, i32[w + E_OFFSET], id, memory.threadId) ?? 0;
-    if (kind !== undefined && released > 0) byKind[kind.name] = (byKind[kind.name] ?? 0) + released;
+  let failure: Error | null = null;
+  let lock: boolean;
+  let abandoned: number;
+  try {
+    const n = Atomics.load(i32, G_ENTRIES);
+    for (let i = 0; i < n; i++) {
+      const w = entryWordOf(i);
+      if (Atomics.load(i32, w + E_STATE) !== ENTRY_READY) continue;
+      const kind = kindOfCode(i32[w + E_KIND]);
+      // a kind this thread has not registered keeps what the dead thread held in it
+      let released = 0;
+      try {
+        released = kind?.reclaimThread?.(i32, i32[w + E_OFFSET], id, memory.threadId) ?? 0;
+      } catch (err) {
+        failure ??= err instanceof Error ? err : new Error(String(err)); // one kind's failure must not strand the rest: go on, rethrow at the end
+      }
+      if (kind !== undefined && released > 0) byKind[kind.name] = (byKind[kind.name] ?? 0) + released;
+    }
+  } finally {
+    // whatever happened above, the lock and the id are given back: a reclaim never leaves a thread half-reclaimed
+    [lock, abandoned] = reclaimTable(i32, id);
+    Atomics.add(i32, G_RECLAIMS, 1);
+    endReclaim(i32, id);
   }
-  const [lock, abandoned] = reclaimTable(i32, id);
-  Atomics.add(i32, G_RECLAIMS, 1);
-  endReclaim(i32, id);
+  if (failure !== null) throw failure;
   const { arena: leases = 0, pool: slots = 0, stack: stacks = 0, ...custom } = byKind;
   const report = { id, name, generation, leases, slots, stacks, lock, abandoned };
   return Object.freeze(Object.keys(custom).length === 0 ? report : { ...report, custom: Object.freeze(custom) });

@@ -14,7 +14,7 @@ import { isAttached, threadLabel } from './threads.ts';
 import { type SharedOps, opsFor } from './shared-ops.ts';
 import type { RegionInfo, RegionKind } from '../api-reports.ts';
 import { STATS_BYTES } from '../stats/block.ts';
-import { kindNameOf } from './kinds.ts';
+import { kindNameOf, openCall } from './kinds.ts';
 
 
 /** Kind code to name: the registered kind's name, or `unknown:<code>` for a kind this thread has not registered. */
@@ -176,7 +176,7 @@ export function createRegion(
       const creator = i32[entryWordOf(found) + E_CREATOR] - 1;
       throw memoryError('REGION_EXISTS', `a region named "${name}" ${st === ENTRY_READY ? 'already exists' : `is being created by ${threadLabel(u8, creator)}`}`, {
         allocator: 'memory', request: { name, kind: kindName(kind) }, state: { regions: Atomics.load(i32, G_REGION_COUNT), creator },
-        suggestion: `attach to it with memory.${kindName(kind)}("${name}"), or pick another name.`,
+        suggestion: `attach to it with ${openCall(kind, name)}, or pick another name.`,
       });
     }
     index = Atomics.load(i32, G_ENTRIES);
@@ -213,7 +213,14 @@ export function createRegion(
     unlockTable(i32, threadId);
   }
   i32.fill(0, (brk + body) >> 2, (brk + need) >> 2);
-  init(brk);
+  try {
+    init(brk);
+  } catch (err) {
+    // an init that throws leaves nothing half-made behind: the entry is abandoned, so its name is
+    // free again (its bytes stay unused), as when its creator dies
+    Atomics.compareExchange(i32, entryWordOf(index) + E_STATE, ENTRY_INIT, ENTRY_ABANDONED);
+    throw err;
+  }
   // publish only an entry that is still ours: a reclaim of this thread may have abandoned it
   if (Atomics.compareExchange(i32, entryWordOf(index) + E_STATE, ENTRY_INIT, ENTRY_READY) !== ENTRY_INIT) {
     throw memoryError('THREAD_RECLAIMED', `thread ${threadId} was reclaimed while it created the ${kindName(kind)} "${name}"; the region was abandoned`, {

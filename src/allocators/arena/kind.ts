@@ -25,6 +25,7 @@ export const arenaKind = Object.freeze<AllocatorKind<FrameArena, ArenaOptions>>(
     abort: abortAdvance,
     bytesToRecycle,
     blockers: (i32, u8, offset, next) => describeBlockers(i32, u8, offset, next, next - 1),
+    advice: 'have every worker call arena.release() when its frame work is done, and retry advance() (or wait for the workers); keep more frames alive to let workers lag; reclaim a thread that is gone with memory.reclaimThread(id).',
   },
   reclaimThread: (i32, offset, dead) => reclaimArenaThread(i32, offset, dead),
   endFrame: (a) => { a.release(); },
