@@ -8,7 +8,7 @@ const include: string[] = ['test/**/*.test.ts'];
 const nodeOnly: string[] = ['test/build-switch.test.ts'];
 const exclude: string[] = [...configDefaults.exclude, ...nodeOnly];
 /** Tests that run real workers under real timing; also run in the browsers' fast build. */
-const concurrencyTests: string[] = ['test/free-clock.test.ts', 'test/kill.test.ts', 'test/workers.test.ts'];
+const concurrencyTests: string[] = ['test/free-clock.test.ts', 'test/kill.test.ts', 'test/kill-cycles.test.ts', 'test/workers.test.ts'];
 const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run'];
 const webkitPort = process.env.WEBKIT_WEBDRIVER_PORT; // set by scripts/with-webkit.sh

@@ -13,12 +13,8 @@
  * 2. A worker is killed in the middle of `createPool` of a 1M-slot pool (initialised outside
  *    the region-table lock, which takes milliseconds): the region is abandoned or complete, and
  *    the table, the name and the main thread's own creations stay usable.
- * 3. Attach/kill/reclaim cycles, up to eight workers alive at once: ids come back (1..8), nothing
- *    ever runs out of ids (TOO_MANY_THREADS), and every generation is accounted for. Each cycle
- *    is a real worker: about 65 ms in Node (an esbuild bundle, fixtures/kill-spawn.ts) and 300 to
- *    550 ms in browsers (a module worker loading its modules from Vite), so CI runs 64 cycles in
- *    Node and 32 in browsers; `KILL_CYCLES=1000` runs the full thousand (about a minute in Node).
- *    test/reclaim.test.ts runs 1,000 attach/reclaim cycles of views in one thread.
+ *
+ * test/kill-cycles.test.ts runs attach/kill/reclaim cycles of real workers.
  *
  * Every kill is checked: one reclaim report naming the worker, its stack ownerless and empty,
  * its published cache 0, its heartbeat still after the reclaim (it never ran again), and
@@ -27,7 +23,7 @@
  * killers' stamps and can be freed, every stack can be adopted, checkInvariants() passes.
  *
  * Settings (Node: environment; browsers: the same with a VITE_ prefix, through Vite's env):
- * KILL_MS (test 1's run, default 3000), KILL_CYCLES, KILL_SEED (replays kill times and the
+ * KILL_MS (test 1's run, default 3000), KILL_SEED (replays kill times and the
  * workers' choices; timing still differs) and KILL_SETTLE_MS (below).
  */
 import { afterAll, describe, expect, it } from 'vitest';
@@ -36,27 +32,11 @@ import { CHECKS, inBrowser } from './helpers.ts';
 import { FIELDS, K_BEAT, K_GO, K_LEASED, K_PHASE, K_UNITS, LIVE_MAX, PHASE, PHASE_NAMES, type KillInit } from './fixtures/kill-work.ts';
 import { type KillWorker, removeKillBundles, startKillWorker } from './fixtures/kill-spawn.ts';
 import {
-  cachedBy, collectLeaks, collector, fmt, frameClock, killWatched, projectOf, rng, setting, sleep, waitFor,
+  ATTACH_MS, KILL_BOUND_MS, SETTLE_MS, cachedBy, collectLeaks, collector, fmt, frameClock, killWatched, projectOf, rng, setting, sleep, waitFor,
 } from './fixtures/kill-harness.ts';
 
 const RUN_MS = Number(setting('KILL_MS') ?? 3000);
-const CYCLES = Number(setting('KILL_CYCLES') ?? (inBrowser ? 32 : 64));
 const SEED = Number(setting('KILL_SEED') ?? Math.floor(Math.random() * 0x7fffffff) + 1);
-/**
- * `terminateAndReclaim` waits for the worker's liveness lock (a Web Lock the browser releases
- * only once the worker has stopped), so the library's defaults are safe in every browser:
- * Chromium lets a terminated worker run on until it returns to its event loop, up to about 2 s,
- * and a fixed wait of 20 ms reclaimed threads that still ran (slots handed out twice, a reclaim
- * returning twice the pool's capacity, STALE_HANDLE in live workers). The browser grants the lock
- * only once the worker returned to its event loop after attaching, so the workers await
- * `memory.liveness` first, and each kill checks the lock is held (fixtures/kill-spawn.ts).
- * KILL_SETTLE_MS (browsers: VITE_KILL_SETTLE_MS) passes an explicit settleMs, used only where
- * there is no lock.
- */
-const SETTLE_SETTING = setting('KILL_SETTLE_MS');
-const SETTLE_MS = SETTLE_SETTING === undefined ? undefined : Number(SETTLE_SETTING);
-/** How long a kill may take in the worst case (Chromium's forcible-termination delay), for test timeouts. */
-const KILL_BOUND_MS = 2500;
 const LANES = 3;
 /** Kills during the run (the last generation of LANES workers is killed after it). */
 const MIN_KILLS = 6;
@@ -65,11 +45,6 @@ const KILL_MIN_MS = 40;
 const KILL_SPREAD_MS = 160;
 /** The clock runs in slices of this many ms and yields to the event loop between them. */
 const SLICE_MS = 10;
-/**
- * Longest wait for a worker to start and attach (Node bundles its worker once; browsers load
- * modules). In `npm test` seven projects share two cores; a Chromium worker once took over 15 s.
- */
-const ATTACH_MS = 60_000;
 /**
  * The clock must advance within this many ms of every reclaim. It then waits only for live
  * workers (that it never waits for a reclaimed one is checked exactly: no LANE_LEASED names
@@ -80,7 +55,6 @@ const CLOCK_BOUND_MS = 10_000;
 /** Main-thread region creations after a kill must take less than this (the table lock times out at 2 s). */
 const CREATE_BOUND_MS = 1000;
 const MAX_SPAWNS = 512;
-const CONCURRENT = 8;
 
 afterAll(async () => { await removeKillBundles(); });
 
@@ -323,87 +297,3 @@ describe('a worker killed in the middle of createPool', () => {
   });
 });
 
-describe('ids over attach/kill/reclaim cycles', () => {
-  it(`${CYCLES} workers attach, are killed at random and reclaimed, ${CONCURRENT} at a time: ids 1..${CONCURRENT} come back, never TOO_MANY_THREADS`,
-    { timeout: CYCLES * (300 + KILL_BOUND_MS) + 2 * ATTACH_MS }, async ({ task, annotate }) => {
-      expect(Number.isInteger(CYCLES) && CYCLES > 0, `KILL_CYCLES must be a positive integer, got ${CYCLES}`).toBe(true);
-      const memory = createMemory({ size: 1 << 20, name: 'clock' });
-      memory.createArena('cyc-frame', { capacity: 8192, frames: 2, laneBytes: 64 });
-      const pool = memory.createPool('cyc-pool', { slotSize: 16, capacity: 16384, batch: 4 });
-      const ctl = new Int32Array(new SharedArrayBuffer(CYCLES * FIELDS * 4));
-      const after = new Int32Array(CYCLES);
-      const rand = rng(SEED ^ 0x5bd1e995);
-      const col = collector();
-      const clock = frameClock(memory);
-      const ids = new Map<number, number>();
-      const sums = { leases: 0, slots: 0 };
-      const problems: string[] = [];
-      let ranOnMs = 0;
-      let started = 0;
-      const t0 = performance.now();
-      const cycle = async (): Promise<void> => {
-        const spawn = started++;
-        const init: KillInit = {
-          mode: 'cycle', memory: memory.share(), name: `cyc-${spawn}`, spawn, control: ctl.buffer, seed: (SEED + 104729 * spawn) | 0 || 1,
-          arena: 'cyc-frame', pool: 'cyc-pool', stack: '', createStack: false, maxLagUs: 0, bigPool: { name: '', capacity: 0, slotSize: 0, align: 0 },
-        };
-        const w = await startKillWorker(memory, init, { checks: CHECKS, settleMs: SETTLE_MS }, col.handlers);
-        await waitFor(() => w.threadId >= 0 || col.failures.length > 0, ATTACH_MS, () => {
-          // attached but not reported: it waits for its liveness lock; not in the table: it never ran
-          const t = memory.threads().find((x) => x.name === init.name);
-          return `cycle ${spawn}: the worker did not attach (thread table: ${t === undefined ? 'no thread of that name' : `thread ${t.id} ${t.state}`}, phase ${PHASE_NAMES[Atomics.load(ctl, spawn * FIELDS + K_PHASE)]})`;
-        });
-        const delay = rand(4); // kill at once, or after it ran 1 to 3 ms
-        if (delay > 0) await sleep(delay);
-        const k = await killWatched(w, ctl);
-        const reports = k.reports;
-        after[spawn] = k.beat;
-        ranOnMs = Math.max(ranOnMs, k.ranOnMs);
-        clock.reclaimed(w.name);
-        ids.set(w.threadId, (ids.get(w.threadId) ?? 0) + 1);
-        const r = reports.length === 1 ? reports[0] : null;
-        if (r?.id !== w.threadId || r.name !== w.name || r.stacks !== 0 || r.abandoned !== 0 || r.lock) {
-          problems.push(`${w.name} (thread ${w.threadId}): reclaim reports ${JSON.stringify(reports)}`);
-        } else {
-          sums.leases += r.leases;
-          sums.slots += r.slots;
-        }
-        clock.run(1);
-      };
-      await Promise.all(Array.from({ length: CONCURRENT }, async () => {
-        while (started < CYCLES && col.failures.length === 0 && problems.length === 0) await cycle();
-      }));
-      const elapsed = performance.now() - t0;
-      const refusedBefore = clock.s.refused;
-      for (let k = 0; k < 4; k++) clock.tryAdvance();
-      const [leaked] = collectLeaks(memory, 'cyc-pool', new Set(Array.from({ length: CYCLES }, (_, k) => k)), 16);
-      const gens = memory.threads().filter((t) => t.id > 0);
-      const line = `kill-cycles[${projectOf(task)}] ${started} attach/kill/reclaim cycles in ${(elapsed / 1000).toFixed(1)} s (${(elapsed / Math.max(1, started)).toFixed(1)} ms each, ` +
-        `${CONCURRENT} at a time): ids ${[...ids].sort((x, y) => x[0] - y[0]).map(([id, n]) => `${id}×${n}`).join(' ')}, generations ` +
-        `${gens.map((t) => t.generation).join(' ')}; heartbeat last seen ${ranOnMs.toFixed(1)} ms after terminate() (reclaimed ${inBrowser ? 'when its liveness lock came free' : "on 'exit'"}); reclaims released ${sums.leases} leases, ${sums.slots} cached slots; ${fmt(clock.s.advanced)} frames advanced; ` +
-        `${leaked} leaked live slots freed; seed ${SEED}`;
-      console.log(line);
-      await annotate(line, 'figures');
-
-      expect(col.failures, line).toEqual([]); // an attach that ran out of ids would be here: TOO_MANY_THREADS
-      expect(col.mismatches, line).toEqual([]);
-      expect(problems, line).toEqual([]);
-      expect(started).toBe(CYCLES);
-      for (const [spawn, c] of col.checked) expect(c, `worker ${spawn} runs the ${CHECKS ? 'checked' : 'fast'} build`).toBe(CHECKS);
-      // at most CONCURRENT workers were attached at once, so the ids stayed 1..CONCURRENT and came back
-      expect(Math.max(...ids.keys())).toBeLessThanOrEqual(CONCURRENT);
-      expect(Math.min(...ids.keys())).toBeGreaterThanOrEqual(1);
-      expect([...ids.values()].reduce((a, n) => a + n, 0)).toBe(CYCLES);
-      // every attach and every reclaim moved its id's generation on once
-      expect(gens.every((t) => t.state === 'reclaimed')).toBe(true);
-      expect(gens.reduce((a, t) => a + t.generation, 0)).toBe(2 * CYCLES);
-      expect(sums.slots, 'cached slots returned').toBeGreaterThan(0);
-      expect(clock.s.deadNamed, 'LANE_LEASED naming a reclaimed thread').toEqual([]);
-      expect(clock.s.refused - refusedBefore, 'advance() with every worker gone').toBe(0);
-      for (let k = 0; k < CYCLES; k++) expect(Atomics.load(ctl, k * FIELDS + K_BEAT), `worker ${k} ran after its reclaim`).toBe(after[k]);
-      const st = pool.stats();
-      expect([st.live, st.cached, st.free]).toEqual([0, 0, st.capacity]);
-      expect(memory.snapshot().threads).toEqual([0]);
-      memory.checkInvariants();
-    });
-});

@@ -20,7 +20,7 @@ import { inBrowser, setting } from './helpers.ts';
 import {
   ARENA_NAME, CONTROL_WORDS, C_ABORT, C_DONE, C_FINISHED, C_FRAME, C_FRAME_DONE, C_GO, C_OPS, C_QUIET, C_READY,
   C_STOP, FREED, POOL_NAME, mailboxBytes, ringBase, tagOf, type TortureInit, type TortureResult,
-} from './fixtures/torture-work.ts';
+} from './fixtures/torture-protocol.ts';
 import { spawnTortureWorker, type SpawnedWorker } from './fixtures/torture-spawn.ts';
 
 const WORKERS = 4;
