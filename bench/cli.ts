@@ -1,6 +1,6 @@
 /**
- * The benches' command lines: `--quick`, `--build <value>`, `--json [path]`, and named integer
- * and comma-list options. Anything else is an error that prints the usage.
+ * The benches' command lines: `--quick`, `--build <value>`, `--json [path]`, and named integer,
+ * comma-list and no-value options. Anything else is an error that prints the usage.
  * @module
  */
 
@@ -12,6 +12,8 @@ export interface CliSpec {
   readonly lists?: readonly string[];
   /** The values `--build` accepts; none: no `--build`. */
   readonly builds?: readonly string[];
+  /** Options that take no value, e.g. `--src`. */
+  readonly flags?: readonly string[];
 }
 
 /** A parsed command line. */
@@ -27,6 +29,8 @@ export interface CliArgs {
   readonly ints: ReadonlyMap<string, number>;
   /** The list options given. */
   readonly lists: ReadonlyMap<string, readonly string[]>;
+  /** The flags given. */
+  readonly flags: ReadonlySet<string>;
 }
 
 /** Parses `argv` by `spec`; throws with `usage` on anything unknown or malformed. */
@@ -37,10 +41,12 @@ export function parseCli(argv: readonly string[], spec: CliSpec, usage: string):
   let jsonPath: string | null = null;
   const ints = new Map<string, number>();
   const lists = new Map<string, readonly string[]>();
+  const flags = new Set<string>();
   for (let k = 0; k < argv.length; k++) {
     const a = argv[k];
     const value = k + 1 < argv.length ? argv[k + 1] : undefined;
     if (a === '--quick') quick = true;
+    else if (spec.flags?.includes(a) === true) flags.add(a);
     else if (a === '--build' && value !== undefined && spec.builds?.includes(value) === true) {
       build = value;
       k++;
@@ -60,5 +66,5 @@ export function parseCli(argv: readonly string[], spec: CliSpec, usage: string):
       k++;
     } else throw new Error(`unknown argument ${a}\n${usage}`);
   }
-  return { quick, build, json, jsonPath, ints, lists };
+  return { quick, build, json, jsonPath, ints, lists, flags };
 }

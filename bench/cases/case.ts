@@ -33,6 +33,11 @@ export interface AllocCase {
   readonly label: string;
   /** Id of the hand-written case this one is compared with in the "x ref" column, if not `bump`. */
   readonly ref?: string;
+  /**
+   * The library methods the op calls, `Class.method` (e.g. `Stack.push`): the ones that must stay
+   * under an engine's inlining limit. The Firefox gap report names them.
+   */
+  readonly hot?: readonly string[];
   /** Runs BATCH ops and adds what they read to `tally`. */
   readonly batch: () => void;
   /** The case's accumulator. */

@@ -25,6 +25,34 @@ export class Bump {
   }
 }
 
+/**
+ * A stack allocator with its cursor in a plain object field: `push` aligns and bumps the cursor,
+ * `pop(p)` rewinds it to the block's start. The hand-written twin of the library's `Stack`.
+ */
+export class HandStack {
+  private cursor = 0;
+  constructor(private readonly capacity: number) {}
+
+  /** Returns the byte offset of `size` fresh bytes aligned to `align` (a power of two). */
+  push(size: number, align: number): number {
+    const p = (this.cursor + align - 1) & -align;
+    const next = p + size;
+    if (next > this.capacity) throw new RangeError(`hand stack: ${size} bytes do not fit`);
+    this.cursor = next;
+    return p;
+  }
+
+  /** Frees the block at `p` and everything pushed after it. */
+  pop(p: number): void {
+    this.cursor = p;
+  }
+
+  /** Bytes in use. */
+  get depth(): number {
+    return this.cursor;
+  }
+}
+
 /** A free list of slot indexes linked through an Int32Array, head in a field (PERF-BASELINE A9). */
 export class FreeList {
   private head = 0;
@@ -101,6 +129,36 @@ export function freeListCase(): AllocCase {
       }
       tally.acc += acc;
       tally.batches++;
+    },
+  };
+}
+
+/** Hand-written stack over a SAB, `push(16, 16)` + write/read + `pop(p)` per op: the `stack` case's reference. */
+export function handStackCase(): AllocCase {
+  const capacity = 64 << 10;
+  const f32 = new Float32Array(new SharedArrayBuffer(capacity));
+  const stack = new HandStack(capacity);
+  const tally = newTally();
+  return {
+    id: 'hand-stack',
+    label: 'hand-written stack, JS field cursor: push(16, 16) aligns and bumps, pop(p) rewinds',
+    tally,
+    batch: () => {
+      let acc = 0;
+      for (let i = 0; i < BATCH; i++) {
+        const p = stack.push(16, 16);
+        const q = p >> 2;
+        f32[q] = i;
+        f32[q + 1] = i * 0.5;
+        f32[q + 2] = -i;
+        acc += f32[q + 1];
+        stack.pop(p);
+      }
+      tally.acc += acc;
+      tally.batches++;
+    },
+    verify: () => {
+      if (stack.depth !== 0) throw new Error(`hand stack: depth ${stack.depth} after the run`);
     },
   };
 }

@@ -39,7 +39,7 @@ export function arenaLaneCase(arena: FrameArena, f32: Float32Array): AllocCase {
  * thread; checks the pool's invariants and that no slot leaked. Also typed.bench.ts's reference
  * for `pool.take()`.
  */
-export function poolAllocFreeCase(pool: Pool, f32: Float32Array, names: { readonly id: string; readonly label: string; readonly ref?: string }): AllocCase {
+export function poolAllocFreeCase(pool: Pool, f32: Float32Array, names: { readonly id: string; readonly label: string; readonly ref?: string; readonly hot?: readonly string[] }): AllocCase {
   const tally = newTally();
   return {
     ...names,
@@ -165,6 +165,8 @@ export function libraryCases(): AllocCase[] {
   const arenaCase: AllocCase = {
     id: 'arena',
     label: 'FrameArena alloc(16, 16), reset() per batch',
+    ref: 'bump',
+    hot: ['FrameArena.alloc'],
     tally: arenaTally,
     batch: () => {
       let acc = 0;
@@ -187,6 +189,7 @@ export function libraryCases(): AllocCase[] {
 
   const poolCase = poolAllocFreeCase(pool, f32, {
     id: 'pool', label: 'Pool alloc() + offsetOf() + free() per op (owner thread)', ref: 'free-list',
+    hot: ['Pool.alloc', 'Pool.offsetOf', 'Pool.free'],
   });
   const burstCase = poolBurstCase(memory.createPool('burst', { slotSize: 16, align: 16, capacity: 8192 }), f32);
 
@@ -194,6 +197,8 @@ export function libraryCases(): AllocCase[] {
   const stackCase: AllocCase = {
     id: 'stack',
     label: 'Stack push(16, 16) + pop() per op',
+    ref: 'hand-stack',
+    hot: ['Stack.push', 'Stack.pop'],
     tally: stackTally,
     batch: () => {
       let acc = 0;

@@ -17,6 +17,8 @@ export function tmpVec3Case(): AllocCase {
   return {
     id: 'tmp.vec3',
     label: 'tmp.vec3(): next pre-built view of the ring; memory.advance() per batch',
+    ref: 'bump',
+    hot: ['TempRings.vec3'],
     tally,
     batch: () => {
       let acc = 0;
