@@ -2,7 +2,8 @@
  * The frame loop (PERF-BASELINE.md section C): 100,000 particles x 600 frames with 4 vec3
  * temporaries per particle per frame, naive gl-matrix against the library. Every variant runs in
  * its own process; the table gives frame-time percentiles of the steady state (frames 20 on) and
- * the GCs in it. See bench/README.md.
+ * the GCs in it. Each child runs the production bundle of the variants (bench/bundle.ts) in its
+ * library build. See bench/README.md.
  *
  * ```sh
  * node --expose-gc --import tsx bench/frame-loop.bench.ts            # 3 runs x 4 variants, ~1.5 min; writes bench/results/frame-loop-<date>.json
@@ -11,10 +12,12 @@
  * ```
  * @module
  */
-import { fileURLToPath } from 'node:url';
-import { assertBuild, loadedBuild, runChild, sendResult } from './child.ts';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { bundle, type Build } from './bundle.ts';
+import { runChild, sendResult } from './child.ts';
 import { parseCli } from './cli.ts';
 import { runFrames, WARMUP_FRAMES, type FrameRun } from './frame-loop/run-frames.ts';
+import type * as FramesBundle from './frame-loop/entry.ts';
 import { VARIANTS, type FrameLoopVariant } from './frame-loop/variants.ts';
 import { GC_MAJOR, GC_MINOR } from './gc-log.ts';
 import { median, percentile } from './harness.ts';
@@ -23,6 +26,8 @@ import { fmt, printLabels, printTable, resultsPath, writeJson } from './report.t
 
 /** The frame-loop target (issue "Benchmarks"): naive p99 / library p99. */
 const TARGET_P99_RATIO = 6;
+/** The arena against the hand-written arena: p50 and p99 at most this ratio (issue "Benchmarks of what users ship"). */
+const TARGET_HAND_RATIO = 1.1;
 /** Checksums must agree to this relative tolerance (they are bit-identical when every variant rounds alike). */
 const CHECKSUM_TOLERANCE = 1e-6;
 /** No repeats once the whole bench has taken this long, s. */
@@ -125,7 +130,7 @@ function summarize(runs: readonly RunStats[]): RunStats & { readonly p50Range: [
   };
 }
 
-function parent(opts: Options): void {
+async function parent(opts: Options): Promise<void> {
   const t0 = performance.now();
   const machine = machineInfo();
   console.log(machineLine(machine));
@@ -135,6 +140,8 @@ function parent(opts: Options): void {
   const self = fileURLToPath(import.meta.url);
   const jobs: Job[] = VARIANTS.filter((v) => opts.variants.includes(v.id)).flatMap((variant) =>
     (variant.buildMatters ? opts.builds : opts.builds.slice(0, 1)).map((build) => ({ key: build === 'fast' && variant.buildMatters ? `${variant.id}/fast` : variant.id, variant, build })));
+  const bundles = new Map<Build, string>();
+  for (const b of new Set(jobs.map((j) => j.build))) bundles.set(b, await bundle('frames', b));
   const runs = new Map<string, FrameRun[]>(jobs.map((j) => [j.key, []]));
   const width = Math.max(...jobs.map((j) => j.key.length));
   for (let r = 0; r < opts.runs; r++) {
@@ -142,7 +149,7 @@ function parent(opts: Options): void {
       const job = jobs[(k + r) % jobs.length]; // rotate, so no variant always runs first
       const { best } = quietest(opts.tries, (attempt) => {
         const t = performance.now();
-        const run = runChild(self, ['--child', job.variant.id, String(opts.n), String(opts.frames), job.build], { fast: job.build === 'fast' }) as FrameRun;
+        const run = runChild(self, ['--child', job.variant.id, String(opts.n), String(opts.frames), job.build, bundles.get(job.build) ?? '']) as FrameRun;
         const s = statsOf(run);
         console.log(`run ${r + 1}/${opts.runs}${attempt > 1 ? ` (try ${attempt})` : ''} ${job.key.padEnd(width)} p50 ${fmt(s.p50)} p99 ${fmt(s.p99)} max ${fmt(s.max)} ms, ` +
           `${s.scavenges} scavenges in ${s.framesWithGc} of ${s.steadyFrames} frames; ${loadText(run.load)}; ${fmt((performance.now() - t) / 1000, 1)} s`);
@@ -164,12 +171,15 @@ function parent(opts: Options): void {
   const summary = jobs.map((j) => ({ id: j.key, label: j.build === 'fast' ? `${j.variant.id} in the fast build (checks compiled out)` : j.variant.label, perRun: (runs.get(j.key) ?? []).map(statsOf) }))
     .map((x) => ({ ...x, ...summarize(x.perRun) }));
   const naive = summary.find((s) => s.id === 'naive');
+  const hand = summary.find((s) => s.id === 'hand-arena');
   const ratio = (a: number | undefined, b: number): string => (a === undefined ? '' : fmt(a / b));
+  const xHand = (s: { readonly id: string; readonly p50: number; readonly p99: number }): string =>
+    (hand === undefined || !s.id.startsWith('arena') ? '' : `${fmt(s.p50 / hand.p50)} / ${fmt(s.p99 / hand.p99)}`);
   const range = (r: readonly [number, number]): string => (opts.runs > 1 ? ` (${fmt(r[0])}-${fmt(r[1])})` : '');
   printTable(
-    ['variant', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'p99 w/o CPU wait', 'p50 naive/x', 'p99 naive/x'],
+    ['variant', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'p99 w/o CPU wait', 'p50 naive/x', 'p99 naive/x', 'p50 / p99 x/hand-arena'],
     summary.map((s) => [s.id, `${fmt(s.p50)}${range(s.p50Range)}`, fmt(s.p90), `${fmt(s.p99)}${range(s.p99Range)}`, fmt(s.max), fmt(s.p99NoWait),
-      ratio(naive?.p50, s.p50), ratio(naive?.p99, s.p99)]),
+      ratio(naive?.p50, s.p50), ratio(naive?.p99, s.p99), xHand(s)]),
   );
   printTable(
     ['variant', 'scavenges', 'mark-compacts', 'GC ms', 'max pause ms', 'frames with GC', 'GC ms/frame p50 / p99', 'scav. whole run', 'setup ms', 'others cores'],
@@ -182,7 +192,14 @@ function parent(opts: Options): void {
     `"scav. whole run" counts from setup on, the other GC columns frames ${WARMUP_FRAMES}+`);
   console.log(`checksum ${ref.checksum} in all ${all.length} runs (tolerance ${CHECKSUM_TOLERANCE}); bit-identical state: ${identical ? 'yes' : 'no'} (fingerprint ${ref.fingerprint})`);
 
-  const verdicts = summary.filter((s) => s.id !== 'naive').map((s) => {
+  const handVerdicts = hand === undefined ? [] : summary.filter((s) => s.id.startsWith('arena')).map((s) => {
+    const p50 = s.p50 / hand.p50;
+    const p99 = s.p99 / hand.p99;
+    const ok = p50 <= TARGET_HAND_RATIO && p99 <= TARGET_HAND_RATIO;
+    console.log(`${s.id} vs hand-arena: p50 ${fmt(p50)}x, p99 ${fmt(p99)}x (target <= ${TARGET_HAND_RATIO}x): ${opts.quick ? 'not judged in a quick run' : ok ? 'PASS' : 'FAIL'}`);
+    return { id: s.id, p50Ratio: p50, p99Ratio: p99, pass: ok };
+  });
+  const verdicts = summary.filter((s) => s.id !== 'naive' && s.id !== 'hand-arena').map((s) => {
     const r = naive === undefined ? NaN : naive.p99 / s.p99;
     const rNoWait = naive === undefined ? NaN : naive.p99NoWait / s.p99NoWait;
     const ok = s.scavenges === 0 && r >= TARGET_P99_RATIO;
@@ -196,20 +213,22 @@ function parent(opts: Options): void {
     writeJson(opts.json, {
       date: new Date().toISOString(), machine, builds: opts.builds,
       config: { n: opts.n, frames: opts.frames, runs: opts.runs, tries: opts.tries, quietCores: QUIET_CORES, warmupFrames: WARMUP_FRAMES, tempsPerParticle: 4 },
-      checksum: ref.checksum, bitIdentical: identical, results: summary, verdicts, seconds,
+      source: 'bundle', checksum: ref.checksum, bitIdentical: identical, results: summary, verdicts, handVerdicts, seconds,
     });
   }
 }
 
 async function child(argv: readonly string[]): Promise<void> {
-  const [id, n, frames, build] = argv;
-  if (build !== 'checked' && build !== 'fast') throw new Error(`child: bad build ${build}`);
-  assertBuild(build);
-  const variant = VARIANTS.find((v) => v.id === id);
+  const [id, n, frames, build, from] = argv;
+  if ((build !== 'checked' && build !== 'fast') || argv.length !== 5) throw new Error(`child: bad arguments ${argv.join(' ')}`);
+  const mod = (await import(pathToFileURL(from).href)) as typeof FramesBundle;
+  const loaded: Build = mod.CHECKS ? 'checked' : 'fast';
+  if (loaded !== build) throw new Error(`child: asked for the ${build} build, ${from} holds the ${loaded} build`);
+  const variant = mod.VARIANTS.find((v) => v.id === id);
   if (variant === undefined) throw new Error(`child: unknown variant ${id}`);
-  sendResult(await runFrames(variant, Number(n), Number(frames), loadedBuild()));
+  sendResult(await runFrames(variant, Number(n), Number(frames), loaded));
 }
 
 const argv = process.argv.slice(2);
 if (argv[0] === '--child') await child(argv.slice(1));
-else parent(parseOptions(argv));
+else await parent(parseOptions(argv));

@@ -175,6 +175,31 @@ export const temps = tempsVariant('temps',
 export const tempsChunk = tempsVariant('temps-chunk',
   `as temps, with a ring of ${TEMPS_PER_PARTICLE * CHUNK} views and tmp.reset() every ${CHUNK} particles`, true);
 
+/**
+ * A hand-written bump arena: a JS-number cursor field over a block of a SharedArrayBuffer, read
+ * and written through `f32`; `reset()` per frame. The reference the `arena` variant is held to.
+ */
+export class HandArena {
+  private cursor: number;
+  constructor(readonly f32: Float32Array, private readonly base: number, private readonly end: number) {
+    this.cursor = base;
+  }
+
+  /** The byte offset of `size` fresh bytes aligned to `align` (a power of two). */
+  alloc(size: number, align: number): number {
+    const p = (this.cursor + align - 1) & -align;
+    const next = p + size;
+    if (next > this.end) throw new RangeError(`hand arena: ${size} bytes do not fit`);
+    this.cursor = next;
+    return p;
+  }
+
+  /** Frees the frame's temporaries. */
+  reset(): void {
+    this.cursor = this.base;
+  }
+}
+
 /** State in pool slots, read and written through `memory.f32`; temporaries are frame-arena offsets. */
 export const arena: FrameLoopVariant = {
   id: 'arena',
@@ -227,5 +252,63 @@ export const arena: FrameLoopVariant = {
   },
 };
 
+/**
+ * As `arena`, with `frame.alloc(12, 4)` replaced by {@link HandArena}'s: the same pool-slot state and
+ * the same SharedArrayBuffer (the hand arena bumps over a block of the memory's buffer, reserved
+ * once at setup), `hand.reset()` per frame instead of `memory.advance()`.
+ */
+export const handArena: FrameLoopVariant = {
+  id: 'hand-arena',
+  buildMatters: false,
+  label: 'as arena; temporaries from a hand-written bump arena (JS field cursor) over the same SAB, reset() per frame',
+  setup: (init, n) => {
+    const memory = memoryFor(n);
+    const at = poolState(memory, init, n);
+    const bytes = n * TEMPS_PER_PARTICLE * 12 + (64 << 10);
+    const base = memory.createArena('hand-block', { capacity: bytes + 64, frames: 0 }).alloc(bytes, 16); // reserved once, never freed
+    const frame = new HandArena(memory.f32, base, base + bytes);
+    const f32 = frame.f32;
+    return {
+      step: () => {
+        for (let i = 0; i < n; i++) {
+          const p = at[i];
+          const v = p + 4;
+          const g = frame.alloc(12, 4) >> 2;
+          f32[g] = 0;
+          f32[g + 1] = GRAVITY;
+          f32[g + 2] = 0;
+          const a = frame.alloc(12, 4) >> 2;
+          f32[a] = f32[g] + f32[v] * NEG_DRAG;
+          f32[a + 1] = f32[g + 1] + f32[v + 1] * NEG_DRAG;
+          f32[a + 2] = f32[g + 2] + f32[v + 2] * NEG_DRAG;
+          const dv = frame.alloc(12, 4) >> 2;
+          f32[dv] = f32[a] * DT;
+          f32[dv + 1] = f32[a + 1] * DT;
+          f32[dv + 2] = f32[a + 2] * DT;
+          f32[v] = f32[v] + f32[dv];
+          f32[v + 1] = f32[v + 1] + f32[dv + 1];
+          f32[v + 2] = f32[v + 2] + f32[dv + 2];
+          const dp = frame.alloc(12, 4) >> 2;
+          f32[dp] = f32[v] * DT;
+          f32[dp + 1] = f32[v + 1] * DT;
+          f32[dp + 2] = f32[v + 2] * DT;
+          f32[p] = f32[p] + f32[dp];
+          f32[p + 1] = f32[p + 1] + f32[dp + 1];
+          f32[p + 2] = f32[p + 2] + f32[dp + 2];
+          if (f32[p + 1] < 0) {
+            f32[p + 1] = -f32[p + 1] * BOUNCE;
+            f32[v + 1] = -f32[v + 1] * BOUNCE;
+          }
+        }
+        frame.reset();
+      },
+      snapshot: () => poolSnapshot(memory, at),
+      verify: () => {
+        memory.checkInvariants();
+      },
+    };
+  },
+};
+
 /** Every variant, by id, in the order the table lists them. */
-export const VARIANTS: readonly FrameLoopVariant[] = [naive, temps, tempsChunk, arena];
+export const VARIANTS: readonly FrameLoopVariant[] = [naive, temps, tempsChunk, arena, handArena];
