@@ -1,21 +1,22 @@
 #!/usr/bin/env node
 // `npm run bench -- [--quick] [--only a,b] [args]`: every bench of issue #7, each in its own
-// process, one after the other: allocation (checked, then fast build), typed temporaries, stats
-// overhead, bulk fill/copy, workers, frame loop, and the browser page (Chromium and Firefox).
-// --quick goes to every bench (a smoke test; the benches then write no results); --only picks
-// steps by name; any other argument goes to the two allocation runs only (e.g. --json out.json).
+// process, one after the other: allocation (production bundles of the checked and the fast
+// build, each in its own process), typed temporaries, stats overhead, bulk fill/copy, workers,
+// frame loop (bundled), and the browser page (bundled; Chromium, Firefox at the default and at a
+// raised inlining limit, WebKit). --quick goes to every bench (a smoke test; the benches then
+// write no results); --only picks steps by name; any other argument goes to the allocation run
+// only (e.g. --json out.json). A failed step stops the run with its status.
 import { spawnSync } from 'node:child_process';
 
 const node = (...argv) => ['--expose-gc', '--import', 'tsx', ...argv];
 const STEPS = {
   'alloc': (q, rest) => node('bench/run.ts', ...q, ...rest),
-  'alloc-fast': (q, rest) => ['--expose-gc', '--import', './bench/fast-build.mjs', ...node('bench/run.ts', ...q, ...rest, '--build', 'fast')],
   'typed': (q) => node('bench/typed.bench.ts', ...q),
   'stats': (q) => node('bench/stats.bench.ts', ...q),
   'bulk': (q) => node('bench/bulk.bench.ts', ...q),
   'workers': (q) => node('bench/workers.bench.ts', ...q),
   'frame-loop': (q) => node('bench/frame-loop.bench.ts', ...q),
-  'browser': (q) => ['--import', 'tsx', 'bench/browser/run.ts', ...q],
+  'browser': (q) => ['--import', 'tsx', 'bench/browser/run.ts', ...q, '--browsers', 'chromium,firefox,firefox-inline,webkit'],
 };
 
 const args = process.argv.slice(2);

@@ -1,106 +1,190 @@
 /**
- * Runs the browser bench page (bench/browser/index.html) in Chromium and Firefox through
- * Playwright, each build in a fresh page, and writes bench/results/browser-<date>.json.
+ * Runs the browser bench page in Chromium, Firefox (at the default inlining limit and at a raised
+ * one) and WebKit, each library build in a fresh page, and writes bench/results/browser-<date>.json.
+ * The page is the production bundle of bench/browser/page.ts (bench/bundle.ts, one per build),
+ * served by a static node:http server with COOP/COEP (server.ts).
  *
  * ```sh
- * npm run bench:browser                 # full: both browsers x both builds, 3 rounds x 600 ms per case, ~2 min
- * npm run bench:browser -- --quick      # smoke test: 1 round x 150 ms, ~30 s; writes nothing
- * # --browsers chromium,firefox  --build checked|fast|both  --json [path]
+ * npm run bench:browser                 # full: 4 engines x 2 builds, 3 rounds x 600 ms per case; writes bench/results/browser-<date>.json
+ * npm run bench:browser -- --quick      # smoke test: 2 rounds x 100 ms; writes nothing
+ * # --browsers chromium,firefox,firefox-inline,webkit  --build fast|checked|both  --json [path]
  * ```
- * The page is served by Vite (bench/browser/vite.config.ts, port 4180, COOP/COEP headers).
- * Launch options as in the root playwright.config.ts: the system browsers from apt.
  * @module
  */
-import { fileURLToPath } from 'node:url';
-import { chromium, firefox, type Browser } from 'playwright';
-import { createServer } from 'vite';
+import type { Browser } from 'playwright';
+import { bundleAll, type Build } from '../bundle.ts';
 import { parseCli } from '../cli.ts';
 import { machineInfo, machineLine } from '../machine.ts';
+import { inlineGaps, printRatios, ratiosOf, type LibraryCaseInfo, type RoundMedians } from '../ratios.ts';
 import { fmt, printTable, resultsPath, writeJson } from '../report.ts';
-import type { SuiteResult } from './suite.ts';
+import { INLINE_PREF, INLINE_RAISED, launchChromium, launchFirefox } from './engines.ts';
+import type { PageResult } from './page.ts';
+import { startServer } from './server.ts';
+import { withWebKit } from './webkit.ts';
 
-const USAGE = 'usage: bench/browser/run.ts [--quick] [--browsers chromium,firefox] [--build checked|fast|both] [--json [path]]';
-const PORT = 4180;
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run'];
-const LAUNCH: Readonly<Record<string, () => Promise<Browser>>> = {
-  chromium: () => chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS }),
-  // stock Firefox ESR over WebDriver BiDi (playwright 1.64.x)
-  firefox: () => firefox.launch({ channel: 'moz-firefox', executablePath: '/usr/bin/firefox-esr' }),
-};
+const ENGINES = ['chromium', 'firefox', 'firefox-inline', 'webkit'] as const;
+type Engine = (typeof ENGINES)[number];
+const USAGE = `usage: bench/browser/run.ts [--quick] [--browsers ${ENGINES.join(',')}] [--build fast|checked|both] [--json [path]]`;
 
-/** One page run: browser, its version, and the page's result. */
+/** One page run: engine, its version, and the page's result. */
 interface Run {
-  readonly browser: string;
+  readonly browser: Engine;
   readonly version: string;
-  readonly result: SuiteResult;
+  readonly result: PageResult;
 }
 
-async function runPage(browser: Browser, name: string, build: string, quick: boolean, timeoutMs: number): Promise<SuiteResult> {
+type PageOutcome = PageResult | { readonly error: string };
+
+/** Playwright engines: a browser per engine, a fresh page per build; the result from the page's BENCH_RESULT line. */
+async function runPlaywrightPage(browser: Browser, tag: string, url: string, timeoutMs: number): Promise<PageOutcome> {
   const page = await browser.newPage();
-  // the result comes from the page's BENCH_RESULT console line: a late navigation cannot lose it
-  const result = new Promise<SuiteResult | { readonly error: string }>((resolve, reject) => {
-    const timer = setTimeout(() => { reject(new Error(`${name} ${build}: no result after ${timeoutMs} ms`)); }, timeoutMs);
+  const result = new Promise<PageOutcome>((resolve, reject) => {
+    const timer = setTimeout(() => { reject(new Error(`${tag}: no result after ${timeoutMs} ms`)); }, timeoutMs);
     page.on('console', (m) => {
       const t = m.text();
       if (t.startsWith('BENCH_RESULT ')) {
         clearTimeout(timer);
-        resolve(JSON.parse(t.slice('BENCH_RESULT '.length)) as SuiteResult);
+        resolve(JSON.parse(t.slice('BENCH_RESULT '.length)) as PageResult);
       } else if (t.startsWith('failed: ')) {
         clearTimeout(timer);
         resolve({ error: t });
-      } else console.log(`  [${name} ${build}] ${t}`);
+      } else console.log(`  [${tag}] ${t}`);
     });
   });
-  page.on('pageerror', (e) => { console.error(`  [${name} ${build}] page error: ${e.message}`); });
-  await page.goto(`http://localhost:${PORT}/?build=${build}${quick ? '&quick=1' : ''}`);
-  const res = await result;
-  await page.close();
-  if ('error' in res) throw new Error(`${name} ${build}: ${res.error}`);
-  if (!res.crossOriginIsolated) throw new Error(`${name}: the page is not cross-origin isolated (COOP/COEP missing)`);
-  if (res.build !== build) throw new Error(`${name}: asked for the ${build} build, the page ran ${res.build}`);
+  page.on('pageerror', (e) => { console.error(`  [${tag}] page error: ${e.message}`); });
+  await page.goto(url);
+  try {
+    return await result;
+  } finally {
+    await page.close();
+  }
+}
+
+/** Checks what a page returned: no error, isolated, the asked build, and (firefox-inline) a raised inlining limit that took effect. */
+function checked(engine: Engine, build: Build, res: PageOutcome): PageResult {
+  const tag = `${engine} ${build}`;
+  if ('error' in res) throw new Error(`${tag}: ${res.error}`);
+  if (!res.crossOriginIsolated) throw new Error(`${tag}: the page is not cross-origin isolated (COOP/COEP missing)`);
+  if (res.build !== build) throw new Error(`${tag}: asked for the ${build} build, the page ran ${res.build}`);
+  const p = res.probe;
+  console.log(`  [${tag}] inlining probe: small ${fmt(p.smallNs)} ns/call, ${p.largeSteps}-step ${fmt(p.largeNs)} ns/call`);
+  if (engine === 'firefox-inline' && p.largeNs > 2 * p.smallNs && p.largeNs - p.smallNs > 0.5) {
+    throw new Error(`${tag}: ${INLINE_PREF}=${INLINE_RAISED} did not take effect: the probe's large function still costs a call ` +
+      `(${fmt(p.largeNs)} against ${fmt(p.smallNs)} ns)`);
+  }
   return res;
+}
+
+async function runEngine(engine: Engine, builds: readonly Build[], origin: string, quick: boolean): Promise<Run[]> {
+  const timeoutMs = quick ? 180_000 : 900_000;
+  const url = (b: Build): string => `${origin}/?build=${b}${quick ? '&quick=1' : ''}`;
+  const runs: Run[] = [];
+  if (engine === 'webkit') {
+    for (const build of builds) { // a fresh MiniBrowser per build
+      await withWebKit(async (s) => {
+        console.log(`webkit (WebKitGTK ${s.version}), ${build} build`);
+        await s.navigate(url(build));
+        const t0 = Date.now();
+        let res: unknown = null;
+        while (res === null) {
+          if (Date.now() - t0 > timeoutMs) throw new Error(`webkit ${build}: no result after ${timeoutMs} ms`);
+          await new Promise((resolve) => setTimeout(resolve, 500));
+          res = await s.execute('return window.__benchResult ?? null;');
+        }
+        runs.push({ browser: engine, version: s.version, result: checked(engine, build, res as PageOutcome) });
+      });
+    }
+    return runs;
+  }
+  const browser = await (engine === 'chromium' ? launchChromium()
+    : launchFirefox(engine === 'firefox-inline' ? { [INLINE_PREF]: INLINE_RAISED } : {}));
+  try {
+    for (const build of builds) {
+      console.log(`${engine} ${browser.version()}, ${build} build${engine === 'firefox-inline' ? ` (${INLINE_PREF} = ${INLINE_RAISED})` : ''}`);
+      const res = await runPlaywrightPage(browser, `${engine} ${build}`, url(build), timeoutMs);
+      runs.push({ browser: engine, version: browser.version(), result: checked(engine, build, res) });
+    }
+  } finally {
+    await browser.close();
+  }
+  return runs;
+}
+
+function roundMedians(run: Run | undefined): RoundMedians | null {
+  if (run === undefined) return null;
+  return new Map(run.result.results.map((r) => [r.id, run.result.rounds.map((x) => x.mediansNs[r.id] ?? NaN)]));
+}
+
+function report(runs: readonly Run[]): { ratios: Record<string, unknown>; gaps: unknown[] } {
+  const ids = runs[0]?.result.results.map((r) => r.id) ?? [];
+  for (const build of ['fast', 'checked'] as const) { // one table per build: ns/op, then x ref, per engine
+    const bRuns = runs.filter((r) => r.result.build === build);
+    if (bRuns.length === 0) continue;
+    console.log(`\n${build} build: median ns/op over rounds; x ref = ÷ the case's reference (bump unless named)`);
+    printTable(
+      ['case', ...bRuns.map((r) => `${r.browser} ns/op`), ...bRuns.map((r) => `${r.browser} x ref`)],
+      ids.map((id) => {
+        const rows = bRuns.map((r) => r.result.results.find((x) => x.id === id));
+        return [id, ...rows.map((x) => fmt(x?.medianNs ?? NaN)), ...rows.map((x) => (x === undefined ? '-' : x.ref === 'bump' ? fmt(x.xBump) : `${fmt(x.xRef)} ${x.ref}`))];
+      }),
+    );
+  }
+  const library: LibraryCaseInfo[] = (runs[0]?.result.results ?? []).filter((r) => r.hot.length > 0).map((r) => ({ id: r.id, hot: r.hot }));
+  const ratios: Record<string, unknown> = {};
+  for (const engine of ENGINES) {
+    const fast = roundMedians(runs.find((r) => r.browser === engine && r.result.build === 'fast'));
+    const chk = roundMedians(runs.find((r) => r.browser === engine && r.result.build === 'checked'));
+    const base = fast ?? chk;
+    if (base === null) continue;
+    const rs = ratiosOf(base, fast === null ? null : chk, library);
+    ratios[engine] = rs;
+    printRatios(`${engine}, ${fast === null ? 'checked' : 'fast'} build`, rs);
+  }
+  const ff = runs.find((r) => r.browser === 'firefox' && r.result.build === 'fast');
+  const ffi = runs.find((r) => r.browser === 'firefox-inline' && r.result.build === 'fast');
+  const gaps = ff === undefined || ffi === undefined ? [] : inlineGaps(ff.result.results, ffi.result.results, library);
+  if (ff !== undefined && ffi !== undefined) {
+    console.log(`\nFirefox inlining gap (fast build, firefox ÷ firefox-inline ns/op): ${library.map((c) => {
+      const a = ff.result.results.find((x) => x.id === c.id);
+      const b = ffi.result.results.find((x) => x.id === c.id);
+      return `${c.id} ${fmt((a?.medianNs ?? NaN) / (b?.medianNs ?? NaN))}x`;
+    }).join(', ')}`);
+    for (const g of gaps) console.log(g.text);
+    if (gaps.length === 0) console.log('firefox: no library case is over 15% slower at the default inlining limit (130 bytecode bytes)');
+  }
+  printTable(
+    ['frame loop', 'n x frames', 'arena p50 ms', 'hand-arena p50 ms', 'p50 arena/hand', 'arena p99 ms', 'hand-arena p99 ms', 'p99 arena/hand'],
+    runs.map((r) => {
+      const f = r.result.frames;
+      const [a, h] = f.rows;
+      return [`${r.browser}/${r.result.build}`, `${f.config.n} x ${f.config.frames}`, fmt(a.p50, 3), fmt(h.p50, 3), fmt(f.p50Ratio), fmt(a.p99, 3), fmt(h.p99, 3), fmt(f.p99Ratio)];
+    }),
+  );
+  console.log('frame loop: median of runs (arena and hand-arena interleaved); target arena <= 1.1x hand-arena');
+  return { ratios, gaps };
 }
 
 async function main(): Promise<void> {
   const args = parseCli(process.argv.slice(2), { lists: ['--browsers'], builds: ['checked', 'fast', 'both'] }, USAGE);
-  const browsers = args.lists.get('--browsers') ?? ['chromium', 'firefox'];
-  const builds = args.build === null || args.build === 'both' ? ['fast', 'checked'] : [args.build];
+  const engines: readonly string[] = args.lists.get('--browsers') ?? ENGINES;
+  for (const e of engines) if (!(ENGINES as readonly string[]).includes(e)) throw new Error(`unknown browser ${e}\n${USAGE}`);
+  const builds: Build[] = args.build === null || args.build === 'both' ? ['fast', 'checked'] : [args.build as Build];
   const json = args.jsonPath ?? (args.json || !args.quick ? resultsPath('browser') : null);
   const machine = machineInfo();
   const t0 = performance.now();
   console.log(machineLine(machine));
-  const server = await createServer({ configFile: fileURLToPath(new URL('./vite.config.ts', import.meta.url)) });
-  await server.listen();
+  await bundleAll(['page'], builds);
+  const server = await startServer();
   const runs: Run[] = [];
   try {
-    for (const name of browsers) {
-      if (!Object.hasOwn(LAUNCH, name)) throw new Error(`unknown browser ${name}\n${USAGE}`);
-      const browser = await LAUNCH[name]();
-      try {
-        for (const build of builds) {
-          console.log(`${name} ${browser.version()}, ${build} build`);
-          runs.push({ browser: name, version: browser.version(), result: await runPage(browser, name, build, args.quick, args.quick ? 120_000 : 600_000) });
-        }
-      } finally {
-        await browser.close();
-      }
-    }
+    for (const e of engines as readonly Engine[]) runs.push(...await runEngine(e, builds, server.origin, args.quick));
   } finally {
     await server.close();
   }
-  const ids = runs[0]?.result.results.map((r) => r.id) ?? [];
-  const cols = runs.map((r) => `${r.browser}/${r.result.build}`);
-  printTable(
-    ['case', ...cols.map((c) => `${c} ns/op`), ...cols.map((c) => `${c} x bump`)],
-    ids.map((id) => {
-      const rows = runs.map((r) => r.result.results.find((x) => x.id === id));
-      return [id, ...rows.map((x) => fmt(x?.medianNs ?? NaN)), ...rows.map((x) => (x === undefined ? '-' : x.ref === 'bump' ? fmt(x.xBump) : `${fmt(x.xRef)} ${x.ref}`))];
-    }),
-  );
+  const { ratios, gaps } = report(runs);
   const seconds = (performance.now() - t0) / 1000;
   console.log(`\n${fmt(seconds, 1)} s`);
-  if (json !== null) writeJson(json, { date: new Date().toISOString(), machine, quick: args.quick, runs, seconds });
+  if (json !== null) writeJson(json, { date: new Date().toISOString(), machine, quick: args.quick, source: 'bundle', runs, ratios, gaps, seconds });
 }
 
 await main();

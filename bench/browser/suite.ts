@@ -1,14 +1,14 @@
 /**
- * The key allocation cases in a browser page, on tinybench: the library's arena, pool and
- * `tmp.vec3()` beside the hand-written bump and free list and GC allocation. Loaded by main.ts
- * after it has chosen the library build, because the build is read once, when the library loads.
+ * The key allocation cases in a browser page, on tinybench: the library's arena, pool, stack and
+ * `tmp.vec3()` beside the hand-written bump, free list and stack and GC allocation. Part of the
+ * page bundle (page.ts), built once per library build by bench/bundle.ts.
  * @module
  */
 import { Bench } from 'tinybench';
-import { CHECKS } from '../../src/build.ts';
+import { CHECKS } from '../../src/index.ts';
 import { BATCH, checkTally, type AllocCase } from '../cases/case.ts';
 import { float32ArrayCase, glMatrixCase } from '../cases/gc-objects.ts';
-import { bumpCase, freeListCase } from '../cases/handwritten.ts';
+import { bumpCase, freeListCase, handStackCase } from '../cases/handwritten.ts';
 import { libraryCases } from '../cases/library.ts';
 import { tmpVec3Case } from '../cases/typed.ts';
 
@@ -25,8 +25,10 @@ export interface SuiteConfig {
 export interface SuiteRow {
   readonly id: string;
   readonly label: string;
-  /** The case's reference for `xRef`: `bump`, or `free-list` for the pool. */
+  /** The case's reference for `xRef`: `bump`, `free-list` for the pool, `hand-stack` for the stack. */
   readonly ref: string;
+  /** The library methods the op calls (library cases only). */
+  readonly hot: readonly string[];
   /** Median of the round medians, ns per op. */
   readonly medianNs: number;
   readonly minNs: number;
@@ -65,8 +67,8 @@ function shuffled<T>(xs: readonly T[]): T[] {
 /** Runs every case for `cfg.rounds` rounds (a fresh shuffled Bench each) and checks every accumulator. */
 export async function runSuite(cfg: SuiteConfig, progress: (line: string) => void): Promise<SuiteResult> {
   const t0 = performance.now();
-  const [arena, pool] = libraryCases();
-  const cases: AllocCase[] = [float32ArrayCase(), bumpCase(), freeListCase(), arena, pool, tmpVec3Case(), glMatrixCase()];
+  const [arena, pool, stack] = libraryCases();
+  const cases: AllocCase[] = [bumpCase(), freeListCase(), handStackCase(), arena, pool, stack, tmpVec3Case(), glMatrixCase(), float32ArrayCase()];
   const k = cfg.batchesPerIteration;
   const rounds: SuiteResult['rounds'][number][] = [];
   for (let r = 0; r < cfg.rounds; r++) {
@@ -101,7 +103,7 @@ export async function runSuite(cfg: SuiteConfig, progress: (line: string) => voi
   const results = cases.map((c) => {
     const m = med.get(c.id);
     const ref = c.ref ?? 'bump';
-    return { id: c.id, label: c.label, ref, medianNs: ns(c.id), minNs: m?.lo ?? NaN, maxNs: m?.hi ?? NaN, xBump: ns(c.id) / ns('bump'), xRef: ns(c.id) / ns(ref) };
+    return { id: c.id, label: c.label, ref, hot: c.hot ?? [], medianNs: ns(c.id), minNs: m?.lo ?? NaN, maxNs: m?.hi ?? NaN, xBump: ns(c.id) / ns('bump'), xRef: ns(c.id) / ns(ref) };
   });
   return {
     build: CHECKS ? 'checked' : 'fast', userAgent: navigator.userAgent, crossOriginIsolated,
