@@ -4,6 +4,7 @@
  * WebKit has no Playwright build here: see webkit.ts.
  * @module
  */
+import { existsSync } from 'node:fs';
 import { chromium, firefox, type Browser } from 'playwright';
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
@@ -14,8 +15,14 @@ export const INLINE_PREF = 'javascript.options.inlining_bytecode_max_length';
 /** The raised limit of the `firefox-inline` engine. */
 export const INLINE_RAISED = 1000;
 
+/** Throws a clear error when a system browser is missing. */
+function need(path: string, apt: string): void {
+  if (!existsSync(path)) throw new Error(`browser bench: ${path} is missing (apt: ${apt})`);
+}
+
 /** Chromium from /usr/bin/chromium. */
 export function launchChromium(): Promise<Browser> {
+  need('/usr/bin/chromium', 'chromium');
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }
 
@@ -25,5 +32,6 @@ export function launchChromium(): Promise<Browser> {
  * bench/browser/inline-probe.ts shows that the inlining pref takes effect this way.
  */
 export function launchFirefox(prefs: Readonly<Record<string, number | boolean | string>> = {}): Promise<Browser> {
+  need('/usr/bin/firefox-esr', 'firefox-esr');
   return firefox.launch({ channel: 'moz-firefox', executablePath: '/usr/bin/firefox-esr', firefoxUserPrefs: { ...prefs } });
 }
