@@ -19,7 +19,6 @@ import { LANE_HISTORY } from './view.ts';
 
 // the build switches and the branch-free counter step, beside the fast path that uses them: see src/build.ts
 const STATS: boolean = typeof __NEBULA_STATS__ === 'undefined' || __NEBULA_STATS__;
-const STAT_STEP = STATS ? 1 : 0;
 const STAT_MASK = STATS ? -1 : 0;
 
 export { ARENA_HEADER_BYTES, arenaRegionBytes, initArena } from './layout.ts';
@@ -76,17 +75,20 @@ export class FrameArena extends ArenaChecks {
    * const p = arena.alloc(64, 16);
    * ```
    */
-  alloc(size: number, align = 8): Offset {
-    const p = (this.cur + align - 1) & -align;
-    const next = p + size + (__NEBULA_CHECKS__ ? this.red : 0);
-    if (next <= this.end && (!__NEBULA_CHECKS__ || (size > 0 && (size | 0) === size && align > 0 && align <= 65536 && (align & (align - 1)) === 0 && (align | 0) === align))) {
-      this.cur = next;
-      this.allocations += STAT_STEP;
-      this.bytes += size & STAT_MASK;
-      if (__NEBULA_CHECKS__ && this.red !== 0) this.guard(p, size);
+  alloc(size: number, align?: number): Offset;
+  alloc(size: number, align?: number, p?: number): Offset {
+    if (__NEBULA_CHECKS__) return this.allocChecked(size, align, true);
+    // The fast build's path stays under SpiderMonkey's inlining limit (130 bytecode bytes, after
+    // a minifier turns it into a conditional expression; see docs/PERFORMANCE.md): no default
+    // parameter, no local, no counter (bytes derive from the cursor; calls are counted by the
+    // checked build). `align` becomes its mask (7 when omitted: -(a > 0) is -1 or 0), `p` is a
+    // scratch register that callers never pass.
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-unary-minus, @typescript-eslint/non-nullable-type-assertion-style
+    if ((size += p = (this.cur + (align = (align as number) - 1 | 7 & ~-((align as number) > 0))) & ~align) <= this.end) {
+      this.cur = size;
       return p;
     }
-    return this.allocSlow(size, align, true);
+    return this.allocSlow(size - p, align + 1);
   }
 
   /**
@@ -103,20 +105,44 @@ export class FrameArena extends ArenaChecks {
    * if (p === 0) skipEffect();
    * ```
    */
-  tryAlloc(size: number, align = 8): Offset {
-    const p = (this.cur + align - 1) & -align;
-    const next = p + size + (__NEBULA_CHECKS__ ? this.red : 0);
-    if (next <= this.end && (!__NEBULA_CHECKS__ || (size > 0 && (size | 0) === size && align > 0 && align <= 65536 && (align & (align - 1)) === 0 && (align | 0) === align))) {
-      this.cur = next;
-      this.allocations += STAT_STEP;
-      this.bytes += size & STAT_MASK;
-      if (__NEBULA_CHECKS__ && this.red !== 0) this.guard(p, size);
+  tryAlloc(size: number, align?: number): Offset;
+  tryAlloc(size: number, align?: number, p?: number): Offset {
+    if (__NEBULA_CHECKS__) return this.allocChecked(size, align, false);
+    // as in alloc()
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-unary-minus, @typescript-eslint/non-nullable-type-assertion-style
+    if ((size += p = (this.cur + (align = (align as number) - 1 | 7 & ~-((align as number) > 0))) & ~align) <= this.end) {
+      this.cur = size;
       return p;
     }
+    return this.tryAllocSlow(size - p, align + 1);
+  }
+
+  /** tryAlloc()'s slow path (its own method: one argument fewer on the fast path). */
+  private tryAllocSlow(size: number, align: number): Offset {
     return this.allocSlow(size, align, false);
   }
 
-  private allocSlow(size: number, align: number, throws: boolean): Offset {
+  /** The checked build's alloc: validates, counts the call, lays the red zone. */
+  private allocChecked(size: number, align: number | undefined, throws: boolean): Offset {
+    const a = align ?? 8;
+    const p = (this.cur + a - 1) & -a;
+    const next = p + size + this.red;
+    if (next <= this.end && size > 0 && (size | 0) === size && a > 0 && a <= 65536 && (a & (a - 1)) === 0 && (a | 0) === a) {
+      this.cur = next;
+      this.countAlloc();
+      if (__NEBULA_CHECKS__ && this.red !== 0) this.guard(p, size);
+      return p;
+    }
+    return this.allocSlow(size, a, throws);
+  }
+
+  /** Checked build: counts an allocation; its red zone is cursor movement but not bytes. */
+  private countAlloc(): void {
+    ++this.tally[0];
+    this.bytes -= this.red & STAT_MASK;
+  }
+
+  private allocSlow(size: number, align: number, throws = true): Offset {
     this.validate(size, align);
     if (size > this.capacity) {
       this.failures++;
@@ -139,8 +165,7 @@ export class FrameArena extends ArenaChecks {
     }
     const p = (this.cur + align - 1) & -align;
     this.cur = p + size + this.red;
-    this.allocations += STAT_STEP;
-    this.bytes += size & STAT_MASK;
+    if (__NEBULA_CHECKS__) this.countAlloc();
     if (__NEBULA_CHECKS__ && this.red !== 0) this.guard(p, size);
     return p;
   }
@@ -155,7 +180,7 @@ export class FrameArena extends ArenaChecks {
       if (!acquireSegment(this.ops, this.segs[seg], frame, this.frames !== 0, this.tid)) continue;
       this.seg = seg;
       this.segData = this.data + seg * this.capacity;
-      this.cur = this.end = this.start = 0;
+      this.cur = this.end = this.start = this.counted = 0;
       this.historyLen = 0;
       this.markCount = 0;
       this.marksDropped = false;
@@ -176,7 +201,8 @@ export class FrameArena extends ArenaChecks {
       this.end += take; // nobody leased since our last lane: extend it
     } else {
       if (this.end !== 0) this.pushHistory();
-      this.start = this.cur = from;
+      this.foldBytes();
+      this.start = this.cur = this.counted = from;
       this.end = from + take;
     }
     const i32 = this.i32;
@@ -223,7 +249,8 @@ export class FrameArena extends ArenaChecks {
     const lane = this.end - this.segData;
     const cur = alignUp(this.cur, 8) - this.segData;
     this.seg = -1;
-    this.cur = this.end = this.start = 0;
+    this.foldBytes();
+    this.cur = this.end = this.start = this.counted = 0;
     this.historyLen = 0;
     this.markCount = 0;
     // a thread that was reclaimed must not touch the masks: its id may belong to another thread now
@@ -285,6 +312,7 @@ export class FrameArena extends ArenaChecks {
   }
 
   private rewindTo(mark: Mark): void {
+    this.foldBytes(); // bytes reserved before the rewind stay counted; new ones count again
     if (mark === 0 && this.seg >= 0) {
       // a mark taken before this lease's first allocation: back to the first lane's start
       if (__NEBULA_CHECKS__) this.poisonLanesFrom(0, this.historyLen > 0 ? this.history[0] : this.start);
@@ -293,12 +321,12 @@ export class FrameArena extends ArenaChecks {
         this.end = this.history[1];
         this.historyLen = 0;
       }
-      this.cur = this.start;
+      this.cur = this.counted = this.start;
       return;
     }
     if (mark >= this.start && mark < this.cur && this.end !== 0) {
       if (__NEBULA_CHECKS__) poison(this.memory.u8, this.memory.i32, this.memory.f64, mark, this.cur);
-      this.cur = mark;
+      this.cur = this.counted = mark;
       return;
     }
     const h = this.history;
@@ -307,7 +335,7 @@ export class FrameArena extends ArenaChecks {
         if (__NEBULA_CHECKS__) this.poisonLanesFrom(k, mark);
         this.start = h[2 * k];
         this.end = h[2 * k + 1];
-        this.cur = mark;
+        this.cur = this.counted = mark;
         this.historyLen = k;
         return;
       }
