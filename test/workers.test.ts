@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createMemory } from '../src/index.ts';
 import type { StampInit, StampResult } from './fixtures/stamp-work.ts';
 import { runStampWorker } from './fixtures/spawn.ts';
+import { CHECKS } from './helpers.ts';
 
 const WORKERS = 3;
 
@@ -74,8 +75,10 @@ describe('workers share one memory', () => {
     expect(ps.frees).toBe(sum((r) => r.poolAllocs)); // workers freed all but `kept` (published); this thread freed those (its own count)
     expect(ps.bytes).toBe(16 * ps.allocations);
     const as = arena.stats();
-    expect(as.allocations).toBe(blocks.length);
-    expect(as.bytes).toBe(blocks.reduce((n, b) => n + b.size, 0));
+    // arena calls are counted by the checked build only; Node's workers (tsx, no define) run the
+    // checked build even under the node-fast project, the browsers' workers run the page's build
+    expect(CHECKS ? [blocks.length] : [0, blocks.length]).toContain(as.allocations);
+    expect(as.bytes).toBe(blocks.reduce((n, b) => n + b.size, 0)); // the cursor's movement: sizes of 8 at align 8 leave no padding
     memory.checkInvariants();
   });
 });
