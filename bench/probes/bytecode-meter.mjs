@@ -39,7 +39,7 @@ const server = createServer((_q, s) => {
 await new Promise((r) => server.listen(0, r));
 const url = `http://localhost:${server.address().port}/`;
 console.log(`ns/op of each variant at each inlining limit (Firefox); a variant is inlined from the limit where it drops`);
-console.log(['limit', ...names].map((s) => s.padStart(12)).join(''));
+console.log(['limit', ...names].map((s) => s.padStart(14)).join(''));
 try {
   for (const limit of limits) {
     const browser = await firefox.launch({ channel: 'moz-firefox', executablePath: '/usr/bin/firefox-esr', firefoxUserPrefs: { 'javascript.options.inlining_bytecode_max_length': limit } });
@@ -47,7 +47,7 @@ try {
     const line = new Promise((resolve) => page.on('console', (m) => { if (m.text().startsWith('METER ')) resolve(m.text().slice(6)); }));
     await page.goto(url);
     const ns = JSON.parse(await line);
-    console.log([String(limit), ...ns.map((x) => x.toFixed(2))].map((s) => s.padStart(12)).join(''));
+    console.log([String(limit), ...ns.map((x) => x.toFixed(2))].map((s) => s.padStart(14)).join(''));
     await browser.close();
   }
 } finally {
