@@ -17,8 +17,9 @@ import { describeBlockers } from './clock.ts';
 import { ArenaChecks } from './checks.ts';
 import { LANE_HISTORY } from './view.ts';
 
-// the build switches and the branch-free counter step, beside the fast path that uses them: see src/build.ts
+// the statistics switch and the branch-free counter steps of the checked build's count: see src/build.ts
 const STATS: boolean = typeof __NEBULA_STATS__ === 'undefined' || __NEBULA_STATS__;
+const STAT_STEP = STATS ? 1 : 0;
 const STAT_MASK = STATS ? -1 : 0;
 
 export { ARENA_HEADER_BYTES, arenaRegionBytes, initArena } from './layout.ts';
@@ -138,7 +139,7 @@ export class FrameArena extends ArenaChecks {
 
   /** Checked build: counts an allocation; its red zone is cursor movement but not bytes. */
   private countAlloc(): void {
-    ++this.tally[0];
+    this.allocations += STAT_STEP;
     this.bytes -= this.red & STAT_MASK;
   }
 

@@ -60,12 +60,8 @@ export class ArenaView {
   protected readonly history = new Int32Array(2 * LANE_HISTORY);
   protected historyLen = 0;
   // this thread's counts since its last publishStats(): plain fields, published once a frame
-  /**
-   * `[allocations]` since the last publish, counted by the checked build only (the fast path
-   * has no room for a counter under SpiderMonkey's inlining limit). A typed-array element, not
-   * a field: SpiderMonkey increments a field at about 0.5 ns and an element at about 0.05 ns.
-   */
-  protected readonly tally = new Int32Array(1);
+  /** Calls since the last publish, counted by the checked build only (the fast path has no counter). */
+  protected allocations = 0;
   /** Bytes reserved, folded from the cursor's movement (lane changes, rewinds, release, publish). */
   protected bytes = 0;
   /** The cursor position up to which movement is folded into `bytes`. */
@@ -167,7 +163,7 @@ export class ArenaView {
       kind: 'arena', name: this.name, capacity: this.capacity, used: this.used, peak: this.peak,
       frames: this.frames, laneBytes: this.laneBytes, leases: this.lesseeCount(this.currentSegment()),
       resets: Atomics.load(this.i32, this.base + A_RESETS),
-      allocations: readCounter(this.i32, this.statsWord + SB_ALLOCATIONS) + (STATS ? this.tally[0] : 0),
+      allocations: readCounter(this.i32, this.statsWord + SB_ALLOCATIONS) + this.allocations,
       bytes: readCounter(this.i32, this.statsWord + SB_BYTES) + this.unfoldedBytes(),
       failures: readCounter(this.i32, this.statsWord + SB_FAILURES) + this.failures,
       errors: Atomics.load(this.i32, this.statsWord + SB_ERRORS), lastError: lastErrorCode(this.i32, this.statsWord),
@@ -187,8 +183,8 @@ export class ArenaView {
    */
   publishStats(): void {
     this.foldBytes();
-    publishCounts(this.i32, this.statsWord, STATS ? this.tally[0] : 0, 0, this.bytes, this.failures);
-    this.tally[0] = this.bytes = this.failures = 0;
+    publishCounts(this.i32, this.statsWord, this.allocations, 0, this.bytes, this.failures);
+    this.allocations = this.bytes = this.failures = 0;
   }
 
   /**
@@ -205,7 +201,7 @@ export class ArenaView {
    */
   statsInto(out: Float64Array): void {
     out.fill(0);
-    countersInto(this.i32, this.statsWord, out, STATS ? this.tally[0] : 0, 0, this.unfoldedBytes(), this.failures);
+    countersInto(this.i32, this.statsWord, out, this.allocations, 0, this.unfoldedBytes(), this.failures);
     out[STAT.USED] = this.used;
     out[STAT.PEAK] = this.peak;
     out[STAT.CAPACITY] = this.capacity;
