@@ -17,7 +17,9 @@ const reporters = process.env.VITEST_JSON ? ['default', ['json', { outputFile: p
 export default mergeConfig(viteConfig, defineConfig({
   test: {
     reporters: reporters as never,
-    testTimeout: 60_000,
+    // a limit catches hangs, not slowness: the explorer and heap tests are bounded by work, and
+    // under the full suite (7 projects on 2 cores) some ran 35-60 s where they take 8 s alone
+    testTimeout: 180_000,
     projects: [
       { extends: true, test: { name: 'node', environment: 'node', include } },
       // the fast build: every `if (CHECKS)` compiled away; tests of those checks skip themselves
