@@ -14,7 +14,7 @@ import { hex, memoryError } from '../../errors.ts';
 import { EV } from '../../stats/chrome-trace.ts';
 import { MAX_THREADS } from '../../memory/layout.ts';
 import {
-  CACHE_TAG, CACHED_STRIDE, isLiveMeta, P_BATCH, P_CACHED, P_CAPACITY, P_DATA, P_FREE, P_HEAD, P_META, P_NEXT, P_SLOT_SIZE, P_STRIDE,
+  CACHE_TAG, CACHED_STRIDE, isLiveMeta, L_CACHE_TAG, L_FLIP, L_MAX, P_BATCH, P_CACHED, P_CAPACITY, P_DATA, P_FREE, P_HEAD, P_META, P_NEXT, P_SLOT_SIZE, P_STRIDE,
 } from './layout.ts';
 import { PoolView } from './view.ts';
 
@@ -158,6 +158,11 @@ export class PoolChecks extends PoolView {
     }
     const free = Atomics.load(i32, b + P_FREE);
     if (listed !== free) fail(`free list holds ${listed} slots, counter says ${free}`, { listed, free });
+    const c = this.cell;
+    if (c[L_FLIP] !== (this.ownerTag ^ this.cacheTag) || c[L_CACHE_TAG] !== this.cacheTag || c[L_MAX] !== this.cache.length) {
+      fail(`this thread's line lost its constants (flip ${c[L_FLIP]}, cache tag ${c[L_CACHE_TAG]}, capacity ${c[L_MAX]})`, { flip: c[L_FLIP], cacheTag: c[L_CACHE_TAG], max: c[L_MAX] });
+    }
+    if (this.count < 0 || this.count > this.cache.length) fail(`cache count ${this.count} is outside 0..${this.cache.length}`, { count: this.count });
     for (let k = 0; k < this.count; k++) {
       const h = this.cache[k];
       const i = h & this.indexMask;
@@ -168,7 +173,6 @@ export class PoolChecks extends PoolView {
       if ((m & 0xff) !== this.cacheTag) fail(`cached slot ${i} has tag ${m & 0xff}, not this thread's cache tag ${this.cacheTag}`, { slot: i, meta: m });
       if (m >>> 8 !== h >>> this.genShift || (h & this.tagField) !== this.tagIdx) fail(`cached handle ${h} has generation ${h >>> this.genShift}, slot ${i} has ${m >>> 8}`, { slot: i, handle: h, meta: m });
     }
-    if (i32[this.cachedWord] !== this.count) fail(`published cache count ${i32[this.cachedWord]} != ${this.count}`, { published: i32[this.cachedWord], count: this.count });
     const cachedBy = new Int32Array(MAX_THREADS);
     let live = 0;
     for (let i = 0; i < cap; i++) {

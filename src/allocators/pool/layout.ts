@@ -57,6 +57,20 @@ export const CACHED_STRIDE = 16;
  * when the slots it finds in that state belong to a dead thread.
  */
 export const BUSY = 1;
+/**
+ * +2 in each thread's line: the thread's allocations, a wrapping Int32 counter that only it writes
+ * (stats take the difference since its last publish). +3, +4 and +5 hold constants of the thread
+ * that the fast paths read from the line they already hold: its owner tag XOR its cache tag (the
+ * flip an alloc applies to a cached slot's meta word), its cache tag, and its cache's capacity
+ * (2 x batch). The thread's instance writes them when it opens the pool; a reclaim zeroes the count.
+ */
+export const L_ALLOCS = 2;
+/** See {@link L_ALLOCS}: owner tag XOR cache tag. */
+export const L_FLIP = 3;
+/** See {@link L_ALLOCS}: the thread's cache tag. */
+export const L_CACHE_TAG = 4;
+/** See {@link L_ALLOCS}: the cache's capacity, 2 x batch. */
+export const L_MAX = 5;
 /** Tag bit of a slot cached by a thread: meta & 0xff = CACHE_TAG | thread id. */
 export const CACHE_TAG = 0x80;
 

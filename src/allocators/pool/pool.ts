@@ -9,14 +9,13 @@ import { type SlotLoan, takeSlot } from './slot-loan.ts';
 import { EV } from '../../stats/chrome-trace.ts';
 import { MAX_THREADS } from '../../memory/layout.ts';
 import { flushCache, refillCache } from '../lockfree.ts';
-import { isLiveMeta, P_FREE } from './layout.ts';
+import { isLiveMeta, L_ALLOCS, L_CACHE_TAG, L_FLIP, L_MAX, P_FREE } from './layout.ts';
 import { PoolChecks } from './checks.ts';
 
 export { POOL_HEADER_BYTES, initPool, poolRegionBytes } from './layout.ts';
 
-// the build switches and the branch-free counter step, beside the fast path that uses them: see src/build.ts
+// the statistics switch, beside the fast path that uses it: see src/build.ts
 const STATS: boolean = typeof __NEBULA_STATS__ === 'undefined' || __NEBULA_STATS__;
-const STAT_STEP = STATS ? 1 : 0;
 
 /**
  * A pool of fixed-size slots. `alloc()` returns a generational {@link Handle}; `offsetOf(h)`
@@ -50,20 +49,11 @@ export class Pool extends PoolChecks {
    * ```
    */
   alloc(): Handle {
-    let n = this.count;
-    if (n === 0) {
-      n = this.refill();
-      if (n === 0) return this.exhausted(true);
-    }
-    // the cache holds ready handles: no read of the slot's meta on this path
-    const h = this.cache[--n];
-    this.count = n;
-    const i32 = this.i32;
-    i32[this.cachedWord] = n;
-    i32[this.meta + (h & this.indexMask)] = ((h >>> this.genShift) << 8) | this.ownerTag;
-    if (__NEBULA_CHECKS__) this.noteAlloc(h);
-    this.allocations += STAT_STEP;
-    return h;
+    // the fast path is a few bytes of bytecode so every engine inlines it (SpiderMonkey stops at
+    // 130); the work is in handOut(), the refill and the errors in allocSlow()
+    const c = this.cell;
+    const n = c[0];
+    return n !== 0 ? this.handOut(c, n - 1) : this.allocSlow(true);
   }
 
   /**
@@ -78,20 +68,29 @@ export class Pool extends PoolChecks {
    * ```
    */
   tryAlloc(): Handle {
-    let n = this.count;
-    if (n === 0) {
-      n = this.refill();
-      if (n === 0) return this.exhausted(false);
-    }
-    // the cache holds ready handles: no read of the slot's meta on this path
-    const h = this.cache[--n];
-    this.count = n;
-    const i32 = this.i32;
-    i32[this.cachedWord] = n;
-    i32[this.meta + (h & this.indexMask)] = ((h >>> this.genShift) << 8) | this.ownerTag;
+    const c = this.cell;
+    const n = c[0];
+    return n !== 0 ? this.handOut(c, n - 1) : this.allocSlow(false);
+  }
+
+  /**
+   * Hands out cache entry `n` (the cache then holds `n`): the cache holds ready handles, and the
+   * slot's meta word goes from this thread's cache tag to its owner tag by one XOR. No counter
+   * but the line's allocation word; frees are derived (see PoolView).
+   */
+  private handOut(c: Int32Array, n: number): Handle {
+    c[0] = n;
+    if (STATS) c[L_ALLOCS]++;
+    const h = this.cache[n];
+    this.metas[h & this.indexMask] ^= c[L_FLIP];
     if (__NEBULA_CHECKS__) this.noteAlloc(h);
-    this.allocations += STAT_STEP;
     return h;
+  }
+
+  /** The cache is empty: refills it and takes a slot, or fails (throws, or 0 from tryAlloc). */
+  private allocSlow(throws: boolean): Handle {
+    const n = this.refill();
+    return n !== 0 ? this.handOut(this.cell, n - 1) : this.exhausted(throws);
   }
 
   /**
@@ -129,21 +128,40 @@ export class Pool extends PoolChecks {
    * ```
    */
   free(h: Handle): void {
-    const i = h & this.indexMask;
-    const g = h >>> this.genShift;
-    const i32 = this.i32;
-    if (__NEBULA_CHECKS__) {
-      const m = i32[this.meta + i];
-      if ((m >>> 8) !== g || (((m & 0xff) - 1) >>> 0) >= MAX_THREADS || (h & this.tagField) !== this.tagIdx || i >= this.capacity || (h | 0) !== h || h <= 0) this.handleError('free', h);
-    }
-    const g2 = g === this.genMask ? 1 : g + 1;
-    i32[this.meta + i] = (g2 << 8) | this.cacheTag;
+    if (__NEBULA_CHECKS__) this.checkFree(h);
+    const c = this.cell;
+    const n = c[0];
+    if (n !== c[L_MAX]) this.put(h, c, n);
+    else this.freeSlow(h);
+  }
+
+  /**
+   * Caches the freed slot of `h` as entry `n`: the next generation, this thread's cache tag. `i`
+   * and `g` are scratch parameters, not locals: SpiderMonkey counts a `let` in more bytecode bytes
+   * than a parameter, and this method must stay under its 130-byte inlining limit.
+   */
+  private put(h: Handle, c: Int32Array, n: number, i?: number, g?: number): void {
+    this.metas[(i = h & this.indexMask)] = ((g = this.nextGen(h)) << 8) | c[L_CACHE_TAG];
     if (__NEBULA_CHECKS__) this.freed(i);
-    let n = this.count;
-    if (n === this.cache.length) n = this.flushBatch(this.batch);
-    this.cache[n++] = (g2 << this.genShift) | this.tagIdx | i;
-    this.count = n;
-    i32[this.cachedWord] = n;
+    this.cache[n] = (g << this.genShift) | this.tagIdx | i;
+    c[0] = n + 1;
+  }
+
+  /** The generation after `h`'s: 1 after the last one (0 never appears, so a handle is never 0). */
+  private nextGen(h: Handle, g?: number): number {
+    return (g = h >>> this.genShift) === this.genMask ? 1 : g + 1;
+  }
+
+  /** The cache is full: flushes a batch to the shared list, then caches the slot. */
+  private freeSlow(h: Handle): void {
+    const n = this.flushBatch(this.batch);
+    this.put(h, this.cell, n);
+  }
+
+  /** The free checks of the checked build: the handle is live and of this pool. */
+  private checkFree(h: Handle): void {
+    const m = this.i32[this.meta + (h & this.indexMask)];
+    if ((m >>> 8) !== h >>> this.genShift || (((m & 0xff) - 1) >>> 0) >= MAX_THREADS || (h & this.tagField) !== this.tagIdx || (h & this.indexMask) >= this.capacity || (h | 0) !== h || h <= 0) this.handleError('free', h);
   }
 
   /**
@@ -196,6 +214,7 @@ export class Pool extends PoolChecks {
    * ```
    */
   flush(): void {
+    this.memory.assertLive('flush', this.label); // a reclaim zeroed a dead thread's count: say so, even with nothing to flush
     if (this.count > 0) this.flushBatch(this.count);
   }
 
@@ -205,7 +224,6 @@ export class Pool extends PoolChecks {
     // the protocol (sequence bumps, pop, counter, cache tags, cache count) is in lockfree.ts
     const k = refillCache(this.ops, this.shape, this.cache);
     this.netRefill += k;
-    this.count = k;
     if (this.memory.tracer !== null && k !== 0) this.traceMove(EV.REFILL, k, Atomics.load(this.i32, this.base + P_FREE));
     return k;
   }
@@ -217,7 +235,6 @@ export class Pool extends PoolChecks {
     // the protocol (sequence bumps, untag, link, push, counter, cache count) is in lockfree.ts
     const listed = flushCache(this.ops, this.shape, this.cache, this.count, k);
     this.netRefill -= k;
-    this.count = lo;
     if (this.memory.tracer !== null) this.traceMove(EV.FLUSH, k, listed);
     return lo;
   }

@@ -17,7 +17,7 @@ import {
 import { type CacheShape, headTagMask } from '../lockfree.ts';
 import { AtomicOps } from '../../memory/shared-ops.ts';
 import {
-  BUSY, CACHE_TAG, CACHED_STRIDE, MAX_GEN_BITS, P_ALIGN, P_TAG, P_TAG_BITS, P_BATCH, P_BORN, P_CACHED, P_CAPACITY, P_DATA, P_FREE, P_HEAD, P_INDEX_BITS, P_LINK_BITS, P_META, P_NEXT, P_SLOT_SIZE, P_STRIDE,
+  BUSY, CACHE_TAG, CACHED_STRIDE, L_ALLOCS, L_CACHE_TAG, L_FLIP, L_MAX, MAX_GEN_BITS, P_ALIGN, P_TAG, P_TAG_BITS, P_BATCH, P_BORN, P_CACHED, P_CAPACITY, P_DATA, P_FREE, P_HEAD, P_INDEX_BITS, P_LINK_BITS, P_META, P_NEXT, P_SLOT_SIZE, P_STRIDE,
 } from './layout.ts';
 
 /** The statistics switch (src/build.ts): without statistics, frees are not derived. */
@@ -74,14 +74,20 @@ export class PoolView {
   /** Word index of this thread's refill/flush sequence number. */
   protected declare readonly busyWord: number;
   protected declare readonly cachedWord: number;
+  /**
+   * This thread's line of the header (count, sequence, allocations, flip, cache tag, capacity:
+   * see L_ALLOCS), as a view: the fast paths read and write it without an index sum.
+   */
+  protected declare readonly cell: Int32Array;
+  /** The slots' meta words, as a view from meta[0]. */
+  protected declare readonly metas: Int32Array;
   /** Free slots of this thread, as the handles they will have when allocated. */
   protected declare readonly cache: Int32Array;
   protected declare readonly ops: AtomicOps;
   /** This thread's cache as the refill and flush cores see it. */
   protected declare readonly shape: CacheShape;
-  protected count = 0;
-  // this thread's counts since its last publishStats(): plain fields, published once a frame
-  protected allocations = 0;
+  /** This thread's allocation counter (its line's L_ALLOCS word) at its last publish. */
+  protected allocsAtPublish = 0;
   // frees are not counted per free: the cache count moves by -1 per alloc and +1 per free, and by
   // the slots refills and flushes move, so frees = allocations + (count - countAtPublish) - netRefill
   /** Slots refilled minus slots flushed since the last publish (slow paths only). */
@@ -126,6 +132,13 @@ export class PoolView {
     this.cachedWord = b + P_CACHED + memory.threadId * CACHED_STRIDE;
     this.busyWord = this.cachedWord + BUSY;
     this.cache = new Int32Array(2 * this.batch);
+    const cell = (this.cell = i32.subarray(this.cachedWord, this.cachedWord + CACHED_STRIDE));
+    this.metas = i32.subarray(this.meta, this.meta + this.capacity);
+    cell[L_FLIP] = this.ownerTag ^ this.cacheTag;
+    cell[L_CACHE_TAG] = this.cacheTag;
+    cell[L_MAX] = this.cache.length;
+    this.allocsAtPublish = cell[L_ALLOCS];
+    this.countAtPublish = cell[0];
     this.wholeWords = this.slotSize % 4 === 0 && this.stride % 4 === 0;
     this.ops = new AtomicOps(i32);
     this.shape = Object.freeze({
@@ -133,6 +146,16 @@ export class PoolView {
       cached: this.cachedWord, seq: this.busyWord, cacheTag: this.cacheTag, genShift: this.genShift, tagIdx: this.tagIdx, indexMask: this.indexMask,
       batch: this.batch,
     });
+  }
+
+  /** Slots in this thread's cache: its line's count word (refills, flushes and reclaims write it too). */
+  protected get count(): number {
+    return this.cell[0];
+  }
+
+  /** This thread's allocations since its last publish (the counter wraps; the difference does not). */
+  protected get allocations(): number {
+    return (this.cell[L_ALLOCS] - this.allocsAtPublish) | 0;
   }
 
   /**
@@ -199,8 +222,10 @@ export class PoolView {
    */
   publishStats(): void {
     const i32 = this.i32;
-    publishCounts(i32, this.statsWord, this.allocations, this.unpublishedFrees(), this.allocations * this.slotSize, this.failures);
-    this.allocations = this.failures = this.netRefill = 0;
+    const allocations = this.allocations;
+    publishCounts(i32, this.statsWord, allocations, this.unpublishedFrees(), allocations * this.slotSize, this.failures);
+    this.allocsAtPublish = this.cell[L_ALLOCS];
+    this.failures = this.netRefill = 0;
     this.countAtPublish = this.count;
     const live = this.live;
     raiseTo(i32, this.statsWord + SB_PEAK, live);
