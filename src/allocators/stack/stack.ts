@@ -14,10 +14,8 @@ import { StackChecks } from './checks.ts';
 
 export { BLOCK_HEADER, MAX_MARKS, STACK_HEADER_BYTES, initStack, reclaimStackThread, stackRegionBytes } from './layout.ts';
 
-// the build switches and the branch-free counter step: see src/build.ts
+// the statistics switch: see src/build.ts
 const STATS: boolean = typeof __NEBULA_STATS__ === 'undefined' || __NEBULA_STATS__;
-const STAT_STEP = STATS ? 1 : 0;
-const STAT_MASK = STATS ? -1 : 0;
 
 /**
  * A stack allocator: `push` returns an offset, `pop` frees the newest block and proves LIFO
@@ -48,28 +46,53 @@ export class Stack extends StackChecks {
    * const p = stack.push(48, 16);
    * ```
    */
-  push(size: number, align = 8): Offset {
-    const i32 = this.i32;
-    const b = this.base;
+  push(size: number, align?: number): Offset;
+  push(size: number, align?: number, p?: number): Offset {
+    if (__NEBULA_CHECKS__) return this.pushChecked(size, align ?? 8);
+    // The fast build's path stays under SpiderMonkey's inlining limit (130 bytecode bytes, see
+    // docs/PERFORMANCE.md): no default parameter, no local; `align` becomes its mask, at least 3
+    // (blocks are 4-aligned for their record) and 7 when omitted; `p` is a scratch register.
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-unary-minus, @typescript-eslint/non-nullable-type-assertion-style
+    return (size += p = (this.h[SK_TOP] + BLOCK_HEADER + (align = (align as number) - 1 | 3 | 4 & ~-((align as number) > 0))) & ~align) <= this.limit
+      ? this.place(p, size, size - p)
+      : this.pushError(size - p, align + 1, size);
+  }
+
+  /**
+   * Writes block `p`'s record (the previous top and newest block), moves the header's state to
+   * the block (the new top `end`, one more block), and counts a push of `size` bytes. `h` and `w`
+   * are scratch registers (SpiderMonkey counts a parameter in fewer bytecode bytes than a `let`).
+   */
+  private place(p: number, end: number, size: number, h?: Int32Array, w?: number): Offset {
+    this.i32[(w = (p - BLOCK_HEADER) >> 2)] = (h = this.h)[SK_TOP];
+    this.i32[w + 1] = h[SK_LAST];
+    h[SK_TOP] = end;
+    h[SK_LAST] = p;
+    h[SK_DEPTH]++;
+    if (end - this.data > h[SK_PEAK]) h[SK_PEAK] = end - this.data;
+    if (STATS) this.countPush(size);
+    return p;
+  }
+
+  /** One push of `size` bytes in this thread's counters. */
+  private countPush(size: number, c?: Int32Array): void {
+    (c = this.counts)[0]++;
+    c[1] += size;
+  }
+
+  /** The checked build's push: owner, size and alignment checked, red zone after the block. */
+  private pushChecked(size: number, align: number): Offset {
     const top = this.top;
     const a = align < 4 ? 4 : align;
     const p = (top + BLOCK_HEADER + a - 1) & -a;
-    const end = p + size + (__NEBULA_CHECKS__ ? this.red : 0);
-    if (end > this.limit || (__NEBULA_CHECKS__ && (i32[b + SK_OWNER] !== this.tid || !(size > 0) || (size | 0) !== size || (align & (align - 1)) !== 0 || !(align > 0) || align > MAX_ALIGN || (align | 0) !== align))) {
+    const end = p + size + this.red;
+    if (end > this.limit || this.i32[this.base + SK_OWNER] !== this.tid || !(size > 0) || (size | 0) !== size || (align & (align - 1)) !== 0 || !(align > 0) || align > MAX_ALIGN || (align | 0) !== align) {
       return this.pushError(size, align, end);
     }
-    const w = (p - BLOCK_HEADER) >> 2;
-    i32[w] = top;
-    i32[w + 1] = this.last;
-    this.top = i32[b + SK_TOP] = end;
-    this.last = i32[b + SK_LAST] = p;
-    i32[b + SK_DEPTH] = ++this.count;
-    if (end - this.data > this.peak) this.peak = i32[b + SK_PEAK] = end - this.data;
-    this.allocations += STAT_STEP;
-    this.bytes += size & STAT_MASK;
-    if (__NEBULA_CHECKS__ && this.memory.capturingSites) this.noteSite(p);
-    if (__NEBULA_CHECKS__) this.memory.tracer?.record(EV.PUSH, this.base << 2, p, size);
-    if (__NEBULA_CHECKS__ && this.red !== 0) this.memory.u8.fill(RED_BYTE, end - this.red, end);
+    this.place(p, end, size);
+    if (this.memory.capturingSites) this.noteSite(p);
+    this.memory.tracer?.record(EV.PUSH, this.base << 2, p, size);
+    if (this.red !== 0) this.memory.u8.fill(RED_BYTE, end - this.red, end);
     return p;
   }
 
@@ -110,20 +133,32 @@ export class Stack extends StackChecks {
    * stack.pop(a);
    * ```
    */
-  pop(offset: Offset): void {
-    const i32 = this.i32;
-    const b = this.base;
+  pop(offset: Offset): void;
+  pop(offset: Offset, h?: Int32Array, w?: number): void {
+    if (__NEBULA_CHECKS__) {
+      this.popChecked(offset);
+      return;
+    }
+    // the newest block's record gives the previous top and block; `h` and `w` are scratch registers
+    (h = this.h)[SK_TOP] = this.i32[(w = (h[SK_LAST] - BLOCK_HEADER) >> 2)];
+    h[SK_LAST] = this.i32[w + 1];
+    h[SK_DEPTH]--;
+    if (h[SK_MARKS] !== 0) this.dropMarksAbove(h[SK_TOP]);
+  }
+
+  /** The checked build's pop: the newest block only, red zones verified, freed bytes poisoned. */
+  private popChecked(offset: Offset): void {
     const last = this.last;
-    if (__NEBULA_CHECKS__ && (offset !== last || last === 0 || i32[b + SK_OWNER] !== this.tid)) this.popError(offset);
-    const w = (last - BLOCK_HEADER) >> 2;
+    if (offset !== last || last === 0 || this.i32[this.base + SK_OWNER] !== this.tid) this.popError(offset);
     const top = this.top;
-    const bad = __NEBULA_CHECKS__ && this.red !== 0 ? this.checkRedZones(top, 1) : null;
-    this.top = i32[b + SK_TOP] = i32[w];
-    this.last = i32[b + SK_LAST] = i32[w + 1];
-    i32[b + SK_DEPTH] = --this.count;
-    if (i32[b + SK_MARKS] !== 0) this.dropMarksAbove(this.top);
-    if (__NEBULA_CHECKS__) this.memory.tracer?.record(EV.POP, this.base << 2, last, this.count);
-    if (__NEBULA_CHECKS__) this.poisonFreed(last, top); // the block itself; its 8-byte record is bookkeeping
+    const bad = this.red !== 0 ? this.checkRedZones(top, 1) : null;
+    const w = (last - BLOCK_HEADER) >> 2;
+    this.top = this.i32[w];
+    this.last = this.i32[w + 1];
+    this.count--;
+    if (this.h[SK_MARKS] !== 0) this.dropMarksAbove(this.top);
+    this.memory.tracer?.record(EV.POP, this.base << 2, last, this.count);
+    this.poisonFreed(last, top); // the block itself; its 8-byte record is bookkeeping
     if (bad !== null) throw bad;
   }
 
@@ -188,10 +223,11 @@ export class Stack extends StackChecks {
    */
   release(mark: Mark): void {
     const i32 = this.i32;
-    const b = this.base;
     this.checkOwner('release');
     const top = this.top;
-    if (mark === top && typeof mark === 'number') return;
+    if (mark === top && typeof mark === 'number') {
+        return;
+    }
     let last = this.last;
     let depth = this.count;
     let found = false;
@@ -217,9 +253,9 @@ export class Stack extends StackChecks {
     const bad = __NEBULA_CHECKS__ && this.red !== 0 ? this.checkRedZones(top, this.count - depth) : null;
     if (__NEBULA_CHECKS__) this.poisonFreed(mark, top);
     this.memory.tracer?.record(EV.RELEASE, this.base << 2, top - mark, this.count - depth);
-    this.top = i32[b + SK_TOP] = mark;
-    this.last = i32[b + SK_LAST] = last;
-    this.count = i32[b + SK_DEPTH] = depth;
+    this.top = mark;
+    this.last = last;
+    this.count = depth;
     this.dropMarksAbove(mark);
     if (bad !== null) throw bad;
   }
@@ -241,9 +277,9 @@ export class Stack extends StackChecks {
     const bad = __NEBULA_CHECKS__ && this.red !== 0 ? this.checkRedZones(this.top, Infinity) : null;
     if (__NEBULA_CHECKS__) this.poisonFreed(this.data, this.top);
     this.memory.tracer?.record(EV.STACK_RESET, this.base << 2, this.top - this.data, this.count);
-    this.top = this.i32[b + SK_TOP] = this.data;
-    this.last = this.i32[b + SK_LAST] = 0;
-    this.count = this.i32[b + SK_DEPTH] = 0;
+    this.top = this.data;
+    this.last = 0;
+    this.count = 0;
     this.i32[b + SK_MARKS] = 0;
     if (bad !== null) throw bad;
   }

@@ -13,7 +13,7 @@ import type { MemoryHost } from '../../memory/host.ts';
 import {
   SB_ALLOCATIONS, SB_BYTES, SB_ERRORS, SB_FAILURES, SB_FREES, countersInto, lastErrorCode, noteFrameHighWater, publishCounts, readCounter, readFrameRing, recordError, SB_HISTORY,
 } from '../../stats/block.ts';
-import { MAX_MARKS, SK_CAPACITY, SK_DATA, SK_DEPTH, SK_LAST, SK_MARK0, SK_MARKS, SK_OWNER, SK_PEAK, SK_RED, SK_TOP } from './layout.ts';
+import { MAX_MARKS, STACK_HEADER_BYTES, SK_CAPACITY, SK_DATA, SK_DEPTH, SK_LAST, SK_MARK0, SK_MARKS, SK_OWNER, SK_PEAK, SK_RED, SK_TOP } from './layout.ts';
 
 /** The statistics switch (src/build.ts): without statistics, frees are not derived. */
 const STATS: boolean = typeof __NEBULA_STATS__ === 'undefined' || __NEBULA_STATS__;
@@ -37,23 +37,22 @@ export class StackView {
   protected declare readonly tid: number;
   /** Red-zone bytes after each block: the header's value in the checked build, 0 in the fast one. */
   protected declare readonly red: number;
-  // the owner's copy of top, newest block, depth and peak; written through to the header on
-  // every change, so other threads read the header, and only the owner mutates either
-  protected top = 0;
-  protected last = 0;
-  protected count = 0;
-  protected peak = 0;
+  /**
+   * The header's words as a view from word 0: the stack's state (top, newest block, depth, peak)
+   * lives there and nowhere else, so every thread reads it exact and nothing is written twice.
+   * push and pop read and write it through this view, without an index sum.
+   */
+  protected declare readonly h: Int32Array;
   /** Call sites of live blocks, by offset, while capture is on (checked build). */
   protected sites: Map<number, string> | null = null;
-  // this thread's counts since its last publishStats(): plain fields, published once a frame
-  protected allocations = 0;
+  /** This thread's pushes [0] and bytes pushed [1] since its last publish (Int32 words, read unsigned). */
+  protected readonly counts = new Int32Array(2);
   // frees are not counted per pop: depth moves +1 per push and -1 per freed block, so
   // frees = freesBefore + allocations - (count - countAtPublish)
   /** The depth at the last publish (or reload). */
   protected countAtPublish = 0;
   /** Frees folded in when the depth was reloaded from the header (adopt). */
   protected freesBefore = 0;
-  protected bytes = 0;
   protected failures = 0;
   /** Word index of the region's statistics block. */
   protected declare readonly statsWord: number;
@@ -70,18 +69,51 @@ export class StackView {
     this.data = this.i32[this.base + SK_DATA];
     this.limit = this.data + this.capacity;
     this.red = __NEBULA_CHECKS__ ? this.i32[this.base + SK_RED] : 0;
+    this.h = this.i32.subarray(this.base, this.base + STACK_HEADER_BYTES / 4);
     this.load();
   }
 
-  /** Reloads the owner's copy from the header (on creation and adopt). */
+  /** Absolute offset of the first free byte (the header's word). */
+  protected get top(): number {
+    return this.h[SK_TOP];
+  }
+
+  protected set top(v: number) {
+    this.h[SK_TOP] = v;
+  }
+
+  /** Absolute offset of the newest block, 0 when empty (the header's word). */
+  protected get last(): number {
+    return this.h[SK_LAST];
+  }
+
+  protected set last(v: number) {
+    this.h[SK_LAST] = v;
+  }
+
+  /** Blocks pushed and not popped (the header's word). */
+  protected get count(): number {
+    return this.h[SK_DEPTH];
+  }
+
+  protected set count(v: number) {
+    this.h[SK_DEPTH] = v;
+  }
+
+  /** Takes the depth as the base of the frees this thread derives (on creation and adopt). */
   protected load(): void {
-    const i32 = this.i32;
-    const b = this.base;
-    this.top = i32[b + SK_TOP];
-    this.last = i32[b + SK_LAST];
     this.freesBefore = this.unpublishedFrees() - this.allocations; // keep the frees counted so far
-    this.count = this.countAtPublish = i32[b + SK_DEPTH];
-    this.peak = i32[b + SK_PEAK];
+    this.countAtPublish = this.h[SK_DEPTH];
+  }
+
+  /** Pushes since the last publish. */
+  protected get allocations(): number {
+    return this.counts[0] >>> 0;
+  }
+
+  /** Bytes pushed since the last publish. */
+  protected get bytes(): number {
+    return this.counts[1] >>> 0;
   }
 
   /**
@@ -182,7 +214,8 @@ export class StackView {
    */
   publishStats(): void {
     publishCounts(this.i32, this.statsWord, this.allocations, this.unpublishedFrees(), this.bytes, this.failures);
-    this.allocations = this.bytes = this.failures = this.freesBefore = 0;
+    this.counts.fill(0);
+    this.failures = this.freesBefore = 0;
     this.countAtPublish = this.count;
     noteFrameHighWater(this.i32, this.statsWord, this.memory.frame, this.used);
   }
