@@ -40,6 +40,31 @@ describe('statistics', () => {
     m.checkInvariants();
   });
 
+  it('counts derived from shared state (stack frees, pool frees) are the owner\'s: another thread\'s instance reports 0 unpublished, and an adopter keeps its own', () => {
+    const { m, pool, stack } = setup();
+    const w = attachMemory(m.share()); // another thread's instances of the same regions
+    const ws = w.stack('scratch');
+    const wp = w.pool('bullets');
+    const a = stack.push(8);
+    stack.push(8);
+    const h = pool.alloc();
+    pool.free(h);
+    expect(ws.stats()).toMatchObject({ depth: 2, allocations: 0, frees: 0 }); // sees the depth, counts nothing
+    expect(wp.stats()).toMatchObject({ allocations: 0, frees: 0 });
+    expect(stack.stats()).toMatchObject({ depth: 2, allocations: 2, frees: 0 });
+    stack.release(a - 8);
+    expect(ws.stats()).toMatchObject({ depth: 0, frees: 0 });
+    expect(stack.stats()).toMatchObject({ depth: 0, frees: 2 });
+    ws.adopt();
+    ws.pop(ws.push(8));
+    expect(ws.stats()).toMatchObject({ allocations: 1, frees: 1, depth: 0 });
+    m.publishStats();
+    w.publishStats();
+    expect(stack.stats()).toMatchObject({ allocations: 3, frees: 3 });
+    expect(pool.stats()).toMatchObject({ allocations: 1, frees: 1, live: 0 });
+    m.checkInvariants();
+  });
+
   it('another thread sees a thread\'s counts once it publishes them, and only then', () => {
     const { m, pool } = setup();
     const w = attachMemory(m.share()); // stands for a worker: its own instances and counters

@@ -162,7 +162,7 @@ export class PoolChecks extends PoolView {
     if (c[L_FLIP] !== (this.ownerTag ^ this.cacheTag) || c[L_CACHE_TAG] !== this.cacheTag || c[L_MAX] !== this.cache.length) {
       fail(`this thread's line lost its constants (flip ${c[L_FLIP]}, cache tag ${c[L_CACHE_TAG]}, capacity ${c[L_MAX]})`, { flip: c[L_FLIP], cacheTag: c[L_CACHE_TAG], max: c[L_MAX] });
     }
-    if (this.count < 0 || this.count > this.cache.length) fail(`cache count ${this.count} is outside 0..${this.cache.length}`, { count: this.count });
+    if (this.count < 0 || this.count > this.cache.length) fail(`cache count ${this.count} is not between 0 and ${this.cache.length}`, { count: this.count });
     for (let k = 0; k < this.count; k++) {
       const h = this.cache[k];
       const i = h & this.indexMask;

@@ -160,8 +160,10 @@ export class Pool extends PoolChecks {
 
   /** The free checks of the checked build: the handle is live and of this pool. */
   private checkFree(h: Handle): void {
-    const m = this.i32[this.meta + (h & this.indexMask)];
-    if ((m >>> 8) !== h >>> this.genShift || (((m & 0xff) - 1) >>> 0) >= MAX_THREADS || (h & this.tagField) !== this.tagIdx || (h & this.indexMask) >= this.capacity || (h | 0) !== h || h <= 0) this.handleError('free', h);
+    if (__NEBULA_CHECKS__) {
+      const m = this.i32[this.meta + (h & this.indexMask)];
+      if ((m >>> 8) !== h >>> this.genShift || (((m & 0xff) - 1) >>> 0) >= MAX_THREADS || (h & this.tagField) !== this.tagIdx || (h & this.indexMask) >= this.capacity || (h | 0) !== h || h <= 0) this.handleError('free', h);
+    }
   }
 
   /**

@@ -80,20 +80,23 @@ export class Stack extends StackChecks {
     c[1] += size;
   }
 
-  /** The checked build's push: owner, size and alignment checked, red zone after the block. */
+  /** The checked build's push: owner, size and alignment checked, red zone after the block (the body sits in the switch's branch, so a fast bundle drops it). */
   private pushChecked(size: number, align: number): Offset {
-    const top = this.top;
-    const a = align < 4 ? 4 : align;
-    const p = (top + BLOCK_HEADER + a - 1) & -a;
-    const end = p + size + this.red;
-    if (end > this.limit || this.i32[this.base + SK_OWNER] !== this.tid || !(size > 0) || (size | 0) !== size || (align & (align - 1)) !== 0 || !(align > 0) || align > MAX_ALIGN || (align | 0) !== align) {
-      return this.pushError(size, align, end);
+    if (__NEBULA_CHECKS__) {
+      const top = this.top;
+      const a = align < 4 ? 4 : align;
+      const p = (top + BLOCK_HEADER + a - 1) & -a;
+      const end = p + size + this.red;
+      if (end > this.limit || this.i32[this.base + SK_OWNER] !== this.tid || !(size > 0) || (size | 0) !== size || (align & (align - 1)) !== 0 || !(align > 0) || align > MAX_ALIGN || (align | 0) !== align) {
+        return this.pushError(size, align, end);
+      }
+      this.place(p, end, size);
+      if (this.memory.capturingSites) this.noteSite(p);
+      this.memory.tracer?.record(EV.PUSH, this.base << 2, p, size);
+      if (this.red !== 0) this.memory.u8.fill(RED_BYTE, end - this.red, end);
+      return p;
     }
-    this.place(p, end, size);
-    if (this.memory.capturingSites) this.noteSite(p);
-    this.memory.tracer?.record(EV.PUSH, this.base << 2, p, size);
-    if (this.red !== 0) this.memory.u8.fill(RED_BYTE, end - this.red, end);
-    return p;
+    return 0;
   }
 
   /**
@@ -146,20 +149,22 @@ export class Stack extends StackChecks {
     if (h[SK_MARKS] !== 0) this.dropMarksAbove(h[SK_TOP]);
   }
 
-  /** The checked build's pop: the newest block only, red zones verified, freed bytes poisoned. */
+  /** The checked build's pop: the newest block only, red zones verified, freed bytes poisoned (in the switch's branch, as pushChecked). */
   private popChecked(offset: Offset): void {
-    const last = this.last;
-    if (offset !== last || last === 0 || this.i32[this.base + SK_OWNER] !== this.tid) this.popError(offset);
-    const top = this.top;
-    const bad = this.red !== 0 ? this.checkRedZones(top, 1) : null;
-    const w = (last - BLOCK_HEADER) >> 2;
-    this.top = this.i32[w];
-    this.last = this.i32[w + 1];
-    this.count--;
-    if (this.h[SK_MARKS] !== 0) this.dropMarksAbove(this.top);
-    this.memory.tracer?.record(EV.POP, this.base << 2, last, this.count);
-    this.poisonFreed(last, top); // the block itself; its 8-byte record is bookkeeping
-    if (bad !== null) throw bad;
+    if (__NEBULA_CHECKS__) {
+      const last = this.last;
+      if (offset !== last || last === 0 || this.i32[this.base + SK_OWNER] !== this.tid) this.popError(offset);
+      const top = this.top;
+      const bad = this.red !== 0 ? this.checkRedZones(top, 1) : null;
+      const w = (last - BLOCK_HEADER) >> 2;
+      this.top = this.i32[w];
+      this.last = this.i32[w + 1];
+      this.count--;
+      if (this.h[SK_MARKS] !== 0) this.dropMarksAbove(this.top);
+      this.memory.tracer?.record(EV.POP, this.base << 2, last, this.count);
+      this.poisonFreed(last, top); // the block itself; its 8-byte record is bookkeeping
+      if (bad !== null) throw bad;
+    }
   }
 
   /**
@@ -304,7 +309,7 @@ export class Stack extends StackChecks {
         suggestion: 'have the owner release or reset the stack before another thread adopts it.',
       }));
     }
+    this.load(); // before it owns the stack: its frees so far are the ones it folded
     Atomics.store(this.i32, this.base + SK_OWNER, this.tid);
-    this.load();
   }
 }

@@ -48,7 +48,7 @@ export class StackView {
   /** This thread's pushes [0] and bytes pushed [1] since its last publish (Int32 words, read unsigned). */
   protected readonly counts = new Int32Array(2);
   // frees are not counted per pop: depth moves +1 per push and -1 per freed block, so
-  // frees = freesBefore + allocations - (count - countAtPublish)
+  // frees = freesBefore + allocations - (ownDepth() - countAtPublish)
   /** The depth at the last publish (or reload). */
   protected countAtPublish = 0;
   /** Frees folded in when the depth was reloaded from the header (adopt). */
@@ -70,7 +70,7 @@ export class StackView {
     this.limit = this.data + this.capacity;
     this.red = __NEBULA_CHECKS__ ? this.i32[this.base + SK_RED] : 0;
     this.h = this.i32.subarray(this.base, this.base + STACK_HEADER_BYTES / 4);
-    this.load();
+    this.countAtPublish = this.ownDepth();
   }
 
   /** Absolute offset of the first free byte (the header's word). */
@@ -100,10 +100,10 @@ export class StackView {
     this.h[SK_DEPTH] = v;
   }
 
-  /** Takes the depth as the base of the frees this thread derives (on creation and adopt). */
+  /** Takes the depth as the base of the frees this thread derives, keeping those so far (adopt). */
   protected load(): void {
     this.freesBefore = this.unpublishedFrees() - this.allocations; // keep the frees counted so far
-    this.countAtPublish = this.h[SK_DEPTH];
+    this.countAtPublish = this.ownDepth();
   }
 
   /** Pushes since the last publish. */
@@ -216,7 +216,7 @@ export class StackView {
     publishCounts(this.i32, this.statsWord, this.allocations, this.unpublishedFrees(), this.bytes, this.failures);
     this.counts.fill(0);
     this.failures = this.freesBefore = 0;
-    this.countAtPublish = this.count;
+    this.countAtPublish = this.ownDepth();
     noteFrameHighWater(this.i32, this.statsWord, this.memory.frame, this.used);
   }
 
@@ -256,9 +256,20 @@ export class StackView {
     out[STAT.DEPTH] = Atomics.load(this.i32, this.base + SK_DEPTH);
   }
 
-  /** This thread's frees since its last publish, from the depth's movement. */
+  /**
+   * This thread's frees since its last publish, from the depth's movement while it owns the stack
+   * (the depth is the owner's: another thread's instance derives nothing from it).
+   */
   protected unpublishedFrees(): number {
-    return STATS ? this.freesBefore + this.allocations - (this.count - this.countAtPublish) : 0;
+    return STATS ? this.freesBefore + this.allocations - (this.ownDepth() - this.countAtPublish) : 0;
+  }
+
+  /**
+   * The depth as far as this instance's counts go: the header's while it owns the stack, 0 when
+   * it does not (a stack changes hands only empty: adopt() needs depth 0, a reclaim empties it).
+   */
+  protected ownDepth(): number {
+    return this.h[SK_OWNER] === this.tid ? this.h[SK_DEPTH] : 0;
   }
 
   /** Counts an error this stack raises in the shared block, and returns it to be thrown. */
