@@ -47,37 +47,52 @@ export class Stack extends StackChecks {
    * ```
    */
   push(size: number, align?: number): Offset;
-  push(size: number, align?: number, p?: number): Offset {
+  push(size: number, align?: number): Offset {
     if (__NEBULA_CHECKS__) return this.pushChecked(size, align ?? 8);
-    // The fast build's path stays under SpiderMonkey's inlining limit (130 bytecode bytes, see
-    // docs/PERFORMANCE.md): no default parameter, no local; `align` becomes its mask, at least 3
-    // (blocks are 4-aligned for their record) and 7 when omitted; `p` is a scratch register.
+    // The fast build's push is a chain of small methods, each under SpiderMonkey's inlining limit
+    // (130 bytecode bytes; Firefox inlines such a chain, see docs/PERFORMANCE.md): here the
+    // alignment becomes its mask without a branch or a default parameter (at least 3: a block's
+    // record is 4-aligned; 7 when omitted).
     // eslint-disable-next-line @typescript-eslint/no-unsafe-unary-minus, @typescript-eslint/non-nullable-type-assertion-style
-    return (size += p = (this.h[SK_TOP] + BLOCK_HEADER + (align = (align as number) - 1 | 3 | 4 & ~-((align as number) > 0))) & ~align) <= this.limit
-      ? this.place(p, size, size - p)
-      : this.pushError(size - p, align + 1, size);
+    return this.fit(size, (align as number) - 1 | 3 | 4 & ~-((align as number) > 0));
+  }
+
+  /** Places a block of `size` bytes at the top rounded up by `mask`, or fails. `p` is a scratch register. */
+  private fit(size: number, mask: number, p?: number): Offset {
+    return (size += p = (this.h[SK_TOP] + BLOCK_HEADER + mask) & ~mask) <= this.limit ? this.place(p, size) : this.pushSlow(size, mask);
+  }
+
+  /** The fast build's push that does not fit: `end` is where it would end. */
+  private pushSlow(end: number, mask: number): never {
+    return this.pushError(end - ((this.top + BLOCK_HEADER + mask) & ~mask), mask + 1, end);
   }
 
   /**
-   * Writes block `p`'s record (the previous top and newest block), moves the header's state to
-   * the block (the new top `end`, one more block), and counts a push of `size` bytes. `h` and `w`
-   * are scratch registers (SpiderMonkey counts a parameter in fewer bytecode bytes than a `let`).
+   * Writes block `p`'s record (the previous top and newest block) and moves the header's state
+   * to the block (the new top `end`, one more block). `h` and `w` are scratch registers
+   * (SpiderMonkey counts a parameter in fewer bytecode bytes than a `let`).
    */
-  private place(p: number, end: number, size: number, h?: Int32Array, w?: number): Offset {
+  private place(p: number, end: number, h?: Int32Array, w?: number): Offset {
     this.i32[(w = (p - BLOCK_HEADER) >> 2)] = (h = this.h)[SK_TOP];
     this.i32[w + 1] = h[SK_LAST];
     h[SK_TOP] = end;
     h[SK_LAST] = p;
     h[SK_DEPTH]++;
-    if (end - this.data > h[SK_PEAK]) h[SK_PEAK] = end - this.data;
-    if (STATS) this.countPush(size);
+    this.note(p, end);
     return p;
   }
 
-  /** One push of `size` bytes in this thread's counters. */
-  private countPush(size: number, c?: Int32Array): void {
-    (c = this.counts)[0]++;
-    c[1] += size;
+  /**
+   * The peak, and a push of `end - p` bytes in this thread's counters. Its own method so each
+   * link of push's chain fits SpiderMonkey's limit; one more link (the counters apart) made
+   * JavaScriptCore stop inlining and doubled its time (measured).
+   */
+  private note(p: number, end: number, c?: Int32Array): void {
+    if (end - this.data > this.h[SK_PEAK]) this.h[SK_PEAK] = end - this.data;
+    if (STATS) {
+      (c = this.counts)[0]++;
+      c[1] += end - p;
+    }
   }
 
   /** The checked build's push: owner, size and alignment checked, red zone after the block (the body sits in the switch's branch, so a fast bundle drops it). */
@@ -90,7 +105,11 @@ export class Stack extends StackChecks {
       if (end > this.limit || this.i32[this.base + SK_OWNER] !== this.tid || !(size > 0) || (size | 0) !== size || (align & (align - 1)) !== 0 || !(align > 0) || align > MAX_ALIGN || (align | 0) !== align) {
         return this.pushError(size, align, end);
       }
-      this.place(p, end, size);
+      this.place(p, p + size);
+      if (this.red !== 0) {
+        this.top = end; // the red zone is in use, not pushed
+        if (end - this.data > this.h[SK_PEAK]) this.h[SK_PEAK] = end - this.data;
+      }
       if (this.memory.capturingSites) this.noteSite(p);
       this.memory.tracer?.record(EV.PUSH, this.base << 2, p, size);
       if (this.red !== 0) this.memory.u8.fill(RED_BYTE, end - this.red, end);
