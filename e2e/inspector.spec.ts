@@ -103,7 +103,9 @@ for (const mode of ['page', 'worker'] as const) {
       await expect(page.locator('.nebula-inspector-tooltip')).toContainText('pool "particles", slots ');
     } else {
       const before = stats.drawn;
-      await expect.poll(async () => (await pixelStats(page, await canvas.screenshot())).drawn).not.toBe(before);
+      // the worker draws the tooltip on its next animation frame; under the full suite's load
+      // Firefox's worker frames came slower than poll's default 5 s once (a wait, not a timing claim)
+      await expect.poll(async () => (await pixelStats(page, await canvas.screenshot())).drawn, { timeout: 30_000 }).not.toBe(before);
     }
 
     // a screenshot for the record, with the tooltip
