@@ -51,6 +51,9 @@ async function pixelStats(page: Page, png: Buffer): Promise<{ pixels: number; dr
 
 for (const mode of ['page', 'worker'] as const) {
   test(`inspector drawn ${mode === 'page' ? 'on the page' : 'in a worker (OffscreenCanvas)'} shows snapshot()'s numbers`, async ({ page }, testInfo) => {
+    // its waits (the run to stop: 30 s, the worker's tooltip frame: 30 s) are bounded each; the
+    // test's own limit holds them all, also on a loaded machine
+    test.setTimeout(120_000);
     const errors = watchErrors(page);
     await page.goto(`/demo/inspector.html?mode=${mode}&frames=${FRAMES}`);
     // `vite preview` answers an unbuilt page with index.html: say what is missing instead of timing out
