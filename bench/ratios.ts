@@ -11,7 +11,7 @@ import { fmt } from './report.ts';
 
 /** The ratios of the fast build: `[case, reference]`. */
 export const RATIO_PAIRS: readonly (readonly [string, string])[] = [
-  ['arena', 'bump'], ['tmp.vec3', 'bump'], ['pool', 'free-list'], ['stack', 'hand-stack'], ['vec3.create', 'tmp.vec3'],
+  ['arena', 'bump'], ['arena-reserve', 'bump'], ['tmp.vec3', 'bump'], ['pool', 'free-list'], ['stack', 'hand-stack'], ['vec3.create', 'tmp.vec3'],
 ];
 
 /** The library cases (for checked ÷ fast) with their hot methods, as the cases list them. */

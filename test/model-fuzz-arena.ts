@@ -33,7 +33,7 @@ interface View {
 export interface ArenaConfig { readonly frames: number; readonly capacity: number; readonly laneBytes: number }
 
 const OPS = new Weighted([
-  ['alloc', 30], ['tryAlloc', 10], ['mark', 6], ['rewind', 7], ['release', 8], ['reset', 3],
+  ['alloc', 30], ['tryAlloc', 10], ['reserve', 4], ['mark', 6], ['rewind', 7], ['release', 8], ['reset', 3],
   ['advance', 9], ['verify', 4], ['invalid', 5],
 ] as const);
 const ALIGNS = [1, 2, 4, 8, 8, 16, 64, 256];
@@ -71,6 +71,7 @@ export class ArenaModel {
     const size = rng.chance(0.1) ? 1 + rng.int(this.cap >> 1) : 1 + rng.int(rng.chance(0.5) ? 16 : 120);
     switch (kind) {
       case 'alloc': case 'tryAlloc': this.alloc(v, size, rng.pick(ALIGNS), kind === 'tryAlloc'); break;
+      case 'reserve': this.reserve(v, size); break;
       case 'mark': this.mark(v); break;
       case 'rewind': this.rewind(v, rng); break;
       case 'release': this.note(v, 'release()'); this.views[v].arena.release(); this.released(v); break;
@@ -141,6 +142,35 @@ export class ArenaModel {
     this.blocks.push({ id, p, size, seg, view: v, gen: view.gen, seq: ++view.seq, epoch });
     this.vepoch.set(id, view.arena.epoch);
     this.upper[seg] = Math.min(this.cap, this.upper[seg] + Math.max(this.lane, (size + align - 1 + 63) & -64));
+  }
+
+  /** reserve(): a lease with room for `bytes`, or ARENA_EXHAUSTED only when a segment it may use is close to full. */
+  private reserve(v: number, bytes: number): void {
+    const view = this.views[v];
+    const held = view.must.size + view.may.size > 0;
+    const segs = held ? [this.curSeg(), ...view.must, ...view.may] : [this.curSeg()];
+    let full = false;
+    try {
+      view.arena.reserve(bytes);
+    } catch (e) {
+      if (!isCode(e, 'ARENA_EXHAUSTED')) throw e;
+      bump(this.ctx.counts.errors, 'ARENA_EXHAUSTED');
+      full = true;
+    }
+    this.note(v, `reserve(${bytes}) -> ${full ? 'full' : 'ok'}`);
+    if (full && !segs.some((s) => this.upper[s] + bytes + 7 > this.cap)) {
+      this.ctx.fail('arena-exhausted-early', `view ${view.name}: reserve(${bytes}) refused, but at most ${segs.map((s) => `${this.upper[s]} (segment ${s})`).join(', ')} of ${this.cap} can be reserved`);
+    }
+    // like an allocation, a reserve leases: the current segment when the view held nothing (for
+    // sure when it succeeded), else the segment of the lease it holds
+    if (!held) {
+      if (full) view.may.add(segs[0]);
+      else view.must.add(segs[0]);
+      view.leaseFrame = this.frame;
+    }
+    if (full) return;
+    view.cur = -1; // the lane may have moved: mark() is exact again after the next alloc
+    for (const s of segs) this.upper[s] = Math.min(this.cap, this.upper[s] + Math.max(this.lane, (bytes + 7 + 63) & -64));
   }
 
   private mark(v: number): void {
@@ -268,17 +298,18 @@ export class ArenaModel {
     const kind = rng.int(ctx.checks ? 5 : 2);
     if (kind === 0) {
       const size = this.cap + 1 + rng.int(this.cap);
-      this.note(v, `alloc(${size}) larger than the arena`);
-      ctx.expectCode('ALLOC_TOO_LARGE', `alloc(${size}) on a ${this.cap}-byte arena`, () => arena.alloc(size, 8));
+      const reserve = rng.chance(0.3);
+      this.note(v, `${reserve ? 'reserve' : 'alloc'}(${size}) larger than the arena`);
+      ctx.expectCode('ALLOC_TOO_LARGE', `${reserve ? 'reserve' : 'alloc'}(${size}) on a ${this.cap}-byte arena`, () => (reserve ? arena.reserve(size) : arena.alloc(size, 8)));
     } else if (kind === 1) {
       const mark = rng.chance(0.5) ? 8 : this.data + this.n * this.cap + 8 * (1 + rng.int(4));
       this.note(v, `rewind(${hex(mark)}) to a position no lane has`);
       ctx.expectCode('INVALID_MARK', `rewind(${hex(mark)})`, () => { arena.rewind(mark); });
     } else if (kind === 2) {
       const size = rng.pick([0, -8, 2.5, NaN]);
-      const soft = rng.chance(0.5);
-      this.note(v, `${soft ? 'tryAlloc' : 'alloc'}(${size})`);
-      ctx.expectCode('INVALID_SIZE', `alloc(${size})`, () => (soft ? arena.tryAlloc(size, 8) : arena.alloc(size, 8)));
+      const how = rng.pick(['alloc', 'tryAlloc', 'reserve'] as const);
+      this.note(v, `${how}(${size})`);
+      ctx.expectCode('INVALID_SIZE', `${how}(${size})`, () => (how === 'tryAlloc' ? arena.tryAlloc(size, 8) : how === 'alloc' ? arena.alloc(size, 8) : arena.reserve(size)));
     } else if (kind === 3) {
       const align = rng.pick([0, 3, 12, -8, 1.5]);
       this.note(v, `alloc(8, ${align})`);

@@ -67,8 +67,8 @@ function shuffled<T>(xs: readonly T[]): T[] {
 /** Runs every case for `cfg.rounds` rounds (a fresh shuffled Bench each) and checks every accumulator. */
 export async function runSuite(cfg: SuiteConfig, progress: (line: string) => void): Promise<SuiteResult> {
   const t0 = performance.now();
-  const [arena, pool, stack] = libraryCases();
-  const cases: AllocCase[] = [bumpCase(), freeListCase(), handStackCase(), arena, pool, stack, tmpVec3Case(), glMatrixCase(), float32ArrayCase()];
+  const [arena, pool, stack, , arenaReserve] = libraryCases();
+  const cases: AllocCase[] = [bumpCase(), freeListCase(), handStackCase(), arena, arenaReserve, pool, stack, tmpVec3Case(), glMatrixCase(), float32ArrayCase()];
   const k = cfg.batchesPerIteration;
   const rounds: SuiteResult['rounds'][number][] = [];
   for (let r = 0; r < cfg.rounds; r++) {

@@ -153,7 +153,7 @@ export function poolBurstCase(pool: Pool, f32: Float32Array): AllocCase {
   };
 }
 
-/** The library cases (arena, pool, pool burst, stack), all in one 4 MiB memory created here. */
+/** The library cases (arena, pool, stack, pool burst, arena with reserve()), all in one 4 MiB memory created here. */
 export function libraryCases(): AllocCase[] {
   const memory = createMemory({ size: 4 << 20 });
   const f32 = memory.f32;
@@ -184,6 +184,34 @@ export function libraryCases(): AllocCase[] {
     },
     verify: () => {
       arena.checkInvariants();
+    },
+  };
+
+  const reserveArena = memory.createArena('bench-reserve', { capacity: 1 << 20, frames: 0 });
+  const reserveTally = newTally();
+  const arenaReserveCase: AllocCase = {
+    id: 'arena-reserve',
+    label: 'FrameArena reserve() once per batch, then alloc(16, 16) per op; reset() per batch',
+    ref: 'bump',
+    hot: ['FrameArena.alloc'],
+    tally: reserveTally,
+    batch: () => {
+      let acc = 0;
+      reserveArena.reserve(BATCH * 16);
+      for (let i = 0; i < BATCH; i++) {
+        const q = reserveArena.alloc(16, 16) >> 2;
+        f32[q] = i;
+        f32[q + 1] = i * 0.5;
+        f32[q + 2] = -i;
+        acc += f32[q + 1];
+      }
+      reserveArena.reset();
+      reserveArena.publishStats();
+      reserveTally.acc += acc;
+      reserveTally.batches++;
+    },
+    verify: () => {
+      reserveArena.checkInvariants();
     },
   };
 
@@ -221,5 +249,5 @@ export function libraryCases(): AllocCase[] {
     },
   };
 
-  return [arenaCase, poolCase, stackCase, burstCase];
+  return [arenaCase, poolCase, stackCase, burstCase, arenaReserveCase];
 }

@@ -62,10 +62,10 @@ export class ArenaChecks extends ArenaView {
     return bad;
   }
 
-  protected validate(size: number, align: number): void {
+  protected validate(size: number, align: number, op = 'alloc'): void {
     if (typeof size !== 'number' || !Number.isInteger(size) || size <= 0) {
       this.failures++;
-      throw this.raised(memoryError('INVALID_SIZE', `alloc size ${String(size)} is not a positive integer`, {
+      throw this.raised(memoryError('INVALID_SIZE', `${op} size ${String(size)} is not a positive integer`, {
         allocator: `arena "${this.name}"`, request: { size, align }, state: this.describe(),
         suggestion: 'pass a whole number of bytes greater than 0.',
       }));

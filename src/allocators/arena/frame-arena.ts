@@ -9,13 +9,11 @@ import { poison } from '../poison.ts';
 import { memoryError } from '../../errors.ts';
 import { EV } from '../../stats/chrome-trace.ts';
 import { G_FRAME, MAX_THREADS, alignUp } from '../../memory/layout.ts';
-import type { MemoryHost } from '../../memory/host.ts';
 import { HISTORY_FRAMES } from '../../stats/block.ts';
-import { acquireSegment, leaseChunk, lockSegment, recycleSegment, releaseSegment } from '../lockfree.ts';
-import { A_LANE_BYTES, A_PEAK, A_RESETS, SEG_GEN, segWord } from './layout.ts';
+import { lockSegment, recycleSegment, releaseSegment } from '../lockfree.ts';
+import { A_LANE_BYTES, A_RESETS, SEG_GEN, segWord } from './layout.ts';
 import { describeBlockers } from './clock.ts';
-import { ArenaChecks } from './checks.ts';
-import { LANE_HISTORY } from './view.ts';
+import { ArenaLanes } from './lanes.ts';
 
 // the statistics switch and the branch-free counter steps of the checked build's count: see src/build.ts
 const STATS: boolean = typeof __NEBULA_STATS__ === 'undefined' || __NEBULA_STATS__;
@@ -44,24 +42,7 @@ export { HISTORY_FRAMES };
  * memory.advance();                      // next frame; p stays valid one more frame
  * ```
  */
-export class FrameArena extends ArenaChecks {
-  // the request being leased for, read by needAt (built once: no closure per lease)
-  private pendingSize = 0;
-  private pendingAlign = 1;
-  private readonly needAt: (c: number) => number;
-  private readonly out = new Int32Array(1);
-
-  /** @internal */
-  constructor(memory: MemoryHost, name: string, offset: number, statsOffset: number) {
-    super(memory, name, offset, statsOffset);
-    this.needAt = (c: number): number => {
-      const from = this.segData + c;
-      const contiguous = this.end !== 0 && from === this.end;
-      const p = ((contiguous ? this.cur : from) + this.pendingAlign - 1) & -this.pendingAlign;
-      return p + this.pendingSize - from;
-    };
-  }
-
+export class FrameArena extends ArenaLanes {
   /**
    * Allocates `size` bytes aligned to `align` and returns the block's byte offset.
    *
@@ -144,26 +125,7 @@ export class FrameArena extends ArenaChecks {
   }
 
   private allocSlow(size: number, align: number, throws = true): Offset {
-    this.validate(size, align);
-    if (size > this.capacity) {
-      this.failures++;
-      throw this.raised(memoryError('ALLOC_TOO_LARGE', `alloc(${size}) is larger than the whole arena`, {
-        allocator: `arena "${this.name}"`, request: { size, align }, state: this.describe(),
-        suggestion: `create the arena with capacity >= ${size + align}.`,
-      }));
-    }
-    // A lease lasts until release(): a thread that lags the clock keeps allocating in the
-    // frame it leased in, and advance() cannot recycle that segment meanwhile.
-    if (this.seg < 0) this.acquireSegment();
-    if (!this.lease(size + this.red, align)) {
-      this.failures++;
-      if (!throws) return 0;
-      const st = this.describe();
-      throw this.raised(memoryError('ARENA_EXHAUSTED', `alloc(${size}, ${align}) does not fit in this frame's ${this.capacity} bytes`, {
-        allocator: `arena "${this.name}"`, request: { size, align }, state: st,
-        suggestion: `raise capacity above ${this.capacity} (peak ${st.peak}), reset() the arena more often, or use tryAlloc() to skip work when full.`,
-      }));
-    }
+    if (!this.makeRoom(size, align, throws, 'alloc')) return 0;
     const p = (this.cur + align - 1) & -align;
     this.cur = p + size + this.red;
     if (__NEBULA_CHECKS__) this.countAlloc();
@@ -171,67 +133,60 @@ export class FrameArena extends ArenaChecks {
     return p;
   }
 
-  /** Registers this thread as a lessee of the current frame's segment (its bit; retried on races). */
-  private acquireSegment(): void {
-    this.memory.assertLive('alloc', this.label);
-    const n = Math.max(1, this.frames);
-    for (;;) {
-      const frame = this.frames === 0 ? 0 : Atomics.load(this.i32, G_FRAME);
-      const seg = frame % n;
-      if (!acquireSegment(this.ops, this.segs[seg], frame, this.frames !== 0, this.tid)) continue;
-      this.seg = seg;
-      this.segData = this.data + seg * this.capacity;
-      this.cur = this.end = this.start = this.counted = 0;
-      this.historyLen = 0;
-      this.markCount = 0;
-      this.marksDropped = false;
-      return;
+  /**
+   * Leases a lane with room for `size` at `align` (its red zone included), for `op` (`alloc` or
+   * `reserve`, named in errors). Invalid or oversized requests throw; a full segment throws `ARENA_EXHAUSTED`, or returns false when `throws` is false.
+   */
+  private makeRoom(size: number, align: number, throws: boolean, op: string): boolean {
+    this.validate(size, align, op);
+    if (size > this.capacity) {
+      this.failures++;
+      throw this.raised(memoryError('ALLOC_TOO_LARGE', `${op}(${size}) is larger than the whole arena`, {
+        allocator: `arena "${this.name}"`, request: { size, align }, state: this.describe(),
+        suggestion: `create the arena with capacity >= ${size + align}.`,
+      }));
     }
-  }
-
-  /** Leases room for `size` at `align` from the shared cursor. False when the segment is full. */
-  private lease(size: number, align: number): boolean {
-    this.memory.assertLive('alloc', this.label);
-    this.pendingSize = size;
-    this.pendingAlign = align;
-    const c = leaseChunk(this.ops, this.segs[this.seg], this.capacity, this.laneBytes, this.needAt, this.out);
-    if (c < 0) return false;
-    const take = this.out[0];
-    const from = this.segData + c;
-    if (this.end !== 0 && from === this.end) {
-      this.end += take; // nobody leased since our last lane: extend it
-    } else {
-      if (this.end !== 0) this.pushHistory();
-      this.foldBytes();
-      this.start = this.cur = this.counted = from;
-      this.end = from + take;
-    }
-    const i32 = this.i32;
-    const used = c + take;
-    let peak = Atomics.load(i32, this.base + A_PEAK);
-    while (used > peak) {
-      const seen = Atomics.compareExchange(i32, this.base + A_PEAK, peak, used);
-      if (seen === peak) break;
-      peak = seen;
-    }
-    i32[this.base + A_LANE_BYTES + this.tid] += take;
-    this.memory.tracer?.record(EV.LEASE, this.base << 2, take, used);
-    return true;
-  }
-
-  private pushHistory(): void {
-    const h = this.history;
-    if (this.historyLen === LANE_HISTORY) {
-      h.copyWithin(0, 2);
-      this.historyLen--;
-    }
-    h[2 * this.historyLen] = this.start;
-    h[2 * this.historyLen + 1] = this.end;
-    this.historyLen++;
+    // A lease lasts until release(): a thread that lags the clock keeps allocating in the
+    // frame it leased in, and advance() cannot recycle that segment meanwhile.
+    if (this.seg < 0) this.acquireSegment();
+    if (this.lease(size + this.red, align)) return true;
+    this.failures++;
+    if (!throws) return false;
+    const st = this.describe();
+    throw this.raised(memoryError('ARENA_EXHAUSTED', `${op}(${size}, ${align}) does not fit in this frame's ${this.capacity} bytes`, {
+      allocator: `arena "${this.name}"`, request: { size, align }, state: st,
+      suggestion: `raise capacity above ${this.capacity} (peak ${st.peak}), reset() the arena more often, or use tryAlloc() to skip work when full.`,
+    }));
   }
 
   /**
-   * Gives up this thread's lane. Blocks already allocated stay valid until their frame expires;
+   * Makes sure this thread's lane has room for `bytes` more bytes of allocations (8-aligned; the
+   * checked build's red zones come on top), leasing now when it has not. Optional: `alloc()`
+   * leases by itself. Call it when a thread starts its frame's work, with about what the frame
+   * allocates, and that frame's allocations never leave the fast path. Worth it in Firefox: once
+   * an `alloc()` in a hot loop has leased, SpiderMonkey runs the whole loop up to 1.8x slower
+   * (docs/PERFORMANCE.md).
+   *
+   * Like an allocation, it makes this thread a lessee of the frame's segment until
+   * {@link FrameArena.release} (or `advance()` on the clock thread).
+   *
+   * Thread-safety: any worker (through its own instance).
+   * @param bytes - a positive integer, at most the arena's capacity.
+   * @throws {@link MemoryError} `ARENA_EXHAUSTED` when the segment has no room for `bytes`,
+   * `ALLOC_TOO_LARGE` or `INVALID_SIZE`.
+   * @example
+   * ```ts
+   * arena.reserve(particles.length * 48); // four vec3 temporaries per particle
+   * for (const p of particles) integrate(p, arena.alloc(12, 4));
+   * ```
+   */
+  reserve(bytes: number): void {
+    if (this.seg < 0 || this.end - alignUp(this.cur, 8) < bytes + this.red || !(bytes > 0 && (bytes | 0) === bytes)) this.makeRoom(bytes, 8, true, 'reserve');
+  }
+
+  /**
+   * Gives up this thread's lane.
+ Blocks already allocated stay valid until their frame expires;
    * the lane's unused tail returns to the arena when no other thread leased after it. A worker
    * calls this when its work for a frame is done, so `advance()` can recycle the segment.
    *
