@@ -300,7 +300,7 @@ export class ArenaModel {
       const size = this.cap + 1 + rng.int(this.cap);
       const reserve = rng.chance(0.3);
       this.note(v, `${reserve ? 'reserve' : 'alloc'}(${size}) larger than the arena`);
-      ctx.expectCode('ALLOC_TOO_LARGE', `${reserve ? 'reserve' : 'alloc'}(${size}) on a ${this.cap}-byte arena`, () => (reserve ? arena.reserve(size) : arena.alloc(size, 8)));
+      ctx.expectCode('ALLOC_TOO_LARGE', `${reserve ? 'reserve' : 'alloc'}(${size}) on a ${this.cap}-byte arena`, () => { if (reserve) arena.reserve(size); else arena.alloc(size, 8); });
     } else if (kind === 1) {
       const mark = rng.chance(0.5) ? 8 : this.data + this.n * this.cap + 8 * (1 + rng.int(4));
       this.note(v, `rewind(${hex(mark)}) to a position no lane has`);
@@ -309,7 +309,7 @@ export class ArenaModel {
       const size = rng.pick([0, -8, 2.5, NaN]);
       const how = rng.pick(['alloc', 'tryAlloc', 'reserve'] as const);
       this.note(v, `${how}(${size})`);
-      ctx.expectCode('INVALID_SIZE', `${how}(${size})`, () => (how === 'tryAlloc' ? arena.tryAlloc(size, 8) : how === 'alloc' ? arena.alloc(size, 8) : arena.reserve(size)));
+      ctx.expectCode('INVALID_SIZE', `${how}(${size})`, () => { if (how === 'tryAlloc') arena.tryAlloc(size, 8); else if (how === 'alloc') arena.alloc(size, 8); else arena.reserve(size); });
     } else if (kind === 3) {
       const align = rng.pick([0, 3, 12, -8, 1.5]);
       this.note(v, `alloc(8, ${align})`);
