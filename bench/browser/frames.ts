@@ -7,7 +7,7 @@
  * @module
  */
 import { checksum, fingerprint, initialState } from '../frame-loop/physics.ts';
-import { arena, handArena, type FrameLoopVariant } from '../frame-loop/variants.ts';
+import { arena, arenaReserve, handArena, type FrameLoopVariant } from '../frame-loop/variants.ts';
 
 /** Frames before the steady state (JIT warm-up). */
 const WARMUP_FRAMES = 20;
@@ -36,6 +36,9 @@ export interface FramesResult {
   /** arena ÷ hand-arena, p50 and p99 (medians of the runs). */
   readonly p50Ratio: number;
   readonly p99Ratio: number;
+  /** arena-reserve (the frame's lane reserved before the loop) ÷ hand-arena, p50 and p99. */
+  readonly reserveP50Ratio: number;
+  readonly reserveP99Ratio: number;
   readonly fingerprint: string;
 }
 
@@ -61,9 +64,9 @@ function runOnce(variant: FrameLoopVariant, cfg: FramesConfig): { p50: number; p
   return { p50: pct(steady, 50), p99: pct(steady, 99), fingerprint: fingerprint(state), checksum: checksum(state) };
 }
 
-/** Runs arena and hand-arena `cfg.runs` times each, interleaved; throws when their end states differ. */
+/** Runs arena, arena-reserve and hand-arena `cfg.runs` times each, interleaved; throws when their end states differ. */
 export async function runFrames(cfg: FramesConfig, progress: (line: string) => void): Promise<FramesResult> {
-  const variants = [arena, handArena];
+  const variants = [arena, arenaReserve, handArena];
   const per = new Map(variants.map((v) => [v.id, { p50: [] as number[], p99: [] as number[] }]));
   let print = '';
   for (let r = 0; r < cfg.runs; r++) {
@@ -81,6 +84,9 @@ export async function runFrames(cfg: FramesConfig, progress: (line: string) => v
     const m = per.get(v.id) ?? { p50: [], p99: [] };
     return { id: v.id, p50: pct(m.p50, 50), p99: pct(m.p99, 50), p50Runs: m.p50, p99Runs: m.p99 };
   });
-  const [a, h] = rows;
-  return { config: { ...cfg, warmupFrames: WARMUP_FRAMES }, rows, p50Ratio: a.p50 / h.p50, p99Ratio: a.p99 / h.p99, fingerprint: print };
+  const [a, ar, h] = rows;
+  return {
+    config: { ...cfg, warmupFrames: WARMUP_FRAMES }, rows, p50Ratio: a.p50 / h.p50, p99Ratio: a.p99 / h.p99,
+    reserveP50Ratio: ar.p50 / h.p50, reserveP99Ratio: ar.p99 / h.p99, fingerprint: print,
+  };
 }

@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   const probe = inlineProbe();
   print(`inlining probe: ${probe.smallNs.toFixed(2)} ns/call (small function), ${probe.largeNs.toFixed(2)} ns/call (${probe.largeSteps}-step function, over 130 bytecode bytes)`);
   const frames = await runFrames(quick ? { n: 20_000, frames: 60, runs: 2 } : { n: 100_000, frames: 200, runs: 3 }, print);
-  print(`frame loop: arena ÷ hand-arena p50 ${frames.p50Ratio.toFixed(2)}x, p99 ${frames.p99Ratio.toFixed(2)}x`);
+  print(`frame loop: arena ÷ hand-arena p50 ${frames.p50Ratio.toFixed(2)}x, p99 ${frames.p99Ratio.toFixed(2)}x; arena-reserve ÷ hand-arena p50 ${frames.reserveP50Ratio.toFixed(2)}x, p99 ${frames.reserveP99Ratio.toFixed(2)}x`);
   const result: PageResult = { ...suite, probe, frames };
   console.log(`BENCH_RESULT ${JSON.stringify(result)}`);
   window.__benchResult = result;

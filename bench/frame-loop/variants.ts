@@ -200,57 +200,120 @@ export class HandArena {
   }
 }
 
-/** State in pool slots, read and written through `memory.f32`; temporaries are frame-arena offsets. */
-export const arena: FrameLoopVariant = {
-  id: 'arena',
-  buildMatters: true,
-  label: 'pool slots through memory.f32; temporaries frame.alloc(12, 4) offsets (frames: 1); memory.advance() per frame',
-  setup: (init, n) => {
-    const memory = memoryFor(n);
-    const at = poolState(memory, init, n);
-    const frame = memory.createArena('frame', { capacity: n * TEMPS_PER_PARTICLE * 12 + (64 << 10), frames: 1 });
-    const f32 = memory.f32;
-    return {
-      step: () => {
-        for (let i = 0; i < n; i++) {
-          const p = at[i];
-          const v = p + 4;
-          const g = frame.alloc(12, 4) >> 2;
-          f32[g] = 0;
-          f32[g + 1] = GRAVITY;
-          f32[g + 2] = 0;
-          const a = frame.alloc(12, 4) >> 2;
-          f32[a] = f32[g] + f32[v] * NEG_DRAG;
-          f32[a + 1] = f32[g + 1] + f32[v + 1] * NEG_DRAG;
-          f32[a + 2] = f32[g + 2] + f32[v + 2] * NEG_DRAG;
-          const dv = frame.alloc(12, 4) >> 2;
-          f32[dv] = f32[a] * DT;
-          f32[dv + 1] = f32[a + 1] * DT;
-          f32[dv + 2] = f32[a + 2] * DT;
-          f32[v] = f32[v] + f32[dv];
-          f32[v + 1] = f32[v + 1] + f32[dv + 1];
-          f32[v + 2] = f32[v + 2] + f32[dv + 2];
-          const dp = frame.alloc(12, 4) >> 2;
-          f32[dp] = f32[v] * DT;
-          f32[dp + 1] = f32[v + 1] * DT;
-          f32[dp + 2] = f32[v + 2] * DT;
-          f32[p] = f32[p] + f32[dp];
-          f32[p + 1] = f32[p + 1] + f32[dp + 1];
-          f32[p + 2] = f32[p + 2] + f32[dp + 2];
-          if (f32[p + 1] < 0) {
-            f32[p + 1] = -f32[p + 1] * BOUNCE;
-            f32[v + 1] = -f32[v + 1] * BOUNCE;
-          }
+/**
+ * State in pool slots, read and written through `memory.f32`; temporaries are frame-arena offsets.
+ * With `reserve`, each frame starts with `frame.reserve()` of the frame's temporaries, so no
+ * `alloc()` in the loop leases (docs/PERFORMANCE.md: what a lease in the loop costs in Firefox).
+ */
+function arenaVariant(id: string, reserve: boolean): FrameLoopVariant {
+  return {
+    id,
+    buildMatters: true,
+    label: `pool slots through memory.f32; temporaries frame.alloc(12, 4) offsets (frames: 1)${reserve ? ' after frame.reserve() of the frame\'s bytes' : ''}; memory.advance() per frame`,
+    setup: reserve ? arenaReserveSim : arenaSim,
+  };
+}
+
+function arenaSim(init: Float32Array, n: number): Sim {
+  const memory = memoryFor(n);
+  const at = poolState(memory, init, n);
+  const bytes = n * TEMPS_PER_PARTICLE * 12;
+  const frame = memory.createArena('frame', { capacity: bytes + (64 << 10), frames: 1 });
+  const f32 = memory.f32;
+  return {
+    step: () => {
+      for (let i = 0; i < n; i++) {
+        const p = at[i];
+        const v = p + 4;
+        const g = frame.alloc(12, 4) >> 2;
+        f32[g] = 0;
+        f32[g + 1] = GRAVITY;
+        f32[g + 2] = 0;
+        const a = frame.alloc(12, 4) >> 2;
+        f32[a] = f32[g] + f32[v] * NEG_DRAG;
+        f32[a + 1] = f32[g + 1] + f32[v + 1] * NEG_DRAG;
+        f32[a + 2] = f32[g + 2] + f32[v + 2] * NEG_DRAG;
+        const dv = frame.alloc(12, 4) >> 2;
+        f32[dv] = f32[a] * DT;
+        f32[dv + 1] = f32[a + 1] * DT;
+        f32[dv + 2] = f32[a + 2] * DT;
+        f32[v] = f32[v] + f32[dv];
+        f32[v + 1] = f32[v + 1] + f32[dv + 1];
+        f32[v + 2] = f32[v + 2] + f32[dv + 2];
+        const dp = frame.alloc(12, 4) >> 2;
+        f32[dp] = f32[v] * DT;
+        f32[dp + 1] = f32[v + 1] * DT;
+        f32[dp + 2] = f32[v + 2] * DT;
+        f32[p] = f32[p] + f32[dp];
+        f32[p + 1] = f32[p + 1] + f32[dp + 1];
+        f32[p + 2] = f32[p + 2] + f32[dp + 2];
+        if (f32[p + 1] < 0) {
+          f32[p + 1] = -f32[p + 1] * BOUNCE;
+          f32[v + 1] = -f32[v + 1] * BOUNCE;
         }
-        memory.advance();
-      },
-      snapshot: () => poolSnapshot(memory, at),
-      verify: () => {
-        memory.checkInvariants();
-      },
-    };
-  },
-};
+      }
+      memory.advance();
+    },
+    snapshot: () => poolSnapshot(memory, at),
+    verify: () => {
+      memory.checkInvariants();
+    },
+  };
+}
+
+/** arenaSim with `frame.reserve()` first: a copy on purpose, so its loop has its own type feedback. */
+function arenaReserveSim(init: Float32Array, n: number): Sim {
+  const memory = memoryFor(n);
+  const at = poolState(memory, init, n);
+  const bytes = n * TEMPS_PER_PARTICLE * 12;
+  const frame = memory.createArena('frame', { capacity: bytes + (64 << 10), frames: 1 });
+  const f32 = memory.f32;
+  return {
+    step: () => {
+      frame.reserve(bytes);
+      for (let i = 0; i < n; i++) {
+        const p = at[i];
+        const v = p + 4;
+        const g = frame.alloc(12, 4) >> 2;
+        f32[g] = 0;
+        f32[g + 1] = GRAVITY;
+        f32[g + 2] = 0;
+        const a = frame.alloc(12, 4) >> 2;
+        f32[a] = f32[g] + f32[v] * NEG_DRAG;
+        f32[a + 1] = f32[g + 1] + f32[v + 1] * NEG_DRAG;
+        f32[a + 2] = f32[g + 2] + f32[v + 2] * NEG_DRAG;
+        const dv = frame.alloc(12, 4) >> 2;
+        f32[dv] = f32[a] * DT;
+        f32[dv + 1] = f32[a + 1] * DT;
+        f32[dv + 2] = f32[a + 2] * DT;
+        f32[v] = f32[v] + f32[dv];
+        f32[v + 1] = f32[v + 1] + f32[dv + 1];
+        f32[v + 2] = f32[v + 2] + f32[dv + 2];
+        const dp = frame.alloc(12, 4) >> 2;
+        f32[dp] = f32[v] * DT;
+        f32[dp + 1] = f32[v + 1] * DT;
+        f32[dp + 2] = f32[v + 2] * DT;
+        f32[p] = f32[p] + f32[dp];
+        f32[p + 1] = f32[p + 1] + f32[dp + 1];
+        f32[p + 2] = f32[p + 2] + f32[dp + 2];
+        if (f32[p + 1] < 0) {
+          f32[p + 1] = -f32[p + 1] * BOUNCE;
+          f32[v + 1] = -f32[v + 1] * BOUNCE;
+        }
+      }
+      memory.advance();
+    },
+    snapshot: () => poolSnapshot(memory, at),
+    verify: () => {
+      memory.checkInvariants();
+    },
+  };
+}
+
+/** Temporaries from the frame arena, leased as `alloc()` needs them. */
+export const arena = arenaVariant('arena', false);
+/** The same, with the frame's lane reserved before the loop. */
+export const arenaReserve = arenaVariant('arena-reserve', true);
 
 /**
  * As `arena`, with `frame.alloc(12, 4)` replaced by {@link HandArena}'s: the same pool-slot state and
@@ -311,4 +374,4 @@ export const handArena: FrameLoopVariant = {
 };
 
 /** Every variant, by id, in the order the table lists them. */
-export const VARIANTS: readonly FrameLoopVariant[] = [naive, temps, tempsChunk, arena, handArena];
+export const VARIANTS: readonly FrameLoopVariant[] = [naive, temps, tempsChunk, arena, arenaReserve, handArena];
