@@ -41,8 +41,10 @@ async function until(page: Page, what: string, ok: (s: PageState) => boolean, ti
 async function fountainRuns(page: Page): Promise<PageState> {
   const a = await until(page, 'frames advance', (s) => s.frame >= 20);
   await until(page, 'frames keep advancing', (s) => s.frame >= a.frame + 10);
-  // the renderer counts lit pixels of a frame it drew (readPixels, or the 2D raster), every 60 frames
-  const drawn = await until(page, 'the renderer draws: lit pixels', (s) => s.lit > 500);
+  // the renderer counts lit pixels of a frame it drew (readPixels, or the 2D raster), every 60
+  // frames; a loaded machine was seen at under 2 frames a second (WebKit), so the bound catches a
+  // renderer that never draws, not a slow one
+  const drawn = await until(page, 'the renderer draws: lit pixels', (s) => s.lit > 500, 120_000);
   expect(drawn.drawn, 'particles drawn in the last frame').toBeGreaterThan(1000);
   // the render worker's wait never timed out with a frame waiting: no notify was lost
   const clock = await page.evaluate(clockState);
@@ -57,6 +59,7 @@ test('demo/pages.json lists at least one page', () => {
 
 for (const demo of manifest) {
   test(`${demo.path}: ${demo.title}`, async ({ page }) => {
+    test.setTimeout(240_000); // holds the bounded waits (up to 30 + 30 + 120 s on a slow machine)
     const errors = watchErrors(page);
     await page.goto(demo.path);
     const isolated = await page.evaluate(() => globalThis.crossOriginIsolated);

@@ -187,6 +187,8 @@ export function libraryCases(): AllocCase[] {
     },
   };
 
+  // its own arena and its own copy of the loop, not a helper shared with the arena case: shared
+  // code would share type feedback, and the arena case's leases in its loop would slow this one
   const reserveArena = memory.createArena('bench-reserve', { capacity: 1 << 20, frames: 0 });
   const reserveTally = newTally();
   const arenaReserveCase: AllocCase = {
