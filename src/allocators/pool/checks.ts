@@ -68,18 +68,50 @@ export class PoolChecks extends PoolView {
     }));
   }
 
-  /** Checked build: poisons slot `i` and forgets its call site. Kept out of free() so free() stays small. */
-  protected freed(i: number): void {
-    const p = this.data + i * this.stride;
+  /**
+   * Checked build: true unless `h` is a live handle of this pool. Split in two small methods so
+   * each inlines under SpiderMonkey's 130-byte limit (chains of small methods inline).
+   */
+  protected stale(h: Handle): boolean {
+    return this.staleGeneration(h) || this.notOurs(h);
+  }
+
+  /** The slot's meta word is not live at `h`'s generation (`m` is a scratch parameter, not a local). */
+  private staleGeneration(h: Handle, m?: number): boolean {
+    return ((m = this.metas[h & this.indexMask]) >>> 8) !== h >>> this.genShift || (((m & 0xff) - 1) >>> 0) >= MAX_THREADS;
+  }
+
+  /** `h` is not a handle of this pool at all: another pool's tag, an index past the end, or not a positive int32. */
+  private notOurs(h: Handle): boolean {
+    return (h & this.tagField) !== this.tagIdx || (h & this.indexMask) >= this.capacity || (h | 0) !== h || h <= 0;
+  }
+
+  /**
+   * Checked build: poisons slot `i`. Call sites and trace events, rare, go to freedNote(), so this
+   * stays small enough to inline into free().
+   */
+  protected freed(i: number, p?: number): void {
+    this.poisonSlot((p = this.data + i * this.stride));
+    if (this.sites !== null || this.memory.tracer !== null) this.freedNote(i, p);
+  }
+
+  private poisonSlot(p: number): void {
     if (this.wholeWords) poisonWords(this.i32, p >> 2, (p + this.slotSize) >> 2);
     else poison(this.u8, this.i32, this.f64, p, p + this.slotSize);
+  }
+
+  private freedNote(i: number, p: number): void {
     this.sites?.delete(i);
     this.memory.tracer?.record(EV.FREE, this.base << 2, i, p);
   }
 
+  /** Checked build: the slot's birth frame; its call site and trace event, when on, in allocNote(). */
   protected noteAlloc(h: Handle): void {
-    const i = h & this.indexMask;
-    this.i32[this.born + i] = this.i32[G_FRAME];
+    this.i32[this.born + (h & this.indexMask)] = this.i32[G_FRAME];
+    if (this.memory.capturingSites || this.memory.tracer !== null) this.allocNote(h & this.indexMask);
+  }
+
+  private allocNote(i: number): void {
     if (this.memory.capturingSites) (this.sites ??= new Map()).set(i, callSite());
     this.memory.tracer?.record(EV.ALLOC, this.base << 2, i, this.data + i * this.stride);
   }

@@ -7,7 +7,6 @@ import '../../build.ts'; // defines __NEBULA_CHECKS__ where no bundler replaced 
 import type { Handle, Offset } from '../../api.ts';
 import { type SlotLoan, takeSlot } from './slot-loan.ts';
 import { EV } from '../../stats/chrome-trace.ts';
-import { MAX_THREADS } from '../../memory/layout.ts';
 import { flushCache, refillCache } from '../lockfree.ts';
 import { isLiveMeta, L_ALLOCS, L_CACHE_TAG, L_FLIP, L_MAX, P_FREE } from './layout.ts';
 import { PoolChecks } from './checks.ts';
@@ -49,6 +48,7 @@ export class Pool extends PoolChecks {
    * ```
    */
   alloc(): Handle {
+    if (__NEBULA_CHECKS__) return this.allocChecked(true);
     // the fast path is a few bytes of bytecode so every engine inlines it (SpiderMonkey stops at
     // 130); the work is in handOut(), the refill and the errors in allocSlow()
     const c = this.cell;
@@ -68,6 +68,7 @@ export class Pool extends PoolChecks {
    * ```
    */
   tryAlloc(): Handle {
+    if (__NEBULA_CHECKS__) return this.allocChecked(false);
     const c = this.cell;
     const n = c[0];
     return n !== 0 ? this.handOut(c, n - 1) : this.allocSlow(false);
@@ -83,8 +84,21 @@ export class Pool extends PoolChecks {
     if (STATS) c[L_ALLOCS]++;
     const h = this.cache[n];
     this.metas[h & this.indexMask] ^= c[L_FLIP];
-    if (__NEBULA_CHECKS__) this.noteAlloc(h);
     return h;
+  }
+
+  /**
+   * The checked build's alloc: the same fast path, then the slot's bookkeeping. A method of its
+   * own, so the fast path's methods are the same small ones in both builds (each under
+   * SpiderMonkey's inlining limit); `h` is a scratch parameter.
+   */
+  private allocChecked(throws: boolean, h?: Handle): Handle {
+    if (__NEBULA_CHECKS__) {
+      const c = this.cell;
+      const n = c[0];
+      if ((h = n !== 0 ? this.handOut(c, n - 1) : this.allocSlow(throws)) !== 0) this.noteAlloc(h);
+    }
+    return h ?? 0;
   }
 
   /** The cache is empty: refills it and takes a slot, or fails (throws, or 0 from tryAlloc). */
@@ -128,7 +142,10 @@ export class Pool extends PoolChecks {
    * ```
    */
   free(h: Handle): void {
-    if (__NEBULA_CHECKS__) this.checkFree(h);
+    if (__NEBULA_CHECKS__) {
+      this.freeChecked(h);
+      return;
+    }
     const c = this.cell;
     const n = c[0];
     if (n !== c[L_MAX]) this.put(h, c, n);
@@ -142,9 +159,20 @@ export class Pool extends PoolChecks {
    */
   private put(h: Handle, c: Int32Array, n: number, i?: number, g?: number): void {
     this.metas[(i = h & this.indexMask)] = ((g = this.nextGen(h)) << 8) | c[L_CACHE_TAG];
-    if (__NEBULA_CHECKS__) this.freed(i);
     this.cache[n] = (g << this.genShift) | this.tagIdx | i;
     c[0] = n + 1;
+  }
+
+  /** The checked build's free: the handle's checks, the same fast path, then the slot's poison. */
+  private freeChecked(h: Handle): void {
+    if (__NEBULA_CHECKS__) {
+      if (this.stale(h)) this.handleError('free', h);
+      const c = this.cell;
+      const n = c[0];
+      if (n !== c[L_MAX]) this.put(h, c, n);
+      else this.freeSlow(h);
+      this.freed(h & this.indexMask);
+    }
   }
 
   /** The generation after `h`'s: 1 after the last one (0 never appears, so a handle is never 0). */
@@ -156,14 +184,6 @@ export class Pool extends PoolChecks {
   private freeSlow(h: Handle): void {
     const n = this.flushBatch(this.batch);
     this.put(h, this.cell, n);
-  }
-
-  /** The free checks of the checked build: the handle is live and of this pool. */
-  private checkFree(h: Handle): void {
-    if (__NEBULA_CHECKS__) {
-      const m = this.i32[this.meta + (h & this.indexMask)];
-      if ((m >>> 8) !== h >>> this.genShift || (((m & 0xff) - 1) >>> 0) >= MAX_THREADS || (h & this.tagField) !== this.tagIdx || (h & this.indexMask) >= this.capacity || (h | 0) !== h || h <= 0) this.handleError('free', h);
-    }
   }
 
   /**
@@ -179,12 +199,8 @@ export class Pool extends PoolChecks {
    * ```
    */
   offsetOf(h: Handle): Offset {
-    const i = h & this.indexMask;
-    if (__NEBULA_CHECKS__) {
-      const m = this.i32[this.meta + i];
-      if ((m >>> 8) !== h >>> this.genShift || (((m & 0xff) - 1) >>> 0) >= MAX_THREADS || (h & this.tagField) !== this.tagIdx || i >= this.capacity || (h | 0) !== h || h <= 0) this.handleError('offsetOf', h);
-    }
-    return this.data + i * this.stride;
+    if (__NEBULA_CHECKS__ && this.stale(h)) this.handleError('offsetOf', h);
+    return this.data + (h & this.indexMask) * this.stride;
   }
 
   /**
