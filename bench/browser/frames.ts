@@ -1,9 +1,12 @@
 /**
- * A short frame loop in the page: the frame-loop bench's `arena` variant against `hand-arena`
- * (bench/frame-loop/variants.ts: the same physics, temporaries from the library's frame arena or
- * from a hand-written bump arena over the same SharedArrayBuffer), runs interleaved, frames back
- * to back. Browsers give no GC counts and round `performance.now()`, so this reports frame-time
- * percentiles only, and checks that both variants end in the same state.
+ * The browser frame loop: the frame-loop bench's `arena` and `arena-reserve` variants against
+ * `hand-arena` (bench/frame-loop/variants.ts: the same physics, temporaries from the library's
+ * frame arena or from a hand-written bump arena over the same SharedArrayBuffer), frames back to
+ * back. Each run of each variant is a fresh page (`?frames=<id>`, as the Node bench gives each
+ * its own process): in one page the variants share the library's functions, so one variant's
+ * type feedback would slow another's loop. Browsers give no GC counts and round
+ * `performance.now()`, so this reports frame-time percentiles only, and checks that every
+ * variant ends in the same state.
  * @module
  */
 import { checksum, fingerprint, initialState } from '../frame-loop/physics.ts';
@@ -64,25 +67,39 @@ function runOnce(variant: FrameLoopVariant, cfg: FramesConfig): { p50: number; p
   return { p50: pct(steady, 50), p99: pct(steady, 99), fingerprint: fingerprint(state), checksum: checksum(state) };
 }
 
-/** Runs arena, arena-reserve and hand-arena `cfg.runs` times each, interleaved; throws when their end states differ. */
-export async function runFrames(cfg: FramesConfig, progress: (line: string) => void): Promise<FramesResult> {
-  const variants = [arena, arenaReserve, handArena];
-  const per = new Map(variants.map((v) => [v.id, { p50: [] as number[], p99: [] as number[] }]));
-  let print = '';
-  for (let r = 0; r < cfg.runs; r++) {
-    for (const v of r % 2 === 0 ? variants : [...variants].reverse()) {
-      const x = runOnce(v, cfg);
-      if (print === '') print = x.fingerprint;
-      else if (x.fingerprint !== print) throw new Error(`frame loop: ${v.id} ended in state ${x.fingerprint}, not ${print}`);
-      per.get(v.id)?.p50.push(x.p50);
-      per.get(v.id)?.p99.push(x.p99);
-      progress(`frame loop run ${r + 1}/${cfg.runs} ${v.id}: p50 ${x.p50.toFixed(3)} ms, p99 ${x.p99.toFixed(3)} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 0));
-    }
-  }
-  const rows = variants.map((v) => {
-    const m = per.get(v.id) ?? { p50: [], p99: [] };
-    return { id: v.id, p50: pct(m.p50, 50), p99: pct(m.p99, 50), p50Runs: m.p50, p99Runs: m.p99 };
+/** The variants the browser runs, in their order. */
+export const FRAME_VARIANTS: readonly FrameLoopVariant[] = [arena, arenaReserve, handArena];
+
+/** The frame loop's size: short in a quick run. */
+export function framesConfig(quick: boolean): FramesConfig {
+  return quick ? { n: 20_000, frames: 60, runs: 2 } : { n: 100_000, frames: 200, runs: 3 };
+}
+
+/** One run of one variant, in a page of its own. */
+export interface FrameRun {
+  readonly id: string;
+  readonly p50: number;
+  readonly p99: number;
+  readonly fingerprint: string;
+}
+
+/** Runs variant `id` once (the page's only work). */
+export function runFrameVariant(id: string, cfg: FramesConfig): FrameRun {
+  const v = FRAME_VARIANTS.find((x) => x.id === id);
+  if (v === undefined) throw new Error(`frame loop: no variant "${id}" (${FRAME_VARIANTS.map((x) => x.id).join(', ')})`);
+  const x = runOnce(v, cfg);
+  return { id, p50: x.p50, p99: x.p99, fingerprint: x.fingerprint };
+}
+
+/** The runs of every variant, put together: medians, ratios to hand-arena; throws when their end states differ. */
+export function framesResult(cfg: FramesConfig, runs: readonly FrameRun[]): FramesResult {
+  const print = runs[0]?.fingerprint ?? '';
+  for (const x of runs) if (x.fingerprint !== print) throw new Error(`frame loop: ${x.id} ended in state ${x.fingerprint}, not ${print}`);
+  const rows = FRAME_VARIANTS.map((v) => {
+    const mine = runs.filter((x) => x.id === v.id);
+    const p50 = mine.map((x) => x.p50);
+    const p99 = mine.map((x) => x.p99);
+    return { id: v.id, p50: pct(p50, 50), p99: pct(p99, 50), p50Runs: p50, p99Runs: p99 };
   });
   const [a, ar, h] = rows;
   return {

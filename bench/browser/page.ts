@@ -1,26 +1,36 @@
 /**
  * The browser bench page's entry, bundled once per library build (bench/bundle.ts:
  * `bench/.out/page-<build>.mjs`), so the page runs what a user's production bundle holds. `?quick=1`
- * makes the run short. Runs the allocation suite (suite.ts), an inlining probe, and a short frame
- * loop (frames.ts); prints a table to the page and the console, and leaves the result in
+ * makes the run short. Runs the allocation suite (suite.ts) and an inlining probe; with
+ * `?frames=<variant>` it runs one run of that frame-loop variant instead (frames.ts: each run in a
+ * page of its own). Prints to the page and the console, and leaves the result in
  * `window.__benchResult` (and a `BENCH_RESULT <json>` console line) for bench/browser/run.ts.
  * @module
  */
-import { runFrames, type FramesResult } from './frames.ts';
+import { framesConfig, runFrameVariant, type FrameRun } from './frames.ts';
+import { CHECKS } from '../../src/index.ts';
 import { inlineProbe, type InlineProbe } from './probe.ts';
 import { runSuite, type SuiteResult } from './suite.ts';
 
-/** What the page leaves for the runner. */
-export type PageResult = SuiteResult & { readonly probe: InlineProbe; readonly frames: FramesResult };
+/** What the suite page leaves for the runner. */
+export type PageResult = SuiteResult & { readonly probe: InlineProbe };
+/** What a frame-loop page (`?frames=<variant>`) leaves for the runner. */
+export interface FramePageResult {
+  readonly build: 'fast' | 'checked';
+  readonly crossOriginIsolated: boolean;
+  readonly run: FrameRun;
+}
 
 declare global {
   interface Window {
     /** The finished run, or an error message. */
-    __benchResult?: PageResult | { readonly error: string };
+    __benchResult?: PageResult | FramePageResult | { readonly error: string };
   }
 }
 
-const quick = new URLSearchParams(location.search).get('quick') === '1';
+const params = new URLSearchParams(location.search);
+const quick = params.get('quick') === '1';
+const frameVariant = params.get('frames');
 const out = document.getElementById('out');
 
 function print(line: string): void {
@@ -41,14 +51,21 @@ async function main(): Promise<void> {
   }
   const probe = inlineProbe();
   print(`inlining probe: ${probe.smallNs.toFixed(2)} ns/call (small function), ${probe.largeNs.toFixed(2)} ns/call (${probe.largeSteps}-step function, over 130 bytecode bytes)`);
-  const frames = await runFrames(quick ? { n: 20_000, frames: 60, runs: 2 } : { n: 100_000, frames: 200, runs: 3 }, print);
-  print(`frame loop: arena ÷ hand-arena p50 ${frames.p50Ratio.toFixed(2)}x, p99 ${frames.p99Ratio.toFixed(2)}x; arena-reserve ÷ hand-arena p50 ${frames.reserveP50Ratio.toFixed(2)}x, p99 ${frames.reserveP99Ratio.toFixed(2)}x`);
-  const result: PageResult = { ...suite, probe, frames };
+  const result: PageResult = { ...suite, probe };
   console.log(`BENCH_RESULT ${JSON.stringify(result)}`);
   window.__benchResult = result;
 }
 
-main().catch((e: unknown) => {
+/** A frame-loop page: one run of one variant, alone in the page. */
+function frames(id: string): void {
+  const run = runFrameVariant(id, framesConfig(quick));
+  print(`frame loop ${id}: p50 ${run.p50.toFixed(3)} ms, p99 ${run.p99.toFixed(3)} ms`);
+  const result: FramePageResult = { build: CHECKS ? 'checked' : 'fast', crossOriginIsolated, run };
+  console.log(`BENCH_RESULT ${JSON.stringify(result)}`);
+  window.__benchResult = result;
+}
+
+(frameVariant !== null ? new Promise<void>((resolve) => { setTimeout(() => { frames(frameVariant); resolve(); }, 0); }) : main()).catch((e: unknown) => {
   const error = e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e);
   print(`failed: ${error}`); // run.ts reads this line
   window.__benchResult = { error };

@@ -18,7 +18,8 @@ import { machineInfo, machineLine } from '../machine.ts';
 import { inlineGaps, printRatios, ratiosOf, type LibraryCaseInfo, type RoundMedians } from '../ratios.ts';
 import { fmt, printTable, resultsPath, writeJson } from '../report.ts';
 import { INLINE_PREF, INLINE_RAISED, launchChromium, launchFirefox } from './engines.ts';
-import type { PageResult } from './page.ts';
+import { FRAME_VARIANTS, framesConfig, framesResult, type FrameRun, type FramesResult } from './frames.ts';
+import type { FramePageResult, PageResult } from './page.ts';
 import { startServer } from './server.ts';
 import { withWebKit } from './webkit.ts';
 
@@ -30,21 +31,22 @@ const USAGE = `usage: bench/browser/run.ts [--quick] [--browsers ${ENGINES.join(
 interface Run {
   readonly browser: Engine;
   readonly version: string;
-  readonly result: PageResult;
+  readonly result: PageResult & { readonly frames: FramesResult };
 }
 
 type PageOutcome = PageResult | { readonly error: string };
+type FrameOutcome = FramePageResult | { readonly error: string };
 
 /** Playwright engines: a browser per engine, a fresh page per build; the result from the page's BENCH_RESULT line. */
-async function runPlaywrightPage(browser: Browser, tag: string, url: string, timeoutMs: number): Promise<PageOutcome> {
+async function runPlaywrightPage<T>(browser: Browser, tag: string, url: string, timeoutMs: number): Promise<T | { readonly error: string }> {
   const page = await browser.newPage();
-  const result = new Promise<PageOutcome>((resolve, reject) => {
+  const result = new Promise<T | { readonly error: string }>((resolve, reject) => {
     const timer = setTimeout(() => { reject(new Error(`${tag}: no result after ${timeoutMs} ms`)); }, timeoutMs);
     page.on('console', (m) => {
       const t = m.text();
       if (t.startsWith('BENCH_RESULT ')) {
         clearTimeout(timer);
-        resolve(JSON.parse(t.slice('BENCH_RESULT '.length)) as PageResult);
+        resolve(JSON.parse(t.slice('BENCH_RESULT '.length)) as T);
       } else if (t.startsWith('failed: ')) {
         clearTimeout(timer);
         resolve({ error: t });
@@ -75,23 +77,47 @@ function checked(engine: Engine, build: Build, res: PageOutcome): PageResult {
   return res;
 }
 
+/**
+ * The frame loop of one build: `runs` rounds, each a fresh page per variant (the order alternates
+ * per round), put together; `open` loads a page and returns what it left.
+ */
+async function framePages(tag: string, build: Build, cfg: ReturnType<typeof framesConfig>, url: (b: Build) => string, open: (url: string) => Promise<FrameOutcome>): Promise<FramesResult> {
+  const runs: FrameRun[] = [];
+  for (let r = 0; r < cfg.runs; r++) {
+    for (const v of r % 2 === 0 ? FRAME_VARIANTS : [...FRAME_VARIANTS].reverse()) {
+      const res = await open(`${url(build)}&frames=${v.id}`);
+      if ('error' in res) throw new Error(`${tag} frame loop ${v.id}: ${res.error}`);
+      if (res.build !== build || !res.crossOriginIsolated) throw new Error(`${tag} frame loop ${v.id}: ran the ${res.build} build, isolated ${String(res.crossOriginIsolated)}`);
+      runs.push(res.run);
+      console.log(`  [${tag}] frame loop run ${r + 1}/${cfg.runs} ${v.id} (own page): p50 ${fmt(res.run.p50, 3)} ms, p99 ${fmt(res.run.p99, 3)} ms`);
+    }
+  }
+  return framesResult(cfg, runs);
+}
+
 async function runEngine(engine: Engine, builds: readonly Build[], origin: string, quick: boolean): Promise<Run[]> {
   const timeoutMs = quick ? 180_000 : 900_000;
   const url = (b: Build): string => `${origin}/?build=${b}${quick ? '&quick=1' : ''}`;
+  const cfg = framesConfig(quick);
   const runs: Run[] = [];
   if (engine === 'webkit') {
     for (const build of builds) { // a fresh MiniBrowser per build
       await withWebKit(async (s) => {
         console.log(`webkit (WebKitGTK ${s.version}), ${build} build`);
-        await s.navigate(url(build));
-        const t0 = Date.now();
-        let res: unknown = null;
-        while (res === null) {
-          if (Date.now() - t0 > timeoutMs) throw new Error(`webkit ${build}: no result after ${timeoutMs} ms`);
-          await new Promise((resolve) => setTimeout(resolve, 500));
-          res = await s.execute('return window.__benchResult ?? null;');
-        }
-        runs.push({ browser: engine, version: s.version, result: checked(engine, build, res as PageOutcome) });
+        const open = async (u: string): Promise<unknown> => {
+          await s.navigate(u);
+          const t0 = Date.now();
+          let res: unknown = null;
+          while (res === null) {
+            if (Date.now() - t0 > timeoutMs) throw new Error(`webkit ${build}: no result after ${timeoutMs} ms from ${u}`);
+            await new Promise((resolve) => setTimeout(resolve, 500));
+            res = await s.execute('return window.__benchResult ?? null;');
+          }
+          return res;
+        };
+        const suite = checked(engine, build, await open(url(build)) as PageOutcome);
+        const frames = await framePages(`webkit ${build}`, build, cfg, url, async (u) => await open(u) as FrameOutcome);
+        runs.push({ browser: engine, version: s.version, result: { ...suite, frames } });
       });
     }
     return runs;
@@ -100,9 +126,11 @@ async function runEngine(engine: Engine, builds: readonly Build[], origin: strin
     : launchFirefox(engine === 'firefox-inline' ? { [INLINE_PREF]: INLINE_RAISED } : {}));
   try {
     for (const build of builds) {
+      const tag = `${engine} ${build}`;
       console.log(`${engine} ${browser.version()}, ${build} build${engine === 'firefox-inline' ? ` (${INLINE_PREF} = ${INLINE_RAISED})` : ''}`);
-      const res = await runPlaywrightPage(browser, `${engine} ${build}`, url(build), timeoutMs);
-      runs.push({ browser: engine, version: browser.version(), result: checked(engine, build, res) });
+      const suite = checked(engine, build, await runPlaywrightPage<PageResult>(browser, tag, url(build), timeoutMs));
+      const frames = await framePages(tag, build, cfg, url, (u) => runPlaywrightPage<FramePageResult>(browser, tag, u, timeoutMs));
+      runs.push({ browser: engine, version: browser.version(), result: { ...suite, frames } });
     }
   } finally {
     await browser.close();
@@ -161,7 +189,7 @@ function report(runs: readonly Run[]): { ratios: Record<string, unknown>; gaps: 
       return [`${r.browser}/${r.result.build}`, `${f.config.n} x ${f.config.frames}`, pair(h.p50, h.p99, 3), pair(a.p50, a.p99, 3), pair(f.p50Ratio, f.p99Ratio), pair(ar.p50, ar.p99, 3), pair(f.reserveP50Ratio, f.reserveP99Ratio)];
     }),
   );
-  console.log('frame loop: median of runs (the three variants interleaved); target arena <= 1.1x hand-arena');
+  console.log('frame loop: median of runs (each run of each variant in a fresh page, the order alternating); target arena <= 1.1x hand-arena');
   return { ratios, gaps };
 }
 
