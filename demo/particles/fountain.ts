@@ -238,6 +238,9 @@ export class Fountain {
   private integrateArena(o0: number): number {
     this.chunkK = 0;
     this.chunkO = o0;
+    // the frame's temporaries leased before the loop, so no alloc() in it leases (in Firefox a
+    // lease inside the optimised loop slows the whole loop: docs/PERFORMANCE.md)
+    this.frame.reserve(Math.max(1, this.live * TEMPS_PER_PARTICLE * 12));
     while (this.chunkK < this.live) this.arenaChunk(this.chunkK + CHUNK);
     return (this.chunkO - o0) / OUT_FLOATS;
   }
