@@ -161,7 +161,7 @@ function browserTable(doc: BrowserDoc): string {
 const WHY: Readonly<Record<string, string>> = {
   arena: 'see "Allocation cost"',
   tmpVec3: 'see "Typed temporaries"',
-  poolFreeList: 'in Node the pool case shares its process with pool-burst, whose refills and flushes run the slow paths of the same methods (V8 keeps type feedback per function, so the burst\'s feedback slows the per-op case: its fastest round is far below its median); the browser page has no burst case, and there the same bundle measures about 1x in Chromium and 1.3x in Firefox (see the browser table)',
+  poolFreeList: 'Node 20\'s V8 (11.3) runs the pool (and the stack) at 2-3x its hand-written reference, while Chromium 156\'s V8 runs the same bundle at about 1x (see the browser table); with pool-burst left out of the process the pool measured the same (1.93x against 2.05x, a quick run), so the cause is the older engine\'s handling of the small-method chains, not shared type feedback',
   poolMalloc: 'MemPool with one live block is a short list walk (about 18 ns); 5x faster would be 3.6 ns, below the hand-written free list (4.07 ns) on this op, so no pool can meet it here; PERF-BASELINE measured MemPool at 22.7 ns',
   sharedPool: 'see "Workers"',
   lanes: 'one run\'s ratio moves between 1.3x and 2.3x on this VM (the 1-worker baseline itself moves between 3.6 and 6.0 ns per op); see "Workers"',
