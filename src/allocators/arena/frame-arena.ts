@@ -135,7 +135,8 @@ export class FrameArena extends ArenaLanes {
 
   /**
    * Leases a lane with room for `size` at `align` (its red zone included), for `op` (`alloc` or
-   * `reserve`, named in errors). Invalid or oversized requests throw; a full segment throws `ARENA_EXHAUSTED`, or returns false when `throws` is false.
+   * `reserve`, named in errors). Invalid or oversized requests throw; a full segment throws
+   * `ARENA_EXHAUSTED`, or returns false when `throws` is false.
    */
   private makeRoom(size: number, align: number, throws: boolean, op: string): boolean {
     this.validate(size, align, op);
@@ -185,8 +186,7 @@ export class FrameArena extends ArenaLanes {
   }
 
   /**
-   * Gives up this thread's lane.
- Blocks already allocated stay valid until their frame expires;
+   * Gives up this thread's lane. Blocks already allocated stay valid until their frame expires;
    * the lane's unused tail returns to the arena when no other thread leased after it. A worker
    * calls this when its work for a frame is done, so `advance()` can recycle the segment.
    *

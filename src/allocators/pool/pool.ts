@@ -48,7 +48,6 @@ export class Pool extends PoolChecks {
    * ```
    */
   alloc(): Handle {
-    if (__NEBULA_CHECKS__) return this.allocChecked(true);
     // the fast path is a few bytes of bytecode so every engine inlines it (SpiderMonkey stops at
     // 130); the work is in handOut(), the refill and the errors in allocSlow()
     const c = this.cell;
@@ -68,7 +67,6 @@ export class Pool extends PoolChecks {
    * ```
    */
   tryAlloc(): Handle {
-    if (__NEBULA_CHECKS__) return this.allocChecked(false);
     const c = this.cell;
     const n = c[0];
     return n !== 0 ? this.handOut(c, n - 1) : this.allocSlow(false);
@@ -84,21 +82,8 @@ export class Pool extends PoolChecks {
     if (STATS) c[L_ALLOCS]++;
     const h = this.cache[n];
     this.metas[h & this.indexMask] ^= c[L_FLIP];
+    if (__NEBULA_CHECKS__) this.noteAlloc(h);
     return h;
-  }
-
-  /**
-   * The checked build's alloc: the same fast path, then the slot's bookkeeping. A method of its
-   * own, so the fast path's methods are the same small ones in both builds (each under
-   * SpiderMonkey's inlining limit); `h` is a scratch parameter.
-   */
-  private allocChecked(throws: boolean, h?: Handle): Handle {
-    if (__NEBULA_CHECKS__) {
-      const c = this.cell;
-      const n = c[0];
-      if ((h = n !== 0 ? this.handOut(c, n - 1) : this.allocSlow(throws)) !== 0) this.noteAlloc(h);
-    }
-    return h ?? 0;
   }
 
   /** The cache is empty: refills it and takes a slot, or fails (throws, or 0 from tryAlloc). */
@@ -142,10 +127,7 @@ export class Pool extends PoolChecks {
    * ```
    */
   free(h: Handle): void {
-    if (__NEBULA_CHECKS__) {
-      this.freeChecked(h);
-      return;
-    }
+    if (__NEBULA_CHECKS__ && this.stale(h)) this.handleError('free', h);
     const c = this.cell;
     const n = c[0];
     if (n !== c[L_MAX]) this.put(h, c, n);
@@ -159,20 +141,9 @@ export class Pool extends PoolChecks {
    */
   private put(h: Handle, c: Int32Array, n: number, i?: number, g?: number): void {
     this.metas[(i = h & this.indexMask)] = ((g = this.nextGen(h)) << 8) | c[L_CACHE_TAG];
+    if (__NEBULA_CHECKS__) this.freed(i);
     this.cache[n] = (g << this.genShift) | this.tagIdx | i;
     c[0] = n + 1;
-  }
-
-  /** The checked build's free: the handle's checks, the same fast path, then the slot's poison. */
-  private freeChecked(h: Handle): void {
-    if (__NEBULA_CHECKS__) {
-      if (this.stale(h)) this.handleError('free', h);
-      const c = this.cell;
-      const n = c[0];
-      if (n !== c[L_MAX]) this.put(h, c, n);
-      else this.freeSlow(h);
-      this.freed(h & this.indexMask);
-    }
   }
 
   /** The generation after `h`'s: 1 after the last one (0 never appears, so a handle is never 0). */
