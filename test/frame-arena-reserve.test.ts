@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { attachMemory, createMemory, type FrameArena, type Memory } from '../src/index.ts';
-import { ARENA_HEADER_BYTES } from '../src/allocators/arena/frame-arena.ts';
-import { DATA_START } from '../src/memory/layout.ts';
-import { expectCode } from './helpers.ts';
-
-/** The first region's data starts right after its header. */
-const DATA = DATA_START + ARENA_HEADER_BYTES;
-
-function setup(opts: { capacity: number; frames?: number; laneBytes?: number }): { m: Memory; a: FrameArena } {
-  const m = createMemory({ size: 1 << 20 });
-  return { m, a: m.createArena('a', opts) };
-}
+import { attachMemory } from '../src/index.ts';
+import { FIRST_ARENA_DATA as DATA, arenaSetup as setup, expectCode } from './helpers.ts';
 
 describe('FrameArena.reserve()', () => {
   it('leases one lane with room for the frame, and the allocations after it lease nothing', () => {

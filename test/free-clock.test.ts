@@ -158,7 +158,7 @@ describe('free-running frame clock', () => {
       const perWorker = reports.map((r) => `w${r.worker}: ${fmt(r.units)} units, ${fmt(r.blocks)} blocks, ${fmt(r.lags)} lags, ` +
         `${fmt(r.straddleUnits)} straddling (clock moved in ${fmt(r.straddleMoved)}), ${fmt(r.behindUnits)} behind (max ${r.maxSpan}), ${fmt(r.full + r.exhausted)} full, ${r.mismatches} mismatches`).join('; ');
       const line = `free-clock[${project}] frames ${variant.frames}, lane ${variant.laneBytes}, capacity ${variant.capacity}: ${seconds.toFixed(1)} s, ` +
-        `${fmt(clock.advanced)} frames advanced, ${fmt(clock.refused)} refusals, ${fmt(sum('units'))} units, ${fmt(sum('blocks'))} blocks ` +
+        `${fmt(clock.advanced)} frames advanced, ${fmt(clock.refused)} refusals, ${fmt(sum('units'))} units (${fmt(sum('reserveUnits'))} leased by reserve()), ${fmt(sum('blocks'))} blocks ` +
         `(${fmt(sum('bytes'))} B), ${fmt(sum('full'))} tryAlloc 0, ${fmt(sum('exhausted'))} ARENA_EXHAUSTED, ${fmt(sum('behindUnits'))} units behind the clock ` +
         `(max span ${max('maxSpan')}), mismatches ${sum('mismatches')} blocks / ${sum('badWords')} words, verify errors ${sum('verifyErrors')}, seed ${SEED} | ${perWorker}`;
       console.log(line);

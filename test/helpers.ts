@@ -1,6 +1,17 @@
 import { expect, it } from 'vitest';
 import { CHECKS } from '../src/build.ts';
-import { MemoryError, type MemoryErrorCode } from '../src/index.ts';
+import { type FrameArena, type Memory, MemoryError, type MemoryErrorCode, createMemory } from '../src/index.ts';
+import { ARENA_HEADER_BYTES } from '../src/allocators/arena/frame-arena.ts';
+import { DATA_START } from '../src/memory/layout.ts';
+
+/** Where the data of a fresh memory's first region (an arena) starts: right after its header. */
+export const FIRST_ARENA_DATA = DATA_START + ARENA_HEADER_BYTES;
+
+/** A fresh 1 MiB memory `m` whose first region is the arena `a`. */
+export function arenaSetup(opts: { capacity: number; frames?: number; laneBytes?: number }): { m: Memory; a: FrameArena } {
+  const m = createMemory({ size: 1 << 20 });
+  return { m, a: m.createArena('a', opts) };
+}
 
 /** Expects `caught` to be a MemoryError with `code` that links to its catalog entry; returns it. */
 export function expectMemoryError(caught: unknown, code: MemoryErrorCode): MemoryError {
