@@ -9,6 +9,7 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type EngineDoc, type NodeFrameDoc, engineTargetsTable } from './render-engines.ts';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const RESULTS = join(BENCH, 'results');
@@ -243,6 +244,7 @@ function main(): void {
   if (typed !== null) doc = replaceBlock(doc, 'typed', typedTable(typed));
   const browser = load('browser-') as BrowserDoc | null;
   if (browser !== null) doc = replaceBlock(doc, 'browser', browserTable(browser));
+  doc = replaceBlock(doc, 'engines', engineTargetsTable(fast, checked, frame as NodeFrameDoc | null, browser as EngineDoc | null));
   const frameVerdicts = (frame as { verdicts?: readonly FrameVerdict[] } | null)?.verdicts ?? [];
   doc = replaceBlock(doc, 'targets', targetsTable({ alloc: { checked, fast }, typed, workers, frame, frameVerdicts, stats }));
   if (check) {
