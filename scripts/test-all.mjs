@@ -2,12 +2,24 @@
 // `npm test`: every check in order: lint, typecheck, the import graph (no new cycles or upward imports), unit tests in node + chromium + firefox +
 // webkit, e2e (Playwright: chromium, firefox; webdriverio: webkit), docs, and a quick bench smoke run. Prints one summary and the line `N passed, N failed`.
 // Counts: each unit/e2e test is one; lint, typecheck and docs count one each.
+// First a preflight (scripts/preflight.mjs) installs the missing Debian browsers, WebKitWebDriver and Xvfb
+// (as root, or through `sudo -n`), or stops with the one command to run and `0 passed, 1 failed`.
+// NEBULA_SKIP_PREFLIGHT=1 skips it, as does a run of only steps that need no browser.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { preflight } from './preflight.mjs';
 
 const only = process.argv.slice(2);
+{
+  const pre = preflight({ steps: only });
+  if (!pre.ok) {
+    console.log(pre.message);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
+}
 const out = join(tmpdir(), `nebula-test-${process.pid}`);
 mkdirSync(out, { recursive: true });
 const results = [];
@@ -77,7 +89,7 @@ step('imports', 'node', ['scripts/check-imports.mjs']);
     const passed = j?.numPassedTests ?? 0;
     const failed = (j?.numFailedTests ?? 0) + (r.ok ? 0 : (j?.numFailedTests ? 0 : 1));
     results.push({ name: 'unit (node, chromium, firefox' + (haveWebkit ? ', webkit)' : ')'), passed, failed: failed + (haveWebkit ? 0 : 1), secs: r.secs });
-    if (!haveWebkit) console.error('webkit project not run: install webkit2gtk-driver and xvfb (see .ci/run)');
+    if (!haveWebkit) console.error('webkit project not run: install webkit2gtk-driver and xvfb (see README.md)');
   }
 }
 
@@ -96,7 +108,7 @@ step('imports', 'node', ['scripts/check-imports.mjs']);
     const passed = (s?.expected ?? 0) + (s?.flaky ?? 0);
     const failed = (s?.unexpected ?? 0) + (r.ok || s?.unexpected ? 0 : 1);
     results.push({ name: 'e2e (chromium, firefox)', passed, failed, secs: r.secs });
-    if (!haveXvfb) console.error('firefox e2e ran headless, without WebGL: install xvfb (see .ci/run)');
+    if (!haveXvfb) console.error('firefox e2e ran headless, without WebGL: install xvfb (see README.md)');
   }
 }
 
@@ -116,7 +128,7 @@ step('imports', 'node', ['scripts/check-imports.mjs']);
       results.push({ name: `e2e (webkit${crashes})`, passed, failed, secs: r.secs });
     }
   } else if (!only.length || only.includes('e2e-webkit')) {
-    console.error('webkit e2e not run: install webkit2gtk-driver and xvfb (see .ci/run)');
+    console.error('webkit e2e not run: install webkit2gtk-driver and xvfb (see README.md)');
     results.push({ name: 'e2e (webkit): not run', passed: 0, failed: 1, secs: '0.0' });
   }
 }
