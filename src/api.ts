@@ -146,6 +146,21 @@ export interface MemoryOptions {
    * @defaultValue 'auto'
    */
   readonly shared?: boolean | 'auto';
+  /**
+   * With `shared: 'auto'`, when a page or worker is not cross-origin isolated and the memory falls
+   * back to an ArrayBuffer, `createMemory` calls `console.warn` once per realm, naming the two
+   * headers to send (`Cross-Origin-Opener-Policy: same-origin`,
+   * `Cross-Origin-Embedder-Policy: require-corp`) and how to send them. `false` keeps the console
+   * quiet (for a page that is meant to run single-threaded and reads `memory.isolation` itself).
+   * Never warns in Node, nor for `shared: false`.
+   * @defaultValue true
+   * @example
+   * ```ts
+   * const memory = createMemory({ size: 16 << 20, warnIfNotShared: false });
+   * if (!memory.shared) showBanner(memory.isolation.fix);
+   * ```
+   */
+  readonly warnIfNotShared?: boolean;
   /** A name for the creating thread (thread 0), shown by {@link Memory.threads} and in errors. @defaultValue 'main' */
   readonly name?: string;
 }

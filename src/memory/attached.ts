@@ -8,7 +8,7 @@ import type { SharedMemoryInit } from '../api.ts';
 import type { ReclaimReport, RegionInfo, ThreadInfo } from '../api-reports.ts';
 import { memoryError } from '../errors.ts';
 import type { MemoryHost } from './host.ts';
-import { type IsolationReport, ISOLATION_FIX } from './isolation.ts';
+import { type IsolationReport, ISOLATION_FIX, isUnsharedOnPurpose, UNSHARED_ON_PURPOSE_FIX } from './isolation.ts';
 import { G_BRK, G_FRAME, G_REGION_COUNT, G_SIZE, LAYOUT_VERSION, MAX_THREADS, T_FRAME, T_GEN, threadWordOf } from './layout.ts';
 import { type Liveness, holdLiveness } from './liveness.ts';
 import type { OpenedBuffer } from './open.ts';
@@ -196,7 +196,8 @@ export class AttachedBuffer implements MemoryHost {
    * What to post to a worker so it can {@link attachMemory}.
    *
    * Thread-safety: any worker.
-   * @throws {@link MemoryError} `NOT_SHARED` in single-thread fallback mode, with the reason.
+   * @throws {@link nebula-memory!MemoryError} `NOT_SHARED` in single-thread mode, with the reason: the headers to
+   * send when isolation is missing, or how to create a shared memory when it was made with `shared: false`.
    * @example
    * ```ts
    * worker.postMessage({ type: 'init', memory: memory.share() });
@@ -206,7 +207,7 @@ export class AttachedBuffer implements MemoryHost {
     if (!this.shared) {
       throw memoryError('NOT_SHARED', 'this memory is an ArrayBuffer: a worker would get a copy, not the same memory', {
         allocator: 'memory', request: { op: 'share' }, state: { reason: this.isolation.reason },
-        suggestion: ISOLATION_FIX,
+        suggestion: isUnsharedOnPurpose(this.isolation) ? UNSHARED_ON_PURPOSE_FIX : ISOLATION_FIX,
       });
     }
     return Object.freeze({ kind: 'nebula-memory', buffer: this.buffer as SharedArrayBuffer, version: LAYOUT_VERSION });
@@ -246,7 +247,7 @@ export class AttachedBuffer implements MemoryHost {
    * Thread-safety: any worker, for another thread's id.
    * @param id - the thread id of the dead thread (as its `memory.threadId` said, or from {@link Memory.threads}).
    * @returns what was released, or null when `id` was not attached (already detached or reclaimed).
-   * @throws {@link MemoryError} `INVALID_OPTION` for an id that is not 0..63 or is this thread's own.
+   * @throws {@link nebula-memory!MemoryError} `INVALID_OPTION` for an id that is not 0..63 or is this thread's own.
    * @example
    * ```ts
    * worker.onerror = () => {

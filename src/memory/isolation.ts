@@ -137,3 +137,67 @@ export async function diagnoseIsolation(url?: string): Promise<IsolationDiagnosi
     : `the response is missing ${missing.join(' and ')}.`;
   return Object.freeze({ ...base, coop, coep, missing: Object.freeze(missing), reason, fix: missing.length ? ISOLATION_FIX : base.fix });
 }
+
+/** The reason of a memory made with `shared: false`. @internal */
+const UNSHARED_ON_PURPOSE_REASON = 'single-thread mode was asked for (shared: false).';
+
+/** The reports of memories made with `shared: false`, so errors can tell a choice from a fallback. */
+const unsharedOnPurpose = new WeakSet<IsolationReport>();
+
+/**
+ * The report of a memory made with `shared: false`: not shared, no fix to apply. createMemory's
+ * work; {@link isUnsharedOnPurpose} recognises it.
+ * @internal
+ */
+export function unsharedOnPurposeReport(report: IsolationReport): IsolationReport {
+  const r: IsolationReport = Object.freeze({ ...report, shared: false, reason: UNSHARED_ON_PURPOSE_REASON, fix: '' });
+  unsharedOnPurpose.add(r);
+  return r;
+}
+
+/** True when `report` is that of a memory made with `shared: false` (a choice, not missing isolation). @internal */
+export function isUnsharedOnPurpose(report: IsolationReport): boolean {
+  return unsharedOnPurpose.has(report);
+}
+
+/** What `share()` suggests for a memory made with `shared: false`: no headers, it was a choice. @internal */
+export const UNSHARED_ON_PURPOSE_FIX =
+  'this memory was created unshared on purpose (createMemory({ shared: false }), single-thread mode). To share it with ' +
+  "workers, create it with shared: 'auto' (the default) or shared: true; isolationReport() says whether this context can share memory.";
+
+/**
+ * What {@link warnIfFellBack} prints, once per realm, when createMemory() falls back to an
+ * ArrayBuffer because the page or worker is not cross-origin isolated.
+ * @internal
+ */
+export const NOT_SHARED_WARNING =
+  'nebula-memory: createMemory() fell back to an ArrayBuffer (single-thread mode): this context is not cross-origin ' +
+  'isolated, so there is no SharedArrayBuffer and workers cannot share the memory. The page must be served with both ' +
+  'headers: "Cross-Origin-Opener-Policy: same-origin" and "Cross-Origin-Embedder-Policy: require-corp". ' +
+  "Vite: add the nebulaMemory() plugin from 'nebula-memory/vite' to vite.config.ts. Static hosts that cannot send " +
+  'headers (GitHub Pages, itch.io): load the service-worker shim that plugin emits, first in <head>: ' +
+  '<script src="./coi-serviceworker.js"></script> (docs/DEPLOY.md). ' +
+  'memory.isolation.reason and diagnoseIsolation() say more; createMemory({ warnIfNotShared: false }) silences this warning.';
+
+/** True once this realm printed {@link NOT_SHARED_WARNING}. */
+let warnedNotShared = false;
+
+/**
+ * Prints {@link NOT_SHARED_WARNING} with `console.warn`, once per realm, when `report` is that of
+ * a fallback caused by missing cross-origin isolation in a page or worker: not when the memory
+ * is shared, not for `shared: false`, not in Node. Returns true when it printed.
+ * @internal
+ */
+export function warnIfFellBack(report: IsolationReport): boolean {
+  if (warnedNotShared || report.shared || isUnsharedOnPurpose(report)) return false;
+  if (report.environment !== 'window' && report.environment !== 'worker') return false;
+  if (report.crossOriginIsolated !== false) return false; // not isolation's fault (e.g. WebKitGTK without its JSC flag)
+  warnedNotShared = true;
+  console.warn(NOT_SHARED_WARNING);
+  return true;
+}
+
+/** Forgets that the warning was printed, so the next fallback warns again. For tests. @internal */
+export function resetNotSharedWarning(): void {
+  warnedNotShared = false;
+}

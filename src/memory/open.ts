@@ -6,7 +6,7 @@
  */
 import type { AttachOptions, MemoryOptions, SharedMemoryInit } from '../api.ts';
 import { memoryError, typeName } from '../errors.ts';
-import { type IsolationReport, ISOLATION_FIX, isolationReport } from './isolation.ts';
+import { type IsolationReport, ISOLATION_FIX, isolationReport, unsharedOnPurposeReport } from './isolation.ts';
 import { stampMemoryId } from './liveness.ts';
 import { DATA_START, G_ATTACHES, G_BRK, G_MAGIC, G_SHARED, G_SIZE, G_VERSION, LAYOUT_VERSION, MAGIC, MAX_MEMORY_BYTES, MAX_THREADS } from './layout.ts';
 import { claimThreadId, fillThreadSlot, validateThreadName } from './threads.ts';
@@ -45,6 +45,13 @@ export function newMemoryBuffer(options: MemoryOptions): OpenedBuffer {
       suggestion: `use a multiple of 8 from ${MIN_MEMORY_BYTES} to ${MAX_MEMORY_BYTES} bytes (1 GiB).`,
     });
   }
+  const warn = (options as { warnIfNotShared?: unknown }).warnIfNotShared;
+  if (warn !== undefined && typeof warn !== 'boolean') {
+    throw memoryError('INVALID_OPTION', `warnIfNotShared ${typeName(warn)} is not a boolean`, {
+      allocator: 'memory', request: { warnIfNotShared: typeName(warn) }, state: {},
+      suggestion: 'pass true (the default: warn once when the memory falls back to an ArrayBuffer) or false.',
+    });
+  }
   const report = isolationReport();
   const want = options.shared ?? 'auto';
   if (want === true && !report.shared) {
@@ -55,9 +62,7 @@ export function newMemoryBuffer(options: MemoryOptions): OpenedBuffer {
   }
   const useShared = want === false ? false : report.shared;
   const buffer = useShared ? new SharedArrayBuffer(size) : new ArrayBuffer(size);
-  const isolation = useShared || want !== false ? report : Object.freeze({
-    ...report, shared: false, reason: 'single-thread mode was asked for (shared: false).', fix: '',
-  });
+  const isolation = useShared || want !== false ? report : unsharedOnPurposeReport(report);
   const i32 = new Int32Array(buffer);
   i32[G_MAGIC] = MAGIC;
   i32[G_VERSION] = LAYOUT_VERSION;

@@ -13,6 +13,7 @@ import { stackKind } from '../allocators/stack/kind.ts';
 import type { Stack } from '../allocators/stack/stack.ts';
 import { MemoryCore } from '../memory/core.ts';
 import { registerBuiltinKind } from '../memory/kinds.ts';
+import { warnIfFellBack } from '../memory/isolation.ts';
 import { attachBuffer, newMemoryBuffer } from '../memory/open.ts';
 
 registerBuiltinKind(arenaKind);
@@ -40,7 +41,7 @@ export class Memory extends MemoryCore {
    * Creates a frame arena named `name`.
    *
    * Thread-safety: any worker (the region table is locked briefly).
-   * @throws {@link MemoryError} `REGION_EXISTS`, `INVALID_NAME`, `INVALID_OPTION`, `OUT_OF_MEMORY`, `REGION_TABLE_FULL`.
+   * @throws {@link nebula-memory!MemoryError} `REGION_EXISTS`, `INVALID_NAME`, `INVALID_OPTION`, `OUT_OF_MEMORY`, `REGION_TABLE_FULL`.
    * @example
    * ```ts
    * const frame = memory.createArena('frame', { capacity: 1 << 20, frames: 2 });
@@ -54,7 +55,7 @@ export class Memory extends MemoryCore {
    * Creates a pool named `name`.
    *
    * Thread-safety: any worker (the region table is locked briefly).
-   * @throws {@link MemoryError} `REGION_EXISTS`, `INVALID_NAME`, `INVALID_OPTION`, `OUT_OF_MEMORY`, `REGION_TABLE_FULL`.
+   * @throws {@link nebula-memory!MemoryError} `REGION_EXISTS`, `INVALID_NAME`, `INVALID_OPTION`, `OUT_OF_MEMORY`, `REGION_TABLE_FULL`.
    * @example
    * ```ts
    * const bullets = memory.createPool('bullets', { slotSize: 16, capacity: 4096 });
@@ -68,7 +69,7 @@ export class Memory extends MemoryCore {
    * Creates a stack named `name`, owned by the calling thread.
    *
    * Thread-safety: any worker; the creator owns the stack.
-   * @throws {@link MemoryError} `REGION_EXISTS`, `INVALID_NAME`, `INVALID_OPTION`, `OUT_OF_MEMORY`, `REGION_TABLE_FULL`.
+   * @throws {@link nebula-memory!MemoryError} `REGION_EXISTS`, `INVALID_NAME`, `INVALID_OPTION`, `OUT_OF_MEMORY`, `REGION_TABLE_FULL`.
    * @example
    * ```ts
    * const scratch = memory.createStack('scratch', { capacity: 64 << 10 });
@@ -82,7 +83,7 @@ export class Memory extends MemoryCore {
    * This thread's instance of the frame arena named `name` (the same object on every call).
    *
    * Thread-safety: any worker.
-   * @throws {@link MemoryError} `REGION_NOT_FOUND` or `REGION_KIND_MISMATCH`.
+   * @throws {@link nebula-memory!MemoryError} `REGION_NOT_FOUND` or `REGION_KIND_MISMATCH`.
    * @example
    * ```ts
    * const frame = memory.arena('frame'); // in a worker
@@ -96,7 +97,7 @@ export class Memory extends MemoryCore {
    * This thread's instance of the pool named `name` (the same object on every call).
    *
    * Thread-safety: any worker.
-   * @throws {@link MemoryError} `REGION_NOT_FOUND` or `REGION_KIND_MISMATCH`.
+   * @throws {@link nebula-memory!MemoryError} `REGION_NOT_FOUND` or `REGION_KIND_MISMATCH`.
    * @example
    * ```ts
    * const particles = memory.pool('particles');
@@ -110,7 +111,7 @@ export class Memory extends MemoryCore {
    * This thread's instance of the stack named `name` (the same object on every call).
    *
    * Thread-safety: any worker may look it up; only the owner pushes and pops.
-   * @throws {@link MemoryError} `REGION_NOT_FOUND` or `REGION_KIND_MISMATCH`.
+   * @throws {@link nebula-memory!MemoryError} `REGION_NOT_FOUND` or `REGION_KIND_MISMATCH`.
    * @example
    * ```ts
    * const scratch = memory.stack('scratch');
@@ -124,11 +125,13 @@ export class Memory extends MemoryCore {
 /**
  * Makes a new memory of `options.size` bytes. It is a SharedArrayBuffer when this context is
  * cross-origin isolated (or Node); otherwise an ArrayBuffer in single-thread mode, and
- * `memory.isolation` says why and what to set.
+ * `memory.isolation` says why and what to set. That fallback also warns once per realm on the
+ * console, naming the missing headers (`warnIfNotShared: false` turns this off; `shared: false`
+ * never warns).
  *
  * Thread-safety: any thread; the caller becomes thread 0.
- * @throws {@link MemoryError} `INVALID_OPTION` for a bad size; `NOT_SHARED` when `shared: true`
- * was asked and this context cannot share memory.
+ * @throws {@link nebula-memory!MemoryError} `INVALID_OPTION` for a bad size or a `warnIfNotShared` that is not
+ * a boolean; `NOT_SHARED` when `shared: true` was asked and this context cannot share memory.
  * @example
  * ```ts
  * const memory = createMemory({ size: 16 << 20 });
@@ -136,7 +139,9 @@ export class Memory extends MemoryCore {
  * ```
  */
 export function createMemory(options: MemoryOptions): Memory {
-  return new Memory(newMemoryBuffer(options));
+  const opened = newMemoryBuffer(options);
+  if (options.warnIfNotShared !== false) warnIfFellBack(opened.isolation);
+  return new Memory(opened);
 }
 
 /**
@@ -144,7 +149,7 @@ export function createMemory(options: MemoryOptions): Memory {
  * allocators are then found by name: `memory.arena('frame')`.
  *
  * Thread-safety: call once per thread; the thread gets its own id.
- * @throws {@link MemoryError} `NOT_SHARED` for an ArrayBuffer, `BAD_BUFFER`, `BAD_MAGIC`,
+ * @throws {@link nebula-memory!MemoryError} `NOT_SHARED` for an ArrayBuffer, `BAD_BUFFER`, `BAD_MAGIC`,
  * `BAD_VERSION`, `TOO_MANY_THREADS`.
  * @example
  * ```ts
