@@ -1,23 +1,30 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type Connect, type Plugin, defineConfig } from 'vite';
+import { type Plugin, defineConfig } from 'vite';
 import pages from './demo/pages.json' with { type: 'json' };
-
-/** SharedArrayBuffer needs cross-origin isolation: both headers on every response. */
-export const crossOriginIsolation = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-};
+import { nebulaMemory } from './src/vite/index.ts';
 
 /**
- * `NEBULA_NO_ISOLATION=1 vite preview`: a server that sends neither header, like GitHub Pages
- * (the e2e suite checks the service-worker shim, public/coi-serviceworker.mjs, against it).
+ * nebula-memory/vite: COOP/COEP on every response of `vite` and `vite preview`, except the pages
+ * demo/pages.json marks `"isolated": false` (the fallback page), and the service-worker shim
+ * served at /coi-serviceworker.js and emitted into the build. `NEBULA_NO_ISOLATION=1 vite preview`
+ * sends neither header, like GitHub Pages: the e2e suite checks the shim against it.
  */
-const headers = process.env.NEBULA_NO_ISOLATION === undefined ? crossOriginIsolation : {};
+const isolation = nebulaMemory({
+  headers: process.env.NEBULA_NO_ISOLATION === undefined,
+  exclude: pages.filter((p) => !p.isolated).map((p) => p.path),
+});
 
-/** Pages of demo/pages.json served without the two headers, on purpose (the fallback page). */
-const notIsolated = new Set(pages.filter((p) => !p.isolated).map((p) => p.path));
+/** The package's entry points by import name, the sources of package.json's exports (tsconfig.json's paths alike). */
+const entryPoints: Readonly<Record<string, string>> = {
+  'nebula-memory': './src/index.ts',
+  'nebula-memory/typed': './src/typed/index.ts',
+  'nebula-memory/inspector': './src/inspector/index.ts',
+  'nebula-memory/cache': './src/cache/index.ts',
+  'nebula-memory/trace': './src/trace.ts',
+  'nebula-memory/kinds': './src/kinds.ts',
+  'nebula-memory/vite': './src/vite/index.ts',
+};
 
 /** Each page's HTML file, from its path: `/` is index.html, `/x.html` is x.html. */
 function htmlOf(path: string): string {
@@ -45,49 +52,13 @@ function htmlPartials(): Plugin {
   };
 }
 
-/**
- * Strips COOP/COEP from the responses of the pages that must not be isolated, in `vite` and
- * `vite preview` alike: whatever sets them (server.headers, the static handler), they are
- * removed just before the head is written.
- */
-function withoutIsolationFor(paths: ReadonlySet<string>): Plugin {
-  const isIsolationHeader = (name: string): boolean => /^cross-origin-(opener|embedder)-policy$/i.test(name);
-  const strip: Connect.NextHandleFunction = (req: IncomingMessage, res: ServerResponse, next) => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (paths.has(path)) {
-      const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
-      res.writeHead = ((...args: unknown[]) => {
-        res.removeHeader('Cross-Origin-Opener-Policy');
-        res.removeHeader('Cross-Origin-Embedder-Policy');
-        for (const a of args) {
-          if (typeof a === 'object' && a !== null && !Array.isArray(a)) {
-            const headers = a as Record<string, unknown>;
-            for (const name of Object.keys(headers)) if (isIsolationHeader(name)) Reflect.deleteProperty(headers, name);
-          }
-        }
-        return writeHead(...args);
-      });
-    }
-    next();
-  };
-  return {
-    name: 'nebula-demo-not-isolated-pages',
-    configureServer(server) {
-      server.middlewares.use(strip);
-    },
-    configurePreviewServer(server) {
-      server.middlewares.use(strip);
-    },
-  };
-}
-
 export default defineConfig({
   root: '.',
   // the demo and the README example import the package by name, as users do
-  resolve: { alias: { 'nebula-memory': fileURLToPath(new URL('./src/index.ts', import.meta.url)) } },
-  plugins: [htmlPartials(), withoutIsolationFor(notIsolated)],
-  server: { port: 5173, strictPort: true, headers },
-  preview: { port: 4173, strictPort: true, headers },
+  resolve: { alias: Object.entries(entryPoints).map(([name, file]) => ({ find: new RegExp(`^${name}$`), replacement: fileURLToPath(new URL(file, import.meta.url)) })) },
+  plugins: [htmlPartials(), isolation],
+  server: { port: 5173, strictPort: true },
+  preview: { port: 4173, strictPort: true },
   worker: { format: 'es' },
   build: {
     target: 'es2022',

@@ -1,11 +1,11 @@
 import { configDefaults, defineConfig, mergeConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import { webdriverio } from '@vitest/browser-webdriverio';
-import viteConfig from './vite.config.ts'; // brings server.headers COOP/COEP (needed for SharedArrayBuffer)
+import viteConfig from './vite.config.ts'; // brings nebulaMemory(): COOP/COEP on the server (needed for SharedArrayBuffer)
 
 const include: string[] = ['test/**/*.test.ts'];
-/** Tests that run Node tools (the bundlers): the node project only. */
-const nodeOnly: string[] = ['test/build-switch.test.ts'];
+/** Tests that run Node tools (the bundlers, Vite's servers): the node project only. */
+const nodeOnly: string[] = ['test/build-switch.test.ts', 'test/vite-plugin.test.ts', 'test/public-api.test.ts'];
 const exclude: string[] = [...configDefaults.exclude, ...nodeOnly];
 /** Tests that run real workers under real timing; also run in the browsers' fast build. */
 const concurrencyTests: string[] = ['test/free-clock.test.ts', 'test/kill.test.ts', 'test/kill-cycles.test.ts', 'test/workers.test.ts'];

@@ -110,7 +110,7 @@ for (const demo of manifest) {
 }
 
 test.describe('without the service-worker shim', () => {
-  // public/coi-serviceworker.mjs would isolate the stripped page after one reload: block it here
+  // the plugin's service worker (src/vite/service-worker.ts) would isolate the stripped page after one reload: block it here
   test.use({ serviceWorkers: 'block' });
   test('the allocators page, stripped of COOP/COEP, falls back to a single thread and says why', async ({ page }) => {
     const errors = watchErrors(page);
