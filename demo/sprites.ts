@@ -5,7 +5,9 @@
  * nothing; a particle whose sprite is not ready yet is drawn as a plain square.
  * @module
  */
-import { AsyncCache, type CacheStats, type DedupLoader, type DedupStats, withDedup } from '../src/index.ts';
+
+import { AsyncCache, type CacheStats, withDedup } from '../src/cache/index.ts';
+import type { DedupLoader, DedupStats } from '../src/cache/dedup.ts';
 
 /** Hue buckets: one sprite each. */
 export const SPRITE_HUES = 25;

@@ -7,7 +7,8 @@
  * @module
  */
 import { type ConsoleMessage, type Page, expect, test } from '@playwright/test';
-import type { InspectorReadout, MemorySnapshot } from '../src/index.ts';
+import type { MemorySnapshot } from '../src/index.ts';
+import type { InspectorReadout } from '../src/inspector/index.ts';
 import { compareReadout } from '../test/fixtures/inspector-compare.ts';
 
 const FRAMES = 180;

@@ -1,6 +1,6 @@
 /**
  * The build switch. The checked build (the default) validates every offset and handle and
- * reports misuse with a {@link MemoryError}; the fast build compiles those checks away.
+ * reports misuse with a {@link nebula-memory!MemoryError}; the fast build compiles those checks away.
  *
  * Select the fast build by defining the global constant `__NEBULA_CHECKS__` as `false`:
  * - Vite / Vitest: `define: { __NEBULA_CHECKS__: 'false' }` in the config;

@@ -5,7 +5,8 @@
 import { expect } from 'vitest';
 import type { MemoryError, MemoryErrorCode } from '../src/index.ts';
 import { expectMemoryError } from './helpers.ts';
-import type { EvictReason } from '../src/cache/index.ts';
+
+import type { EvictReason } from '../src/cache/cache-options.ts';
 
 /** A promise with its resolve and reject. */
 export interface Deferred<T> {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LruCache, SHORT_KEY_LENGTH, hashKey, hashNumber, hashString, sameKey, type CacheKey } from '../src/cache/index.ts';
+import { LruCache, hashKey, type CacheKey } from '../src/cache/index.ts';
+import { SHORT_KEY_LENGTH, hashNumber, hashString, sameKey } from '../src/cache/key-hash.ts';
 
 function nanWithPayload(payload: number): number {
   const f = new Float64Array(1);

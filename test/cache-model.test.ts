@@ -5,7 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AsyncCache, LruCache, withCircuitBreaker, withDedup, type AsyncLoader, type CacheKey, type EvictReason } from '../src/cache/index.ts';
+import { AsyncCache, LruCache, withCircuitBreaker, withDedup, type AsyncLoader, type CacheKey } from '../src/cache/index.ts';
+import type { EvictReason } from '../src/cache/cache-options.ts';
 import { MemoryError } from '../src/index.ts';
 import { deferred, flush, type Call } from './cache-helpers.ts';
 import { inBrowser } from './helpers.ts';

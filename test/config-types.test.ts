@@ -3,7 +3,8 @@ import type { FrameArena, Pool, Stack } from '../src/index.ts';
 import { memoryConfig } from '../src/config/builder.ts';
 import type { MemoryConfig, Preset } from '../src/config/types.ts';
 import { createFromConfig } from '../src/config/create.ts';
-import { cursor, struct, type StructCursor, type Vec3Access } from '../src/typed/index.ts';
+import { cursor, struct, type StructCursor } from '../src/typed/index.ts';
+import type { Vec3Access } from '../src/typed/field-access.ts';
 import { createBudgets } from '../src/typed/budget.ts';
 
 // These checks run in `npx tsc --noEmit` (part of npm test); at runtime they only build valid configs.

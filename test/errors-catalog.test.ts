@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import catalog from '../docs/ERRORS.md?raw';
-import { InternalError, MEMORY_ERROR_CODES, MemoryError } from '../src/index.ts';
+import { MemoryError } from '../src/index.ts';
+import { MEMORY_ERROR_CODES } from '../src/errors.ts';
+import { InternalError } from '../src/errors.ts';
 
 describe('docs/ERRORS.md', () => {
   it('has an entry for every error code, and no entry without a code', () => {

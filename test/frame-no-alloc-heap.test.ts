@@ -16,7 +16,8 @@
  */
 import { mat4, vec3 } from 'gl-matrix';
 import { describe, expect, it } from 'vitest';
-import { createMemory, createTemps, cursor, fillF32, frameScope, type Memory, memoryScope, struct } from '../src/index.ts';
+import { createMemory, type Memory } from '../src/index.ts';
+import { createTemps, cursor, fillF32, frameScope, memoryScope, struct } from '../src/typed/index.ts';
 import { inBrowser } from './helpers.ts';
 import { workload } from './fixtures/inspector-workload.ts';
 

@@ -5,7 +5,9 @@
  * worker mode drawing on a transferred OffscreenCanvas.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { type InspectorPoolReadout, createMemory, mountInspector, mountInspectorInWorker } from '../src/index.ts';
+import { createMemory } from '../src/index.ts';
+import type { InspectorPoolReadout } from '../src/inspector/readout.ts';
+import { mountInspector, mountInspectorInWorker } from '../src/inspector/index.ts';
 import { THREAD_RGB } from '../src/inspector/colors.ts';
 import { inBrowser } from './helpers.ts';
 import { compareReadout } from './fixtures/inspector-compare.ts';

@@ -5,7 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MemoryError, poolGridShape } from '../src/index.ts';
+import { MemoryError } from '../src/index.ts';
+import { poolGridShape } from '../src/inspector/pool-grid.ts';
 import { expectCode } from './helpers.ts';
 import { OWNER_CHUNK, PoolGridCells, type SlotOwnerSource } from '../src/inspector/pool-grid.ts';
 import { paintGrid } from '../src/inspector/grid-image.ts';

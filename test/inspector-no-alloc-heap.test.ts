@@ -9,7 +9,8 @@
  * precise heap figure (Chromium's performance.memory is rounded and delayed without flags).
  */
 import { describe, expect, it } from 'vitest';
-import { InspectorRenderer } from '../src/index.ts';
+
+import { InspectorRenderer } from '../src/inspector/renderer.ts';
 import { inBrowser } from './helpers.ts';
 import { NoopContext } from './fixtures/inspector-stub-context.ts';
 import { workload } from './fixtures/inspector-workload.ts';

@@ -19,7 +19,8 @@
  * is built from strings then, by design).
  */
 import { describe, expect, it } from 'vitest';
-import { InspectorRenderer } from '../src/index.ts';
+
+import { InspectorRenderer } from '../src/inspector/renderer.ts';
 import { StubContext } from './fixtures/inspector-stub-context.ts';
 import { workload } from './fixtures/inspector-workload.ts';
 

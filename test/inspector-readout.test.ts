@@ -4,7 +4,9 @@
  * hit testing returns for each part of the canvas.
  */
 import { describe, expect, it } from 'vitest';
-import { InspectorRenderer, type InspectorPoolReadout, createMemory } from '../src/index.ts';
+import { createMemory } from '../src/index.ts';
+import { InspectorRenderer } from '../src/inspector/renderer.ts';
+import type { InspectorPoolReadout } from '../src/inspector/readout.ts';
 import { StubContext } from './fixtures/inspector-stub-context.ts';
 import { compareReadout } from './fixtures/inspector-compare.ts';
 import { runFillWorker } from './fixtures/inspector-spawn.ts';

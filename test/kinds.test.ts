@@ -6,7 +6,8 @@
  * `attachMemory(m.share())` view in the same JS thread, as in test/reclaim.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { type AllocatorKind, type Memory, attachMemory, createMemory, registerKind } from '../src/index.ts';
+import { type Memory, attachMemory, createMemory } from '../src/index.ts';
+import { type AllocatorKind, registerKind } from '../src/kinds.ts';
 import { DATA_START } from '../src/memory/layout.ts';
 import { createRegion } from '../src/memory/region-table.ts';
 import { STATS_BYTES, publishCounts } from '../src/stats/block.ts';

@@ -5,7 +5,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CHECKS, MEMORY_ERROR_CODES, STAT, STAT_COUNT, STATS, attachMemory, createMemory } from '../src/index.ts';
+import { CHECKS, STAT, attachMemory, createMemory } from '../src/index.ts';
+import { MEMORY_ERROR_CODES } from '../src/errors.ts';
+import { STATS } from '../src/build.ts';
+import { STAT_COUNT } from '../src/stats/fields.ts';
 import { addCounter, readCounter } from '../src/stats/block.ts';
 import { expectCode, itChecked } from './helpers.ts';
 

@@ -1,6 +1,8 @@
 /** Trace export: allocator events and per-frame counters in Chrome's trace event format (Perfetto). */
 import { describe, expect, it } from 'vitest';
-import { type ChromeTraceEvent, attachMemory, createMemory, mergeChromeTraces } from '../src/index.ts';
+import { attachMemory, createMemory } from '../src/index.ts';
+import type { ChromeTraceEvent } from '../src/stats/chrome-trace.ts';
+import { mergeChromeTraces } from '../src/trace.ts';
 import { CHECKS, expectCode } from './helpers.ts';
 
 function named(events: readonly ChromeTraceEvent[], prefix: string): ChromeTraceEvent[] {

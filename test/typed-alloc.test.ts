@@ -2,7 +2,8 @@ import { vec3 } from 'gl-matrix';
 import { describe, expect, it } from 'vitest';
 import { itChecked } from './helpers.ts';
 import { createMemory, type Memory } from '../src/index.ts';
-import { TypedArena, TypedPool, TypedStack, struct, typed } from '../src/typed/index.ts';
+import { struct, typed } from '../src/typed/index.ts';
+import { TypedArena, TypedPool, TypedStack } from '../src/typed/typed-alloc.ts';
 import { expectError } from './typed-helpers.ts';
 
 const Particle = struct({ pos: 'vec3', vel: 'vec3', life: 'f32', color: 'u32' }, { name: 'Particle' });

@@ -7,10 +7,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  CHECKS, GpuStaging, MemoryError, attachMemory, copyBytes, createBudgets, createMemory, createTemps, cursor, fillBytes, fillF32, soa, soaCursor,
-  struct, typed, zeroBytes, type Memory,
-} from '../src/index.ts';
+import { CHECKS, MemoryError, attachMemory, createMemory, type Memory } from '../src/index.ts';
+import { GpuStaging, copyBytes, createBudgets, createTemps, cursor, fillBytes, fillF32, soa, soaCursor, struct, typed, zeroBytes } from '../src/typed/index.ts';
 import { DATA_START, G_BRK } from '../src/memory/layout.ts';
 import { expectCode } from './helpers.ts';
 

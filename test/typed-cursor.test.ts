@@ -1,9 +1,8 @@
 import { mat4, vec3 } from 'gl-matrix';
 import { describe, expect, it } from 'vitest';
 import { CHECKS, createMemory, type Memory } from '../src/index.ts';
-import {
-  Vec3Access, Vec4Access, array, createTemps, cursor, soa, soaCursor, struct,
-} from '../src/typed/index.ts';
+import { array, createTemps, cursor, soa, soaCursor, struct } from '../src/typed/index.ts';
+import { Vec3Access, Vec4Access } from '../src/typed/field-access.ts';
 import { expectError } from './typed-helpers.ts';
 import { itChecked } from './helpers.ts';
 

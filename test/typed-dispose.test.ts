@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { itChecked } from './helpers.ts';
 import { createMemory, type Memory, type Pool, type Stack } from '../src/index.ts';
-import { frameScope, installSymbolDispose, memoryScope, SlotLoan, StackScope } from '../src/typed/index.ts';
+import { frameScope, installSymbolDispose, memoryScope } from '../src/typed/index.ts';
+import { SlotLoan } from '../src/allocators/pool/slot-loan.ts';
+import { StackScope } from '../src/allocators/stack/scope.ts';
 import * as compiled from './fixtures/typed-using.compiled.mjs';
 import compiledSource from './fixtures/typed-using.compiled.mjs?raw';
 import fixtureSource from './fixtures/typed-using.ts?raw';

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { array, soa, struct, type FieldType, type StructFields } from '../src/typed/index.ts';
+import { array, soa, struct } from '../src/typed/index.ts';
+import type { FieldType, StructFields } from '../src/typed/struct.ts';
 import { expectError } from './typed-helpers.ts';
 
 describe('struct(): C-like packing', () => {

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { mat3, mat4, quat, vec2, vec3, vec4 } from 'gl-matrix';
 import { describe, expect, it } from 'vitest';
 import { createMemory, type Memory } from '../src/index.ts';
-import { DEFAULT_TEMPS, createTemps, type TempKind, type TempRings } from '../src/typed/index.ts';
+import { createTemps, type TempRings } from '../src/typed/index.ts';
+import { DEFAULT_TEMPS, type TempKind } from '../src/typed/temp-options.ts';
 import { tempStep } from '../src/typed/temp-options.ts';
 import { expectError } from './typed-helpers.ts';
 

@@ -4,7 +4,8 @@
  * and bad arguments are MemoryErrors. Real terminated workers: test/kill.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { type ExitEmitter, attachMemory, createMemory, MemoryError, reclaimOnExit, terminateAndReclaim } from '../src/index.ts';
+import { attachMemory, createMemory, MemoryError, reclaimOnExit, terminateAndReclaim } from '../src/index.ts';
+import type { ExitEmitter } from '../src/runtime/worker-lifecycle.ts';
 import { livenessLockName } from '../src/memory/liveness.ts';
 import { expectMemoryError } from './helpers.ts';
 

@@ -5,7 +5,8 @@
  * @module
  */
 import { vec3 } from 'gl-matrix';
-import { createMemory, createTemps, type Memory } from '../../src/index.ts';
+import { createMemory, type Memory } from '../../src/index.ts';
+import { createTemps } from '../../src/typed/index.ts';
 import { BOUNCE, DT, GRAVITY, NEG_DRAG, STATE_FLOATS } from './physics.ts';
 
 /** One variant, set up for `n` particles from an initial state. */

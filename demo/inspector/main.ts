@@ -7,9 +7,8 @@
  */
 import '../style.css';
 import './inspector.css';
-import {
-  type InspectorReadout, type MemorySnapshot, createMemory, mountInspector, mountInspectorInWorker,
-} from 'nebula-memory';
+import { type MemorySnapshot, createMemory } from 'nebula-memory';
+import { type InspectorReadout, mountInspector, mountInspectorInWorker } from 'nebula-memory/inspector';
 import { type FromWorkload, REGIONS, type ToWorkload } from './protocol.ts';
 
 /** What the e2e test reads from the page. */

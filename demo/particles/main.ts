@@ -11,7 +11,8 @@
  * @module
  */
 import './particles.css';
-import { type Inspector, MemoryError, createMemory, diagnoseIsolation, type Memory, mountInspector } from '../../src/index.ts';
+import { MemoryError, createMemory, diagnoseIsolation, type Memory } from '../../src/index.ts';
+import { type Inspector, mountInspector } from '../../src/inspector/index.ts';
 import { el, freshCanvas, setText } from './dom.ts';
 import { FRAME_LANE_BYTES, Fountain, drawArenaBytes, frameArenaBytes, memoryBytes } from './fountain.ts';
 import { FrameGraph } from './graph.ts';

@@ -13,7 +13,9 @@ import { checkGetOptions, waitFor } from './wait.ts';
 
 /** The computations of one key that are running; `epoch` moves on invalidate and clear. */
 interface Pending {
+  /** The cache's invalidation epoch when they started. */
   epoch: number;
+  /** How many are running. */
   count: number;
 }
 
@@ -44,7 +46,7 @@ export class AsyncCache<K extends CacheKey, V extends CacheValue> extends LruCac
 
   /**
    * @param options - budget, size function, TTL, default timeout, clock, eviction callback.
-   * @throws {@link MemoryError} `INVALID_OPTION`, naming the option (`options` itself when it is
+   * @throws {@link nebula-memory!MemoryError} `INVALID_OPTION`, naming the option (`options` itself when it is
    * not an object: `null`; `timeoutMs` above 2147483647, setTimeout's 32-bit limit).
    */
   constructor(options: AsyncCacheOptions<K, V>) { // eslint-disable-line @typescript-eslint/no-useless-constructor -- documents the throw
@@ -62,7 +64,7 @@ export class AsyncCache<K extends CacheKey, V extends CacheValue> extends LruCac
    * @param key - a number or a string.
    * @param compute - called on a miss; its signal aborts when this caller leaves.
    * @param options - this caller's signal and timeout.
-   * @returns the value. Rejects with the compute's own error, or a {@link MemoryError}
+   * @returns the value. Rejects with the compute's own error, or a {@link nebula-memory!MemoryError}
    * `CACHE_ABORTED`, `CACHE_TIMEOUT`, `CACHE_BUDGET`, `INVALID_SIZE`, `INVALID_KEY` or `INVALID_OPTION`.
    * @example
    * ```ts
@@ -128,7 +130,7 @@ export class AsyncCache<K extends CacheKey, V extends CacheValue> extends LruCac
    * computations in flight.
    *
    * Thread-safety: owner thread.
-   * @throws {@link MemoryError} `INVARIANT_VIOLATED` with the actual values.
+   * @throws {@link nebula-memory!MemoryError} `INVARIANT_VIOLATED` with the actual values.
    * @example
    * ```ts
    * textures.checkInvariants();

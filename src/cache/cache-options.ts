@@ -55,7 +55,7 @@ export interface AsyncCacheOptions<K extends CacheKey, V extends CacheValue> {
    * about 24.8 days: `setTimeout`'s 32-bit limit; a longer delay would fire at once). @defaultValue none
    */
   readonly timeoutMs?: number;
-  /** The time source of TTLs. @defaultValue {@link performanceClock} */
+  /** The time source of TTLs. @defaultValue `performanceClock` */
   readonly clock?: Clock;
   /**
    * Called once for every value that leaves the cache, or is computed and not kept (see

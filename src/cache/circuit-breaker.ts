@@ -24,7 +24,7 @@ export interface CircuitBreakerOptions {
   readonly failureThreshold: number;
   /** Milliseconds an open circuit fails fast before one trial is let through: positive, finite. */
   readonly coolDownMs: number;
-  /** The time source of cool-downs. @defaultValue {@link performanceClock} */
+  /** The time source of cool-downs. @defaultValue `performanceClock` */
   readonly clock?: Clock;
 }
 
@@ -68,9 +68,13 @@ const TRIAL = 2; // half-open with the trial call running
 
 /** One key's record; a key without one is closed with no failures. */
 interface Circuit {
+  /** Closed, open or trial (the constants above). */
   phase: number;
+  /** Failures in a row. */
   failures: number;
+  /** When an open circuit lets a trial call through, on the layer's clock (ms). */
   retryAt: number;
+  /** The last failure, rethrown while the circuit is open. */
   lastError: unknown;
 }
 
@@ -104,7 +108,7 @@ export class CircuitBreakerLoader<K extends CacheKey, V extends CacheValue> impl
   /**
    * @param inner - the loader whose failures are counted.
    * @param options - threshold, cool-down, clock.
-   * @throws {@link MemoryError} `INVALID_OPTION`, naming the option.
+   * @throws {@link nebula-memory!MemoryError} `INVALID_OPTION`, naming the option.
    */
   constructor(inner: AsyncLoader<K, V>, options: CircuitBreakerOptions) {
     const notLoader = loaderError('withCircuitBreaker', inner);
@@ -146,7 +150,7 @@ export class CircuitBreakerLoader<K extends CacheKey, V extends CacheValue> impl
    * is running): then it rejects at once with `CIRCUIT_OPEN` and `compute` is not called.
    *
    * Thread-safety: owner thread.
-   * @returns the value; rejects like the inner `get`, or with {@link MemoryError} `CIRCUIT_OPEN`.
+   * @returns the value; rejects like the inner `get`, or with {@link nebula-memory!MemoryError} `CIRCUIT_OPEN`.
    * @example
    * ```ts
    * breaker.get(url, loadTexture).catch((e: unknown) => {
@@ -269,7 +273,7 @@ export class CircuitBreakerLoader<K extends CacheKey, V extends CacheValue> impl
  * by many callers counts as one failure.
  *
  * Thread-safety: one thread, like the loader it wraps.
- * @throws {@link MemoryError} `INVALID_OPTION` for a bad threshold, cool-down or clock, options
+ * @throws {@link nebula-memory!MemoryError} `INVALID_OPTION` for a bad threshold, cool-down or clock, options
  * that are not an object (`null`), or an `inner` that is not a loader.
  * @example
  * ```ts

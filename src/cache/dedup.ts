@@ -28,8 +28,11 @@ export interface DedupStats {
 
 /** One shared computation and how many callers still wait for it. */
 interface Flight<V> {
+  /** The computation's result. */
   readonly promise: Promise<V>;
+  /** Aborts the computation when the last waiter gives up. */
   readonly controller: AbortController;
+  /** Callers still waiting for it. */
   waiters: number;
 }
 
@@ -58,7 +61,7 @@ export class DedupLoader<K extends CacheKey, V extends CacheValue> implements As
 
   /**
    * @param inner - the loader to call once per key at a time.
-   * @throws {@link MemoryError} `INVALID_OPTION` when `inner` is not a loader (`null`, a plain object).
+   * @throws {@link nebula-memory!MemoryError} `INVALID_OPTION` when `inner` is not a loader (`null`, a plain object).
    */
   constructor(inner: AsyncLoader<K, V>) {
     const bad = loaderError('withDedup', inner);
@@ -173,7 +176,7 @@ export class DedupLoader<K extends CacheKey, V extends CacheValue> implements As
  * per computation, not one per waiting caller.
  *
  * Thread-safety: one thread, like the loader it wraps.
- * @throws {@link MemoryError} `INVALID_OPTION` when `inner` is not a loader.
+ * @throws {@link nebula-memory!MemoryError} `INVALID_OPTION` when `inner` is not a loader.
  * @example
  * ```ts
  * const cache = new AsyncCache<string, WebGLProgram>({ maxBytes: 64, sizeOf: () => 1 });

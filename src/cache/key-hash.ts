@@ -11,7 +11,7 @@
 /**
  * A cache key: a number or a string. Keys compare like `Map` keys (SameValueZero): `0` and `-0`
  * are one key, every `NaN` is one key, and `1` and `'1'` are two keys. Strings of up to
- * {@link SHORT_KEY_LENGTH} code units are the fast case: a hit hashes every code unit, so its cost
+ * `SHORT_KEY_LENGTH` code units are the fast case: a hit hashes every code unit, so its cost
  * grows with the key's length (it never allocates, whatever the length).
  *
  * Thread-safety: a number or a string; any worker.
@@ -86,7 +86,7 @@ export function hashString(s: string): number {
 }
 
 /**
- * The 32-bit hash of a key: {@link hashNumber} or {@link hashString}. Equal keys (SameValueZero)
+ * The 32-bit hash of a key: `hashNumber` or `hashString`. Equal keys (SameValueZero)
  * hash alike. A number and the string of its digits may collide; they are still two keys. A value
  * that is not a key hashes to 0 (the caches then refuse it with `INVALID_KEY`).
  *

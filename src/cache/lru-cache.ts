@@ -40,7 +40,7 @@ export class LruCache<K extends CacheKey, V extends CacheValue> {
 
   /**
    * @param options - budget, size function, TTL, clock, eviction callback.
-   * @throws {@link MemoryError} `INVALID_OPTION`, naming the option (`options` itself when it is
+   * @throws {@link nebula-memory!MemoryError} `INVALID_OPTION`, naming the option (`options` itself when it is
    * not an object: `null`; `timeoutMs` above 2147483647, setTimeout's 32-bit limit).
    */
   constructor(options: AsyncCacheOptions<K, V>) {
@@ -73,7 +73,7 @@ export class LruCache<K extends CacheKey, V extends CacheValue> {
    * `expired`) and reads as `undefined`.
    *
    * Thread-safety: owner thread.
-   * @throws {@link MemoryError} `INVALID_KEY` for a key that is not a number or a string.
+   * @throws {@link nebula-memory!MemoryError} `INVALID_KEY` for a key that is not a number or a string.
    * @example
    * ```ts
    * const tex = textures.peek('hero.png') ?? placeholder;
@@ -103,7 +103,7 @@ export class LruCache<K extends CacheKey, V extends CacheValue> {
    * changed.
    *
    * Thread-safety: owner thread.
-   * @throws {@link MemoryError} `CACHE_BUDGET` (larger than `maxBytes`), `INVALID_SIZE`,
+   * @throws {@link nebula-memory!MemoryError} `CACHE_BUDGET` (larger than `maxBytes`), `INVALID_SIZE`,
    * `INVALID_KEY`, or `INVALID_OPTION` (an undefined value).
    * @example
    * ```ts
@@ -180,7 +180,7 @@ export class LruCache<K extends CacheKey, V extends CacheValue> {
    * Changes the byte budget and evicts least recently used values down to it.
    *
    * Thread-safety: owner thread.
-   * @throws {@link MemoryError} `INVALID_OPTION` when `maxBytes` is not a positive finite number; nothing changes.
+   * @throws {@link nebula-memory!MemoryError} `INVALID_OPTION` when `maxBytes` is not a positive finite number; nothing changes.
    * @example
    * ```ts
    * textures.resize(lowMemoryDevice ? 64 << 20 : 256 << 20);
@@ -233,7 +233,7 @@ export class LruCache<K extends CacheKey, V extends CacheValue> {
    * `maxEntries`; free slots hold no keys or values.
    *
    * Thread-safety: owner thread.
-   * @throws {@link MemoryError} `INVARIANT_VIOLATED` with the actual values.
+   * @throws {@link nebula-memory!MemoryError} `INVARIANT_VIOLATED` with the actual values.
    * @example
    * ```ts
    * cache.checkInvariants();

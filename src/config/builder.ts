@@ -142,7 +142,7 @@ class Builder {
  * changes). Chain regions and a size, then `build()`.
  *
  * Thread-safety: pure; any worker.
- * @throws {@link MemoryError} `INVALID_OPTION` for an unknown preset name.
+ * @throws {@link nebula-memory!MemoryError} `INVALID_OPTION` for an unknown preset name.
  * @example
  * ```ts
  * const config = memoryConfig('development')

@@ -44,7 +44,7 @@ export interface ConfiguredMemory<A extends string = string, P extends string = 
  * stacks, then temporaries), charging regions to their budgets.
  *
  * Thread-safety: the main thread (or any one thread), once.
- * @throws {@link MemoryError} `NOT_SHARED` when `shared: true` cannot be met, and the errors of
+ * @throws {@link nebula-memory!MemoryError} `NOT_SHARED` when `shared: true` cannot be met, and the errors of
  * `createMemory` and `create*` (the config was validated by `build()`, so these mean a changed environment).
  * @example
  * ```ts
@@ -85,7 +85,7 @@ export function createFromConfig<A extends string, P extends string, S extends s
  * room through the preset's headroom).
  *
  * Thread-safety: once per worker.
- * @throws {@link MemoryError} the errors of `attachMemory`; `REGION_NOT_FOUND` when the memory
+ * @throws {@link nebula-memory!MemoryError} the errors of `attachMemory`; `REGION_NOT_FOUND` when the memory
  * was not made from this config.
  * @example
  * ```ts

@@ -133,7 +133,7 @@ export interface ConfigSizeStep<St extends ConfigState> {
 export interface ConfigBuildStep<St extends ConfigState> {
   /**
    * Validates everything and returns the frozen config.
-   * @throws {@link MemoryError} `INVALID_OPTION`, `INVALID_NAME`, `REGION_EXISTS`, `REGION_TABLE_FULL`,
+   * @throws {@link nebula-memory!MemoryError} `INVALID_OPTION`, `INVALID_NAME`, `REGION_EXISTS`, `REGION_TABLE_FULL`,
    * `OUT_OF_MEMORY` (regions larger than `size`), `BUDGET_EXCEEDED` (a budget's regions above its limit).
    */
   build(): MemoryConfig<St['arenas'], St['pools'], St['stacks'], St['budgets']>;

@@ -47,9 +47,13 @@ export const WARN_H = LINE_H * (WARN_LINES + 1);
 
 /** A rectangle in CSS pixels. */
 export interface Rect {
+  /** Left edge. */
   readonly x: number;
+  /** Top edge. */
   readonly y: number;
+  /** Width. */
   readonly w: number;
+  /** Height. */
   readonly h: number;
 }
 

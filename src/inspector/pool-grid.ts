@@ -47,7 +47,7 @@ export interface PoolGridShape {
  * @param widthPx - device pixels, a whole number from 0 to 2^31 - 1.
  * @param heightPx - device pixels, a whole number from 0 to 2^31 - 1.
  * @param maxCellPx - the largest cell side, a whole number from 1 to 2^31 - 1.
- * @throws {@link MemoryError} `INVALID_OPTION` for any other argument (NaN, Infinity, fractional, negative).
+ * @throws {@link nebula-memory!MemoryError} `INVALID_OPTION` for any other argument (NaN, Infinity, fractional, negative).
  * @example
  * ```ts
  * poolGridShape(100, 300, 100, 16);     // 16-pixel cells, 18 per row, 6 rows

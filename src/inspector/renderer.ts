@@ -47,7 +47,7 @@ export interface InspectorSize {
  * as a bar with used, peak and per-thread lanes and a 64-frame high-water graph; every pool as a
  * grid of slots coloured by owner thread (aggregated when slots outnumber pixels); every stack
  * with its depth and marks; the counters; and the warnings with the last error codes. Used by
- * {@link mountInspector} on the page and by {@link startInspectorWorker} in a worker; it can
+ * {@link mountInspector} on the page and by {@link nebula-memory/inspector!serveInspectorWorker} in a worker; it can
  * also be driven directly (a HUD, a test with a stub context).
  *
  * Per frame, `draw()` allocates nothing (test/inspector-no-alloc.test.ts); it allocates when the

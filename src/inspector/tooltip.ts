@@ -1,6 +1,6 @@
 /**
  * Hit testing and tooltip text: which part of which region is under a point, and the numbers to
- * show for it. Runs on pointer moves (and while hovering, every {@link HOVER_REFRESH} frames),
+ * show for it. Runs on pointer moves (and while hovering, every `HOVER_REFRESH` frames),
  * never on the plain frame path, so it may build strings. Also the hover state that decides when
  * to hit-test again ({@link HoverState}), and the tooltip box worker mode draws on the canvas.
  * @module
@@ -155,11 +155,12 @@ export function hitTest(layout: CanvasLayout, model: InspectorModel, dpr: number
 
 /**
  * The pointer over the canvas: its last position, and what is under it as of the last draw,
- * hit-tested again when the pointer moves and every {@link HOVER_REFRESH} frames while it rests.
+ * hit-tested again when the pointer moves and every `HOVER_REFRESH` frames while it rests.
  */
 export class HoverState {
-  /** The last pointer position in CSS pixels. */
+  /** The last pointer position in CSS pixels: x. */
   x = 0;
+  /** The last pointer position in CSS pixels: y. */
   y = 0;
   /** What the pointer is over, with its tooltip text; null when not hovering. */
   hit: InspectorHit | null = null;

@@ -251,7 +251,7 @@ export function serveInspectorWorker(): void {
  * console.log((await remote.readout()).frame);
  * ```
  */
-export class InspectorInWorker {
+export class RemoteInspector {
   /** The canvas whose control went to the worker. */
   readonly canvas: HTMLCanvasElement;
   /** The worker drawing it. */
@@ -369,13 +369,13 @@ export class InspectorInWorker {
  * makes the bundler build the worker; a URL passed on is copied as a raw file.
  *
  * Thread-safety: the main thread; `memory` must be shared (`memory.share()` works).
- * @throws {@link MemoryError} `NOT_SHARED` when the memory is an ArrayBuffer.
+ * @throws {@link nebula-memory!MemoryError} `NOT_SHARED` when the memory is an ArrayBuffer.
  * @example
  * ```ts
  * const worker = new Worker(new URL('./inspector.worker.ts', import.meta.url), { type: 'module' });
  * const remote = mountInspectorInWorker(memory, document.querySelector('#inspector')!, worker);
  * ```
  */
-export function mountInspectorInWorker(memory: Memory, element: HTMLElement, worker: Worker | URL | string, options: InspectorOptions = {}): InspectorInWorker {
-  return new InspectorInWorker(memory, element, worker, options);
+export function mountInspectorInWorker(memory: Memory, element: HTMLElement, worker: Worker | URL | string, options: InspectorOptions = {}): RemoteInspector {
+  return new RemoteInspector(memory, element, worker, options);
 }

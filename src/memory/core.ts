@@ -22,7 +22,9 @@ type AnyKind = AllocatorKind;
 
 /** One region this thread opened: its kind and its instance. */
 interface Opened {
+  /** The region's kind. */
   readonly kind: AnyKind;
+  /** This thread's instance over the region. */
   readonly allocator: RegionAllocator;
 }
 
@@ -68,7 +70,7 @@ export class MemoryCore extends AttachedBuffer {
    *
    * Thread-safety: one thread (the one running the frame clock, usually the main thread).
    * @returns the new frame number.
-   * @throws {@link MemoryError} `LANE_LEASED` when a worker still holds a lane in a segment that
+   * @throws {@link nebula-memory!MemoryError} `LANE_LEASED` when a worker still holds a lane in a segment that
    * would be recycled; then no arena changes and the frame stays.
    * @example
    * ```ts
@@ -121,7 +123,7 @@ export class MemoryCore extends AttachedBuffer {
    * is registered in this thread if it was not yet ({@link registerKind}).
    *
    * Thread-safety: any worker (the region table is locked briefly).
-   * @throws {@link MemoryError} `REGION_EXISTS`, `INVALID_NAME`, `INVALID_OPTION`, `OUT_OF_MEMORY`, `REGION_TABLE_FULL`.
+   * @throws {@link nebula-memory!MemoryError} `REGION_EXISTS`, `INVALID_NAME`, `INVALID_OPTION`, `OUT_OF_MEMORY`, `REGION_TABLE_FULL`.
    * @example
    * ```ts
    * const score = memory.create(counterKind, 'score', { start: 0 });
@@ -150,7 +152,7 @@ export class MemoryCore extends AttachedBuffer {
    * The kind is registered in this thread if it was not yet.
    *
    * Thread-safety: any worker.
-   * @throws {@link MemoryError} `REGION_NOT_FOUND` or `REGION_KIND_MISMATCH`.
+   * @throws {@link nebula-memory!MemoryError} `REGION_NOT_FOUND` or `REGION_KIND_MISMATCH`.
    * @example
    * ```ts
    * const score = memory.region(counterKind, 'score'); // in a worker
@@ -344,7 +346,7 @@ export class MemoryCore extends AttachedBuffer {
    * Checks the global header and every region's invariants (through this thread's instances).
    *
    * Thread-safety: any worker, while no other thread is allocating.
-   * @throws {@link MemoryError} `INVARIANT_VIOLATED` with the actual values.
+   * @throws {@link nebula-memory!MemoryError} `INVARIANT_VIOLATED` with the actual values.
    * @example
    * ```ts
    * memory.checkInvariants();

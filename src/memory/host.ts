@@ -1,6 +1,6 @@
 /**
  * What an allocator sees of the memory it lives in: the typed views, its thread, the frame, the
- * trace, and the slow-path checks. {@link Memory} provides it; allocators depend on this and
+ * trace, and the slow-path checks. {@link nebula-memory!Memory} provides it; allocators depend on this and
  * never on `Memory` itself, so the memory layer can hold allocators without the two knowing each
  * other.
  * @module
@@ -8,7 +8,7 @@
 import type { TraceRecorder } from '../stats/trace-recorder.ts';
 
 /**
- * The memory as an allocator uses it, implemented by {@link Memory}: the contract between an
+ * The memory as an allocator uses it, implemented by {@link nebula-memory!Memory}: the contract between an
  * allocator and the memory it lives in. An allocator reads its region through the views, checks
  * {@link MemoryHost.assertLive} on its slow paths, and records trace events when `tracer` is set.
  *

@@ -12,7 +12,7 @@ import type { LeakReport } from './leak-report.ts';
 
 /**
  * The statistics every region kind reports: the shared counters, the kind and the region's name.
- * The built-in kinds add their own fields ({@link ArenaStats}, {@link PoolStats}, {@link StackStats}).
+ * The built-in kinds add their own fields ({@link nebula-memory!ArenaStats}, {@link nebula-memory!PoolStats}, {@link nebula-memory!StackStats}).
  *
  * Thread-safety: a frozen value; any worker.
  * @example
@@ -236,7 +236,7 @@ export function registerBuiltinKind<A extends RegionAllocator, O>(kind: Allocato
  * region registers the same kind; registering it again is a no-op.
  *
  * Thread-safety: per thread (the registry is module state); call it at module load.
- * @throws {@link MemoryError} `INVALID_OPTION` for a malformed kind, a code outside 16..1023,
+ * @throws {@link nebula-memory!MemoryError} `INVALID_OPTION` for a malformed kind, a code outside 16..1023,
  * a name not of the form `scope:name`, or a code or name another kind holds.
  * @example
  * ```ts

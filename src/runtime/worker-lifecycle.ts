@@ -61,7 +61,7 @@ function reclaim(memory: Memory, thread: ThreadRef): ReclaimReport[] {
  * @param worker - a `worker_threads.Worker`.
  * @param thread - the worker's thread id or attach name.
  * @param onReclaim - called with what was released, for logs.
- * @throws {@link MemoryError} `INVALID_OPTION` for a `thread` that is neither an id nor a name.
+ * @throws {@link nebula-memory!MemoryError} `INVALID_OPTION` for a `thread` that is neither an id nor a name.
  * @example
  * ```ts
  * import { Worker } from 'node:worker_threads';
@@ -119,7 +119,7 @@ function checkMs(what: string, v: unknown, max: number): number {
  * @param thread - the worker's thread id or attach name.
  * @param options - waits; a number is `settleMs`.
  * @returns what was reclaimed (empty when the worker had detached).
- * @throws {@link MemoryError} `INVALID_OPTION` for a bad `thread` or wait; the promise rejects
+ * @throws {@link nebula-memory!MemoryError} `INVALID_OPTION` for a bad `thread` or wait; the promise rejects
  * with `LOCK_TIMEOUT` when the worker still runs after `timeoutMs`.
  * @example
  * ```ts

@@ -7,7 +7,7 @@
 
 /**
  * Where each number sits in the `Float64Array` that {@link FrameArena.statsInto},
- * {@link Pool.statsInto} and {@link Stack.statsInto} fill. The array needs {@link STAT_COUNT} entries.
+ * {@link Pool.statsInto} and {@link Stack.statsInto} fill. The array needs `STAT_COUNT` entries.
  *
  * | index | arena | pool | stack |
  * | --- | --- | --- | --- |

@@ -27,7 +27,7 @@ export interface TraceSource {
 }
 
 /**
- * Options of {@link Memory.startTrace}.
+ * Options of {@link nebula-memory!Memory.startTrace}.
  *
  * Thread-safety: a plain data shape; any worker.
  * @example
@@ -85,7 +85,7 @@ export class TraceRecorder {
   private written = 0;
   private active = true;
 
-  /** @internal Use {@link Memory.startTrace}. */
+  /** @internal Use {@link nebula-memory!Memory.startTrace}. */
   constructor(memory: TraceSource, options: TraceOptions) {
     this.memory = memory;
     this.capacity = options.capacity ?? 1 << 16;
@@ -106,7 +106,7 @@ export class TraceRecorder {
 
   /**
    * Records one event. Allocators call it; so may the game, for its own markers (`kind`
-   * from {@link EV}: `EV.MARKER` with a region offset of 0).
+   * from `EV`: `EV.MARKER` with a region offset of 0).
    *
    * Thread-safety: the recording thread.
    * @example

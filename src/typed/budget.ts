@@ -17,6 +17,7 @@ import { REGION_ALIGN, alignUp } from '../memory/layout.ts';
 import type { Memory } from '../runtime/memory.ts';
 import { typedError } from './errors.ts';
 
+/** An allocator a budget holds: an arena, a pool or a stack. */
 type Allocator = FrameArena | Pool | Stack;
 
 /**
@@ -102,7 +103,7 @@ export class Budgets<S extends string = string> {
    * Creates a frame arena charged to `subsystem`.
    *
    * Thread-safety: owner thread.
-   * @throws {@link MemoryError} `BUDGET_EXCEEDED` (nothing created), `INVALID_OPTION` for an unknown
+   * @throws {@link nebula-memory!MemoryError} `BUDGET_EXCEEDED` (nothing created), `INVALID_OPTION` for an unknown
    * subsystem, and every error of `memory.createArena`.
    * @example
    * ```ts
@@ -118,7 +119,7 @@ export class Budgets<S extends string = string> {
    * Creates a pool charged to `subsystem`.
    *
    * Thread-safety: owner thread.
-   * @throws {@link MemoryError} `BUDGET_EXCEEDED` (nothing created), `INVALID_OPTION`, and every error of `memory.createPool`.
+   * @throws {@link nebula-memory!MemoryError} `BUDGET_EXCEEDED` (nothing created), `INVALID_OPTION`, and every error of `memory.createPool`.
    * @example
    * ```ts
    * const voices = budgets.createPool('audio', 'voices', { slotSize: 64, capacity: 256 });
@@ -133,7 +134,7 @@ export class Budgets<S extends string = string> {
    * Creates a stack charged to `subsystem`.
    *
    * Thread-safety: owner thread.
-   * @throws {@link MemoryError} `BUDGET_EXCEEDED` (nothing created), `INVALID_OPTION`, and every error of `memory.createStack`.
+   * @throws {@link nebula-memory!MemoryError} `BUDGET_EXCEEDED` (nothing created), `INVALID_OPTION`, and every error of `memory.createStack`.
    * @example
    * ```ts
    * const layout = budgets.createStack('ui', 'layout', { capacity: 64 << 10 });
@@ -148,7 +149,7 @@ export class Budgets<S extends string = string> {
    * Charges an allocator that already exists (its region's bytes) to `subsystem`.
    *
    * Thread-safety: owner thread.
-   * @throws {@link MemoryError} `BUDGET_EXCEEDED` (then it is not charged); `INVALID_OPTION` for an
+   * @throws {@link nebula-memory!MemoryError} `BUDGET_EXCEEDED` (then it is not charged); `INVALID_OPTION` for an
    * unknown subsystem, an allocator of another memory, or one charged already.
    * @example
    * ```ts
@@ -265,7 +266,7 @@ function usedBytes(a: Allocator): number {
  *
  * Thread-safety: owner thread.
  * @param limits - subsystem name → limit in bytes (a positive integer).
- * @throws {@link MemoryError} `INVALID_OPTION` for a limit that is not a positive integer, or
+ * @throws {@link nebula-memory!MemoryError} `INVALID_OPTION` for a limit that is not a positive integer, or
  * limits that are not an object (`null`).
  * @example
  * ```ts

@@ -101,7 +101,7 @@ function doubleUp(view: Uint8Array | Float32Array, from: number, seeded: number,
  * Thread-safety: any worker, on memory it owns (the writes are not atomic).
  * @param bytes - a whole number, 0 or more.
  * @param value - 0 to 255.
- * @throws {@link MemoryError} `INVALID_OFFSET` for a range outside the memory's regions (offset 0,
+ * @throws {@link nebula-memory!MemoryError} `INVALID_OFFSET` for a range outside the memory's regions (offset 0,
  * the header, past the last region), `INVALID_SIZE` for a byte count that is not a whole number
  * 0 or more, `INVALID_OPTION` for another value.
  * @example
@@ -124,7 +124,7 @@ export function fillBytes(memory: Memory, offset: Offset, bytes: number, value: 
  * Zeroes `[offset, offset + bytes)`: {@link fillBytes} with 0.
  *
  * Thread-safety: any worker, on memory it owns.
- * @throws {@link MemoryError} `INVALID_OFFSET` (offset 0, outside the regions), `INVALID_SIZE`.
+ * @throws {@link nebula-memory!MemoryError} `INVALID_OFFSET` (offset 0, outside the regions), `INVALID_SIZE`.
  * @example
  * ```ts
  * zeroBytes(memory, block, Particle.size * n);
@@ -141,7 +141,7 @@ export function zeroBytes(memory: Memory, offset: Offset, bytes: number): void {
  *
  * Thread-safety: any worker, on memory it owns.
  * @param count - floats, a whole number 0 or more (1.5 is `INVALID_SIZE`).
- * @throws {@link MemoryError} `INVALID_OFFSET` for a misaligned range or one outside the regions
+ * @throws {@link nebula-memory!MemoryError} `INVALID_OFFSET` for a misaligned range or one outside the regions
  * (offset 0 included), `INVALID_SIZE` for a bad count, `INVALID_OPTION` for a value that is not a number.
  * @example
  * ```ts
@@ -164,7 +164,7 @@ export function fillF32(memory: Memory, offset: Offset, count: number, value: nu
  * with one `copyWithin`.
  *
  * Thread-safety: any worker, on memory it owns.
- * @throws {@link MemoryError} `INVALID_OFFSET` when either range is outside the regions (offset 0
+ * @throws {@link nebula-memory!MemoryError} `INVALID_OFFSET` when either range is outside the regions (offset 0
  * included), `INVALID_SIZE`.
  * @example
  * ```ts
@@ -213,7 +213,7 @@ export class GpuStaging {
    * @param memory - the memory to stage from.
    * @param bytes - initial size of the staging buffer: a whole number up to 2^30 (smaller than
    * 64 means 64). @defaultValue 65536
-   * @throws {@link MemoryError} `INVALID_OPTION` for any other `bytes` (NaN, Infinity, fractional, negative).
+   * @throws {@link nebula-memory!MemoryError} `INVALID_OPTION` for any other `bytes` (NaN, Infinity, fractional, negative).
    */
   constructor(memory: Memory, bytes = 65536) {
     if (!Number.isInteger(bytes) || bytes < 0 || bytes > MAX_STAGING_BYTES) {
@@ -234,7 +234,7 @@ export class GpuStaging {
    * Thread-safety: owner thread.
    * @param bytes - a whole number, 0 or more.
    * @returns {@link GpuStaging.u8} (length >= bytes; the data is its first `bytes` bytes).
-   * @throws {@link MemoryError} `INVALID_OFFSET` for a range outside the memory's regions (offset 0
+   * @throws {@link nebula-memory!MemoryError} `INVALID_OFFSET` for a range outside the memory's regions (offset 0
    * included), `INVALID_SIZE` for a byte count that is not a whole number 0 or more.
    * @example
    * ```ts
@@ -259,7 +259,7 @@ export class GpuStaging {
    *
    * Thread-safety: owner thread.
    * @returns {@link GpuStaging.f32} (the data is its first `count` floats).
-   * @throws {@link MemoryError} `INVALID_OFFSET` (also for an offset that is not a multiple of 4), `INVALID_SIZE`.
+   * @throws {@link nebula-memory!MemoryError} `INVALID_OFFSET` (also for an offset that is not a multiple of 4), `INVALID_SIZE`.
    * @example
    * ```ts
    * gl.uniformMatrix4fv(loc, false, staging.stageF32(model, 16), 0, 16);

@@ -32,7 +32,7 @@ export type StructCursor<F extends StructFields> = FieldsAccess<F> & {
   readonly offset: Offset;
   /**
    * Moves to the struct at `offset`.
-   * @throws {@link MemoryError} (checked build) `STRUCT_INVALID` when `offset` is not a multiple of the struct's
+   * @throws {@link nebula-memory!MemoryError} (checked build) `STRUCT_INVALID` when `offset` is not a multiple of the struct's
    * alignment or the struct would pass the end of the memory.
    */
   at(offset: Offset): StructCursor<F>;
@@ -55,7 +55,7 @@ export type SoaCursor<F extends StructFields> = FieldsAccess<F> & {
   readonly index: number;
   /**
    * Moves to row `i`.
-   * @throws {@link MemoryError} (checked build) `STRUCT_INVALID` when `i` is not in 0..count - 1.
+   * @throws {@link nebula-memory!MemoryError} (checked build) `STRUCT_INVALID` when `i` is not in 0..count - 1.
    */
   row(i: number): SoaCursor<F>;
 };
@@ -143,7 +143,7 @@ class SoaCursorBase implements CursorState {
  * thread) and reuse it: reading and writing fields creates no garbage.
  *
  * Thread-safety: owner thread: the cursor holds a position; make one per worker.
- * @throws {@link MemoryError} from `at()` in the checked build: `STRUCT_INVALID` for a misaligned or out-of-range offset.
+ * @throws {@link nebula-memory!MemoryError} from `at()` in the checked build: `STRUCT_INVALID` for a misaligned or out-of-range offset.
  * @example
  * ```ts
  * const Particle = struct({ pos: 'vec3', vel: 'vec3', life: 'f32', color: 'u32' });
@@ -165,7 +165,7 @@ export function cursor<F extends StructFields>(memory: Memory, layout: StructLay
  *
  * Thread-safety: owner thread.
  * @param base - the block's offset, a multiple of `layout.align`, with `layout.size` bytes.
- * @throws {@link MemoryError} `STRUCT_INVALID` when the block is misaligned or passes the end of the memory.
+ * @throws {@link nebula-memory!MemoryError} `STRUCT_INVALID` when the block is misaligned or passes the end of the memory.
  * @example
  * ```ts
  * const P = soa(struct({ pos: 'vec3', life: 'f32' }), 1024);

@@ -28,7 +28,7 @@ export const TYPED_ERROR_CODES = Object.freeze(['STRUCT_INVALID', 'TEMP_RING_EXH
 export type TypedErrorCode = (typeof TYPED_ERROR_CODES)[number];
 
 /**
- * Builds a {@link MemoryError} with a typed-layer code. Cold paths only: `throw typedError(...)`.
+ * Builds a {@link nebula-memory!MemoryError} with a typed-layer code. Cold paths only: `throw typedError(...)`.
  * @internal
  */
 export function typedError(code: TypedErrorCode, summary: string, details: MemoryErrorDetails): MemoryError {

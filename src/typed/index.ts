@@ -1,25 +1,27 @@
 /**
  * The typed-memory layer: struct layouts and cursors, typed allocation, gl-matrix temporaries,
- * disposable handles and scopes, budgets, bulk helpers. Re-exported by name from the package root.
- * @module
+ * disposable handles and scopes, budgets, bulk helpers.
+ *
+ * ```ts
+ * import { createTemps, struct, typed } from 'nebula-memory/typed';
+ * const Particle = struct({ pos: 'vec3', vel: 'vec3', life: 'f32' });
+ * const tmp = createTemps(memory, { vec3: 4096 });
+ * ```
+ * @module nebula-memory/typed
  */
 export { struct, soa, array } from './struct.ts';
-export type {
-  ScalarType, VectorType, ArrayType, FieldType, StructFields, ReservedFieldName, FieldInfo, StructLayout, StructOptions, SoaLayout,
-} from './struct.ts';
+export type { StructLayout, SoaLayout } from './struct.ts';
 export { cursor, soaCursor } from './cursor.ts';
 export type { StructCursor, SoaCursor } from './cursor.ts';
-export { ElementsAccess, Vec2Access, Vec3Access, Vec4Access } from './field-access.ts';
-export type { FieldAccess, FieldsAccess, ScalarKeys, TypedView } from './field-access.ts';
-export { typed, TypedArena, TypedPool, TypedStack } from './typed-alloc.ts';
-export type { StructInit } from './typed-alloc.ts';
-export { createTemps, TempRings } from './temps.ts';
-export { DEFAULT_TEMPS } from './temp-options.ts';
-export type { TempKind, TempOptions, TempStats, TempRingStats } from './temp-options.ts';
-export { SlotLoan, type LoanPool } from '../allocators/pool/slot-loan.ts';
-export { StackScope, type ScopeStack } from '../allocators/stack/scope.ts';
+export type { TypedView } from './field-access.ts';
+export { typed } from './typed-alloc.ts';
+export { createTemps } from './temps.ts';
+export type { TempRings } from './temps.ts';
+export type { TempOptions } from './temp-options.ts';
+export type { SlotLoan } from '../allocators/pool/slot-loan.ts';
+export type { StackScope } from '../allocators/stack/scope.ts';
 export { installSymbolDispose } from '../allocators/disposal.ts';
 export { memoryScope, frameScope } from './scopes.ts';
-export { createBudgets, Budgets } from './budget.ts';
-export type { BudgetHolder, BudgetReport } from './budget.ts';
+export { createBudgets } from './budget.ts';
+export type { Budgets } from './budget.ts';
 export { copyBytes, fillBytes, zeroBytes, fillF32, GpuStaging } from './bulk.ts';

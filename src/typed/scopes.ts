@@ -16,7 +16,7 @@ import type { Memory } from '../runtime/memory.ts';
  * `stack.push(16)` out of `fn` and using it afterwards.
  *
  * Thread-safety: owner thread of the stack; for an arena, any worker through its own instance.
- * @throws whatever `fn` throws; {@link MemoryError} `INVALID_MARK` when `fn` released past the
+ * @throws whatever `fn` throws; {@link nebula-memory!MemoryError} `INVALID_MARK` when `fn` released past the
  * scope's mark (or reset the allocator).
  * @example
  * ```ts
@@ -54,7 +54,7 @@ export function memoryScope<R>(allocator: Stack | FrameArena, fn: (allocator: ne
  * frame does not advance, and the error propagates.
  *
  * Thread-safety: the thread that runs the frame clock (usually the main thread).
- * @throws whatever `fn` throws; {@link MemoryError} `LANE_LEASED` from `advance()` when a worker
+ * @throws whatever `fn` throws; {@link nebula-memory!MemoryError} `LANE_LEASED` from `advance()` when a worker
  * still leases the segment to recycle (the frame then stays).
  * @example
  * ```ts

@@ -181,7 +181,7 @@ function invalid(layout: string, what: string, request: Record<string, unknown>,
  * Thread-safety: pure; any worker.
  * @param element - a {@link ScalarType}.
  * @param length - elements, an integer from 1 to 65536.
- * @throws {@link MemoryError} `STRUCT_INVALID` for another element type or length.
+ * @throws {@link nebula-memory!MemoryError} `STRUCT_INVALID` for another element type or length.
  * @example
  * ```ts
  * const Vertex = struct({ pos: 'vec3', rgba: array('u8', 4), uv: array('f32', 2) });
@@ -215,7 +215,7 @@ function describeType(layout: string, name: string, t: unknown): { element: Scal
  *
  * Thread-safety: pure; any worker.
  * @param fields - field names (identifiers, not {@link ReservedFieldName}) mapped to types.
- * @throws {@link MemoryError} `STRUCT_INVALID` for no fields, a bad name or type, a bad
+ * @throws {@link nebula-memory!MemoryError} `STRUCT_INVALID` for no fields, a bad name or type, a bad
  * `align`, or a struct larger than 16 MiB; `INVALID_OPTION` for options that are not an object (`null`).
  * @example
  * ```ts
@@ -301,7 +301,7 @@ export interface SoaLayout<F extends StructFields = StructFields> {
  * @param layout - a {@link StructLayout}.
  * @param count - rows, 1 to 2^24.
  * @param align - column alignment, a power of two from the struct's alignment to 4096. @defaultValue 16
- * @throws {@link MemoryError} `STRUCT_INVALID` for a bad count, alignment, or a block above 512 MiB.
+ * @throws {@link nebula-memory!MemoryError} `STRUCT_INVALID` for a bad count, alignment, or a block above 512 MiB.
  * @example
  * ```ts
  * const Particles = soa(struct({ pos: 'vec3', life: 'f32' }), 1000);

@@ -6,7 +6,7 @@
 import type { FrameArena } from '../allocators/arena/frame-arena.ts';
 
 /**
- * The temporaries a {@link TempRings} hands out, and their float32 element counts: vec2 2,
+ * The temporaries a {@link nebula-memory/typed!TempRings} hands out, and their float32 element counts: vec2 2,
  * vec3 3, vec4 4, quat 4, mat3 9, mat4 16.
  *
  * Thread-safety: a type; any worker.
@@ -27,7 +27,7 @@ export type TempKind = 'vec2' | 'vec3' | 'vec4' | 'quat' | 'mat3' | 'mat4';
  * ```
  */
 export interface TempOptions {
-  /** Views of each kind guaranteed per frame (the ring holds `step` more). @defaultValue {@link DEFAULT_TEMPS} */
+  /** Views of each kind guaranteed per frame (the ring holds `step` more). @defaultValue `DEFAULT_TEMPS` */
   readonly vec2?: number;
   /** Views per frame. */
   readonly vec3?: number;
@@ -102,7 +102,7 @@ export interface TempRingStats {
 }
 
 /**
- * A frozen snapshot of a {@link TempRings}.
+ * A frozen snapshot of a {@link nebula-memory/typed!TempRings}.
  *
  * Thread-safety: a frozen value; any worker.
  * @example

@@ -28,7 +28,15 @@ class Ring {
   start = 0;
   /** Absolute position of the last frame check. */
   check = 0;
+  /** The most views live in one frame so far. */
   peak = 0;
+  /**
+   * @param kind - the ring's view type.
+   * @param views - its pre-built views.
+   * @param capacity - views usable per frame.
+   * @param step - views between frame checks.
+   * @param frame - the frame of the last check.
+   */
   constructor(readonly kind: TempKind, public views: Float32Array[], public capacity: number, readonly step: number, public frame: number) {}
 }
 
@@ -82,7 +90,7 @@ export class TempRings {
     for (let k = 0; k < KINDS.length; k++) this.setHot(k, 0, this.limit(this.rings[k], 0));
   }
 
-  /** A vec2 temporary (2 floats). Thread-safety: owner thread. @throws {@link MemoryError} `TEMP_RING_EXHAUSTED`. @example `vec2.add(tmp.vec2(), a, b)` */
+  /** A vec2 temporary (2 floats). Thread-safety: owner thread. @throws {@link nebula-memory!MemoryError} `TEMP_RING_EXHAUSTED`. @example `vec2.add(tmp.vec2(), a, b)` */
   vec2(): Float32Array {
     const i = this.n0;
     if (i < this.l0) { this.n0 = i + 1; return this.v0[i]; }
@@ -94,7 +102,7 @@ export class TempRings {
    * limit), no garbage.
    *
    * Thread-safety: owner thread.
-   * @throws {@link MemoryError} `TEMP_RING_EXHAUSTED` when the ring's views are all live this
+   * @throws {@link nebula-memory!MemoryError} `TEMP_RING_EXHAUSTED` when the ring's views are all live this
    * frame (unless `onExhausted: 'grow'`).
    * @example
    * ```ts
@@ -107,28 +115,28 @@ export class TempRings {
     return this.slow(1, i);
   }
 
-  /** A vec4 temporary. Thread-safety: owner thread. @throws {@link MemoryError} `TEMP_RING_EXHAUSTED`. @example `vec4.transformMat4(tmp.vec4(), p, m)` */
+  /** A vec4 temporary. Thread-safety: owner thread. @throws {@link nebula-memory!MemoryError} `TEMP_RING_EXHAUSTED`. @example `vec4.transformMat4(tmp.vec4(), p, m)` */
   vec4(): Float32Array {
     const i = this.n2;
     if (i < this.l2) { this.n2 = i + 1; return this.v2[i]; }
     return this.slow(2, i);
   }
 
-  /** A quat temporary. Thread-safety: owner thread. @throws {@link MemoryError} `TEMP_RING_EXHAUSTED`. @example `quat.multiply(tmp.quat(), a, b)` */
+  /** A quat temporary. Thread-safety: owner thread. @throws {@link nebula-memory!MemoryError} `TEMP_RING_EXHAUSTED`. @example `quat.multiply(tmp.quat(), a, b)` */
   quat(): Float32Array {
     const i = this.n3;
     if (i < this.l3) { this.n3 = i + 1; return this.v3[i]; }
     return this.slow(3, i);
   }
 
-  /** A mat3 temporary (9 floats). Thread-safety: owner thread. @throws {@link MemoryError} `TEMP_RING_EXHAUSTED`. @example `mat3.normalFromMat4(tmp.mat3(), model)` */
+  /** A mat3 temporary (9 floats). Thread-safety: owner thread. @throws {@link nebula-memory!MemoryError} `TEMP_RING_EXHAUSTED`. @example `mat3.normalFromMat4(tmp.mat3(), model)` */
   mat3(): Float32Array {
     const i = this.n4;
     if (i < this.l4) { this.n4 = i + 1; return this.v4[i]; }
     return this.slow(4, i);
   }
 
-  /** A mat4 temporary (16 floats). Thread-safety: owner thread. @throws {@link MemoryError} `TEMP_RING_EXHAUSTED`. @example `mat4.multiply(tmp.mat4(), proj, view)` */
+  /** A mat4 temporary (16 floats). Thread-safety: owner thread. @throws {@link nebula-memory!MemoryError} `TEMP_RING_EXHAUSTED`. @example `mat4.multiply(tmp.mat4(), proj, view)` */
   mat4(): Float32Array {
     const i = this.n5;
     if (i < this.l5) { this.n5 = i + 1; return this.v5[i]; }
@@ -272,7 +280,7 @@ function badOption(name: string, what: string, value: unknown, fix: string): nev
  * clamp(n / 4, 16, 256). By default a frames-0 arena named `options.name` holds them.
  *
  * Thread-safety: any worker; the result belongs to the calling thread.
- * @throws {@link MemoryError} `INVALID_OPTION` for a bad count, a frame-clocked `arena`, or
+ * @throws {@link nebula-memory!MemoryError} `INVALID_OPTION` for a bad count, a frame-clocked `arena`, or
  * options that are not an object (`null`);
  * `REGION_EXISTS`, `OUT_OF_MEMORY`, `ARENA_EXHAUSTED` when the block does not fit.
  * @example

@@ -99,12 +99,12 @@ export class TypedArena<F extends StructFields> {
     this.cursor = cursor(memory, layout);
   }
 
-  /** One struct, not zeroed. Thread-safety: any worker (own instance). @throws {@link MemoryError} `ARENA_EXHAUSTED`. @example `const p = hits.alloc();` */
+  /** One struct, not zeroed. Thread-safety: any worker (own instance). @throws {@link nebula-memory!MemoryError} `ARENA_EXHAUSTED`. @example `const p = hits.alloc();` */
   alloc(): Offset {
     return this.arena.alloc(this.layout.size, this.layout.align);
   }
 
-  /** One zeroed struct with `init` written. Thread-safety: any worker (own instance). @throws {@link MemoryError} `ARENA_EXHAUSTED`, `STRUCT_INVALID`. @example `hits.allocInit({ t: 1 })` */
+  /** One zeroed struct with `init` written. Thread-safety: any worker (own instance). @throws {@link nebula-memory!MemoryError} `ARENA_EXHAUSTED`, `STRUCT_INVALID`. @example `hits.allocInit({ t: 1 })` */
   allocInit(init: StructInit<F>): Offset {
     const p = this.alloc();
     writeInit(this.memory, this.layout, this.cursor.at(p), p, init);
@@ -116,7 +116,7 @@ export class TypedArena<F extends StructFields> {
    *
    * Thread-safety: any worker (own instance).
    * @param n - structs, a whole number from 1 (checked in both builds: 1.5, NaN, Infinity, 0 and negatives are `INVALID_SIZE`).
-   * @throws {@link MemoryError} `ARENA_EXHAUSTED`, `ALLOC_TOO_LARGE`, `INVALID_SIZE`.
+   * @throws {@link nebula-memory!MemoryError} `ARENA_EXHAUSTED`, `ALLOC_TOO_LARGE`, `INVALID_SIZE`.
    * @example
    * ```ts
    * const row = hits.allocArray(64);
@@ -161,12 +161,12 @@ export class TypedStack<F extends StructFields> {
     this.cursor = cursor(memory, layout);
   }
 
-  /** Pushes one struct, not zeroed. Thread-safety: owner thread. @throws {@link MemoryError} `STACK_OVERFLOW`. @example `const p = frames.alloc();` */
+  /** Pushes one struct, not zeroed. Thread-safety: owner thread. @throws {@link nebula-memory!MemoryError} `STACK_OVERFLOW`. @example `const p = frames.alloc();` */
   alloc(): Offset {
     return this.stack.push(this.layout.size, this.layout.align);
   }
 
-  /** Pushes one zeroed struct with `init` written. Thread-safety: owner thread. @throws {@link MemoryError} `STACK_OVERFLOW`, `STRUCT_INVALID`. @example `frames.allocInit({ depth: 1 })` */
+  /** Pushes one zeroed struct with `init` written. Thread-safety: owner thread. @throws {@link nebula-memory!MemoryError} `STACK_OVERFLOW`, `STRUCT_INVALID`. @example `frames.allocInit({ depth: 1 })` */
   allocInit(init: StructInit<F>): Offset {
     const p = this.alloc();
     writeInit(this.memory, this.layout, this.cursor.at(p), p, init);
@@ -178,7 +178,7 @@ export class TypedStack<F extends StructFields> {
    *
    * Thread-safety: owner thread.
    * @param n - structs, a whole number from 1 (checked in both builds).
-   * @throws {@link MemoryError} `STACK_OVERFLOW`, `INVALID_SIZE` for any other `n`.
+   * @throws {@link nebula-memory!MemoryError} `STACK_OVERFLOW`, `INVALID_SIZE` for any other `n`.
    * @example
    * ```ts
    * const row = frames.allocArray(8);
@@ -195,7 +195,7 @@ export class TypedStack<F extends StructFields> {
    * **Safety:** `offset` becomes invalid.
    *
    * Thread-safety: owner thread.
-   * @throws {@link MemoryError} `LIFO_VIOLATION`, `INVALID_OFFSET`.
+   * @throws {@link nebula-memory!MemoryError} `LIFO_VIOLATION`, `INVALID_OFFSET`.
    * @example
    * ```ts
    * frames.free(p);
@@ -241,12 +241,12 @@ export class TypedPool<F extends StructFields> {
     this.cursor = cursor(memory, layout);
   }
 
-  /** One slot, not zeroed. Thread-safety: any worker (own instance). @throws {@link MemoryError} `POOL_EXHAUSTED`. @example `const h = particles.alloc();` */
+  /** One slot, not zeroed. Thread-safety: any worker (own instance). @throws {@link nebula-memory!MemoryError} `POOL_EXHAUSTED`. @example `const h = particles.alloc();` */
   alloc(): Handle {
     return this.pool.alloc();
   }
 
-  /** One zeroed slot with `init` written. Thread-safety: any worker (own instance). @throws {@link MemoryError} `POOL_EXHAUSTED`, `STRUCT_INVALID`. @example `particles.allocInit({ life: 1 })` */
+  /** One zeroed slot with `init` written. Thread-safety: any worker (own instance). @throws {@link nebula-memory!MemoryError} `POOL_EXHAUSTED`, `STRUCT_INVALID`. @example `particles.allocInit({ life: 1 })` */
   allocInit(init: StructInit<F>): Handle {
     const h = this.pool.alloc();
     const p = this.pool.offsetOf(h);
@@ -265,7 +265,7 @@ export class TypedPool<F extends StructFields> {
    *
    * Thread-safety: any worker (own instance).
    * @param n - how many, a whole number from 0 to `out.length`. @defaultValue out.length
-   * @throws {@link MemoryError} `POOL_EXHAUSTED`, `INVALID_SIZE` when `n` is not 0..out.length,
+   * @throws {@link nebula-memory!MemoryError} `POOL_EXHAUSTED`, `INVALID_SIZE` when `n` is not 0..out.length,
    * `INVALID_OPTION` when `out` is not an Int32Array, a Uint32Array or an array.
    * @example
    * ```ts
@@ -300,7 +300,7 @@ export class TypedPool<F extends StructFields> {
    * **Safety:** the handle goes stale; its offset becomes invalid.
    *
    * Thread-safety: any worker (own instance).
-   * @throws {@link MemoryError} `DOUBLE_FREE`, `STALE_HANDLE`, `INVALID_HANDLE`.
+   * @throws {@link nebula-memory!MemoryError} `DOUBLE_FREE`, `STALE_HANDLE`, `INVALID_HANDLE`.
    * @example
    * ```ts
    * particles.free(h);
@@ -310,12 +310,12 @@ export class TypedPool<F extends StructFields> {
     this.pool.free(h);
   }
 
-  /** The slot's byte offset. Thread-safety: any worker. @throws {@link MemoryError} `STALE_HANDLE`. @example `const p = particles.offsetOf(h);` */
+  /** The slot's byte offset. Thread-safety: any worker. @throws {@link nebula-memory!MemoryError} `STALE_HANDLE`. @example `const p = particles.offsetOf(h);` */
   offsetOf(h: Handle): Offset {
     return this.pool.offsetOf(h);
   }
 
-  /** Moves the cursor to the slot of `h`. Thread-safety: owner thread. @throws {@link MemoryError} `STALE_HANDLE`. @example `particles.at(h).life -= dt;` */
+  /** Moves the cursor to the slot of `h`. Thread-safety: owner thread. @throws {@link nebula-memory!MemoryError} `STALE_HANDLE`. @example `particles.at(h).life -= dt;` */
   at(h: Handle): StructCursor<F> {
     return this.cursor.at(this.pool.offsetOf(h));
   }
@@ -326,7 +326,7 @@ export class TypedPool<F extends StructFields> {
  * {@link TypedStack}, each with its own cursor.
  *
  * Thread-safety: any worker; make one per thread (it holds a cursor).
- * @throws {@link MemoryError} `INVALID_OPTION` when the allocator is not this memory's (by
+ * @throws {@link nebula-memory!MemoryError} `INVALID_OPTION` when the allocator is not this memory's (by
  * name, in this thread); `STRUCT_INVALID` when a pool's slots are smaller or less aligned than the struct.
  * @example
  * ```ts

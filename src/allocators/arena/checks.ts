@@ -163,7 +163,7 @@ export class ArenaChecks extends ArenaView {
    * Thread-safety: any worker.
    * @param offset - an offset this arena returned.
    * @param epoch - {@link FrameArena.epoch} read right after that allocation.
-   * @throws {@link MemoryError} `USE_AFTER_RESET`, or `INVALID_OFFSET` when `offset` is not in that segment.
+   * @throws {@link nebula-memory!MemoryError} `USE_AFTER_RESET`, or `INVALID_OFFSET` when `offset` is not in that segment.
    * @example
    * ```ts
    * memory.f32[arena.verify(p, e) >> 2] = 1;

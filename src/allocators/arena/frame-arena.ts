@@ -50,7 +50,7 @@ export class FrameArena extends ArenaLanes {
    * @param size - bytes, a positive integer.
    * @param align - a power of two. @defaultValue 8
    * @returns the offset of the block, a multiple of `align`.
-   * @throws {@link MemoryError} `ARENA_EXHAUSTED` when the frame's segment is full,
+   * @throws {@link nebula-memory!MemoryError} `ARENA_EXHAUSTED` when the frame's segment is full,
    * `ALLOC_TOO_LARGE`, `INVALID_SIZE` or `INVALID_ALIGN`.
    * @example
    * ```ts
@@ -173,7 +173,7 @@ export class FrameArena extends ArenaLanes {
    *
    * Thread-safety: any worker (through its own instance).
    * @param bytes - a positive integer, at most the arena's capacity.
-   * @throws {@link MemoryError} `ARENA_EXHAUSTED` when the segment has no room for `bytes`,
+   * @throws {@link nebula-memory!MemoryError} `ARENA_EXHAUSTED` when the segment has no room for `bytes`,
    * `ALLOC_TOO_LARGE` or `INVALID_SIZE`.
    * @example
    * ```ts
@@ -243,7 +243,7 @@ export class FrameArena extends ArenaLanes {
    *
    * Thread-safety: any worker (its own instance and its own marks).
    * @param mark - a value from {@link FrameArena.mark} of this instance, in the same frame.
-   * @throws {@link MemoryError} `INVALID_MARK` for a mark from another lease, frame or instance.
+   * @throws {@link nebula-memory!MemoryError} `INVALID_MARK` for a mark from another lease, frame or instance.
    * @example
    * ```ts
    * const m = arena.mark();
@@ -306,7 +306,7 @@ export class FrameArena extends ArenaLanes {
    * keeping a particle's offset from a frame arena across `reset()`; keep it in a pool instead.
    *
    * Thread-safety: any worker, once no other thread holds a lane in the segment.
-   * @throws {@link MemoryError} `LANE_LEASED` while another thread still holds a lane; nothing changes then.
+   * @throws {@link nebula-memory!MemoryError} `LANE_LEASED` while another thread still holds a lane; nothing changes then.
    * @example
    * ```ts
    * arena.reset();

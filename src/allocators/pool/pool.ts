@@ -40,7 +40,7 @@ export class Pool extends PoolChecks {
    *
    * Thread-safety: any worker (through its own instance).
    * @returns a handle, never 0.
-   * @throws {@link MemoryError} `POOL_EXHAUSTED` when no slot is free.
+   * @throws {@link nebula-memory!MemoryError} `POOL_EXHAUSTED` when no slot is free.
    * @example
    * ```ts
    * const h = bullets.alloc();
@@ -97,7 +97,7 @@ export class Pool extends PoolChecks {
    * loan objects are recycled, so this creates no garbage in steady state.
    *
    * Thread-safety: any worker (through its own instance).
-   * @throws {@link MemoryError} `POOL_EXHAUSTED`.
+   * @throws {@link nebula-memory!MemoryError} `POOL_EXHAUSTED`.
    * @example
    * ```ts
    * {
@@ -120,7 +120,7 @@ export class Pool extends PoolChecks {
    * Thread-safety: any worker (through its own instance); a slot may be freed by a thread other
    * than its allocator, but never by two threads at once.
    * @param h - a live handle from this pool.
-   * @throws {@link MemoryError} `DOUBLE_FREE`, `STALE_HANDLE` or `INVALID_HANDLE`; nothing changes then.
+   * @throws {@link nebula-memory!MemoryError} `DOUBLE_FREE`, `STALE_HANDLE` or `INVALID_HANDLE`; nothing changes then.
    * @example
    * ```ts
    * if (life <= 0) particles.free(h);
@@ -162,7 +162,7 @@ export class Pool extends PoolChecks {
    *
    * Thread-safety: any worker.
    * @param h - a live handle from this pool.
-   * @throws {@link MemoryError} `STALE_HANDLE` or `INVALID_HANDLE`.
+   * @throws {@link nebula-memory!MemoryError} `STALE_HANDLE` or `INVALID_HANDLE`.
    * @example
    * ```ts
    * const p = particles.offsetOf(h);

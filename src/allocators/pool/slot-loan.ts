@@ -7,7 +7,7 @@ import type { Handle, Offset } from '../../api.ts';
 import { DISPOSE, Shelf } from '../disposal.ts';
 
 /**
- * What a {@link SlotLoan} needs of its pool: a {@link Pool} provides it.
+ * What a {@link SlotLoan} needs of its pool: a {@link nebula-memory!Pool} provides it.
  *
  * Thread-safety: the pool instance of the loan's thread.
  * @example
@@ -70,7 +70,7 @@ export class SlotLoan implements Disposable {
    * **Safety:** the slot's offset becomes invalid and the wrapper is recycled.
    *
    * Thread-safety: owner thread.
-   * @throws {@link MemoryError} from `pool.free` (`DOUBLE_FREE`, `STALE_HANDLE`) when the slot
+   * @throws {@link nebula-memory!MemoryError} from `pool.free` (`DOUBLE_FREE`, `STALE_HANDLE`) when the slot
    * was freed behind the loan's back; the wrapper is recycled anyway.
    * @example
    * ```ts
@@ -114,7 +114,7 @@ Object.defineProperty(SlotLoan.prototype, DISPOSE, { value(this: SlotLoan): void
  * `pool.take()`. No garbage in steady state: wrappers come from a per-pool free list.
  *
  * Thread-safety: owner thread of this pool instance (any worker, through its own instance).
- * @throws {@link MemoryError} `POOL_EXHAUSTED` (nothing is taken then).
+ * @throws {@link nebula-memory!MemoryError} `POOL_EXHAUSTED` (nothing is taken then).
  * @internal
  * @example
  * ```ts

@@ -7,7 +7,7 @@ import type { Mark } from '../../api.ts';
 import { DISPOSE, Shelf } from '../disposal.ts';
 
 /**
- * What a {@link StackScope} needs of its stack: a {@link Stack} provides it.
+ * What a {@link StackScope} needs of its stack: a {@link nebula-memory!Stack} provides it.
  *
  * Thread-safety: the stack's owner thread.
  * @example
@@ -67,7 +67,7 @@ export class StackScope implements Disposable {
    * **Safety:** every block pushed since the scope began becomes invalid.
    *
    * Thread-safety: owner thread.
-   * @throws {@link MemoryError} `INVALID_MARK` when the mark is gone (an outer scope or a
+   * @throws {@link nebula-memory!MemoryError} `INVALID_MARK` when the mark is gone (an outer scope or a
    * `reset()` released it already), `WRONG_THREAD`; the wrapper is recycled anyway.
    * @example
    * ```ts

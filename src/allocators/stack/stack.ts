@@ -40,7 +40,7 @@ export class Stack extends StackChecks {
    * Thread-safety: owner thread.
    * @param size - bytes, a positive integer.
    * @param align - a power of two. @defaultValue 8
-   * @throws {@link MemoryError} `STACK_OVERFLOW`, `WRONG_THREAD`, `INVALID_SIZE` or `INVALID_ALIGN`.
+   * @throws {@link nebula-memory!MemoryError} `STACK_OVERFLOW`, `WRONG_THREAD`, `INVALID_SIZE` or `INVALID_ALIGN`.
    * @example
    * ```ts
    * const p = stack.push(48, 16);
@@ -146,7 +146,7 @@ export class Stack extends StackChecks {
    *
    * Thread-safety: owner thread.
    * @param offset - the newest block's offset.
-   * @throws {@link MemoryError} `LIFO_VIOLATION` (with both offsets) when `offset` is an older
+   * @throws {@link nebula-memory!MemoryError} `LIFO_VIOLATION` (with both offsets) when `offset` is an older
    * block, `INVALID_OFFSET` when it is no block, `WRONG_THREAD`. Nothing changes then.
    * @example
    * ```ts
@@ -238,7 +238,7 @@ export class Stack extends StackChecks {
    *
    * Thread-safety: owner thread.
    * @param mark - a value of {@link Stack.mark} on this stack, not released past.
-   * @throws {@link MemoryError} `INVALID_MARK` when the mark is above the top or not a block boundary; `WRONG_THREAD`.
+   * @throws {@link nebula-memory!MemoryError} `INVALID_MARK` when the mark is above the top or not a block boundary; `WRONG_THREAD`.
    * @example
    * ```ts
    * const m = stack.mark();
@@ -312,7 +312,7 @@ export class Stack extends StackChecks {
    * Makes the calling thread the owner. The stack must be empty.
    *
    * Thread-safety: any worker, while the previous owner no longer uses the stack.
-   * @throws {@link MemoryError} `WRONG_THREAD` when the stack still holds blocks.
+   * @throws {@link nebula-memory!MemoryError} `WRONG_THREAD` when the stack still holds blocks.
    * @example
    * ```ts
    * // in a worker that takes over the stack
