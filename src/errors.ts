@@ -166,12 +166,13 @@ export class MemoryError extends Error {
 
 /**
  * A "cannot happen": the runtime broke one of its own invariants. It is a bug in nebula-memory,
- * not in your code; please report it with the message.
+ * not in your code; please report it with the message. The class is internal (no entry exports
+ * it): recognise one by its `name`.
  *
  * Thread-safety: an immutable value; any worker.
  * @example
  * ```ts
- * if (e instanceof InternalError) reportBug(e.message);
+ * if (e instanceof Error && e.name === 'InternalError') reportBug(e.message);
  * ```
  */
 export class InternalError extends Error {
@@ -195,6 +196,11 @@ export function memoryError(
 ): MemoryError {
   return new MemoryError(code, summary, details);
 }
+
+/**
+ * The fix of every `INVARIANT_VIOLATED`: what corrupts a header, and how to find it. @internal
+ */
+export const CORRUPTION_FIX = 'a write outside its own block (a raw view, a bulk helper) corrupted this header: run the checked build, whose red zones and poison catch the write where it happens; if your code never wrote outside its blocks, report it as a bug in nebula-memory.';
 
 /** What kind of value `v` is, for messages about bad input: `null`, `array`, `string`, ... @internal */
 export function typeName(v: unknown): string {

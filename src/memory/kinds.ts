@@ -209,9 +209,26 @@ type AnyKind = AllocatorKind;
 const byCode = new Map<number, AnyKind>();
 const byName = new Map<string, AnyKind>();
 
-/** Lowest code of a kind registered from outside this library. */
+/**
+ * Lowest code of a kind registered from outside this library (codes below it are the built-in
+ * kinds').
+ *
+ * Thread-safety: a constant; any worker.
+ * @example
+ * ```ts
+ * const ringKind: AllocatorKind<RingBuffer, RingOptions> = { name: 'game:ring', code: FIRST_FREE_KIND_CODE, ...ringMethods };
+ * ```
+ */
 export const FIRST_FREE_KIND_CODE = 16;
-/** Highest kind code. */
+/**
+ * Highest kind code: a kind's code is in `FIRST_FREE_KIND_CODE..LAST_KIND_CODE`.
+ *
+ * Thread-safety: a constant; any worker.
+ * @example
+ * ```ts
+ * const code = Math.min(FIRST_FREE_KIND_CODE + myKinds.length, LAST_KIND_CODE);
+ * ```
+ */
 export const LAST_KIND_CODE = 1023;
 
 function badKind(what: string, kind: unknown, state: Record<string, unknown>, fix: string): never {

@@ -5,7 +5,7 @@
  * @internal
  */
 import type { ReclaimReport } from '../api-reports.ts';
-import { memoryError } from '../errors.ts';
+import { CORRUPTION_FIX, memoryError } from '../errors.ts';
 import { kindOfCode } from './kinds.ts';
 import {
   DATA_START, E_KIND, E_STATE, ENTRY_ABANDONED, ENTRY_INIT, ENTRY_READY, G_BRK, G_ENTRIES, G_FRAME, G_MAGIC, G_RECLAIMS, G_REGION_COUNT, G_SIZE,
@@ -66,7 +66,7 @@ export function reclaimThreadIn(memory: MemoryHost, id: number): ReclaimReport |
  */
 export function checkHeader(i32: Int32Array, byteLength: number): void {
   const fail = (what: string, state: Record<string, number>): never => {
-    throw memoryError('INVARIANT_VIOLATED', what, { allocator: 'memory', request: {}, state });
+    throw memoryError('INVARIANT_VIOLATED', what, { allocator: 'memory', request: {}, state, suggestion: CORRUPTION_FIX });
   };
   const brk = Atomics.load(i32, G_BRK);
   if (i32[G_MAGIC] !== MAGIC || i32[G_VERSION] !== LAYOUT_VERSION || i32[G_SIZE] !== byteLength || brk < DATA_START || brk > i32[G_SIZE] || brk % REGION_ALIGN !== 0) {

@@ -6,7 +6,7 @@
  * @internal
  */
 import type { CustomRegionSnapshot, CustomRegionStats, MemorySnapshot, RegionInfo, RegionSnapshot } from '../api-reports.ts';
-import { memoryError } from '../errors.ts';
+import { CORRUPTION_FIX, memoryError } from '../errors.ts';
 import type { AllocatorKind, RegionAllocator } from './kinds.ts';
 import { type LeakEntry, type LeakReport, leakReport } from './leak-report.ts';
 import { DATA_START, E_STATS, G_BRK, MAX_THREADS, entryWordOf } from './layout.ts';
@@ -97,7 +97,7 @@ export function checkRegions(m: ReportSource): void {
   for (const r of m.regions()) {
     if (r.offset < end || r.offset + r.byteLength > brk) {
       throw memoryError('INVARIANT_VIOLATED', `region "${r.name}" [${r.offset}, ${r.offset + r.byteLength}) overlaps or passes brk ${brk}`, {
-        allocator: 'memory', request: {}, state: { offset: r.offset, byteLength: r.byteLength, previousEnd: end, brk },
+        allocator: 'memory', request: {}, state: { offset: r.offset, byteLength: r.byteLength, previousEnd: end, brk }, suggestion: CORRUPTION_FIX,
       });
     }
     end = r.offset + r.byteLength;

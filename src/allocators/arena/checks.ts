@@ -8,7 +8,7 @@
 import '../../build.ts'; // defines __NEBULA_CHECKS__ where no bundler replaced it: before any check runs
 import type { Offset } from '../../api.ts';
 import { RED_BYTE, poison } from '../poison.ts';
-import { type MemoryError, hex, memoryError } from '../../errors.ts';
+import { type MemoryError, hex, CORRUPTION_FIX, memoryError } from '../../errors.ts';
 import { MAX_THREADS } from '../../memory/layout.ts';
 import {
   A_CAPACITY, A_DATA, A_FRAMES, A_LANE, A_PEAK, SEG_CURSOR, SEG_EPOCH, SEG_GEN, SEG_LOCK, SEG_MASK_HI, SEG_MASK_LO, segWord,
@@ -252,6 +252,6 @@ export class ArenaChecks extends ArenaView {
   }
 
   protected invariantFailed(what: string, state: Record<string, number>): never {
-    throw this.raised(memoryError('INVARIANT_VIOLATED', what, { allocator: `arena "${this.name}"`, request: {}, state }));
+    throw this.raised(memoryError('INVARIANT_VIOLATED', what, { allocator: `arena "${this.name}"`, request: {}, state, suggestion: CORRUPTION_FIX }));
   }
 }

@@ -10,7 +10,7 @@ import type { Handle } from '../../api.ts';
 import { G_FRAME } from '../../memory/layout.ts';
 import { poison, poisonWords } from '../poison.ts';
 import { type LeakEntry, type LeakReport, callSite, leakReport } from '../../memory/leak-report.ts';
-import { hex, memoryError } from '../../errors.ts';
+import { hex, CORRUPTION_FIX, memoryError } from '../../errors.ts';
 import { EV } from '../../stats/chrome-trace.ts';
 import { MAX_THREADS } from '../../memory/layout.ts';
 import {
@@ -167,7 +167,7 @@ export class PoolChecks extends PoolView {
     const cap = this.capacity;
     const b = this.base;
     const fail = (what: string, state: Record<string, number>): never => {
-      throw this.raised(memoryError('INVARIANT_VIOLATED', what, { allocator: `pool "${this.name}"`, request: {}, state }));
+      throw this.raised(memoryError('INVARIANT_VIOLATED', what, { allocator: `pool "${this.name}"`, request: {}, state, suggestion: CORRUPTION_FIX }));
     };
     const batch = i32[b + P_BATCH];
     if (i32[b + P_CAPACITY] !== cap || i32[b + P_STRIDE] !== this.stride || i32[b + P_SLOT_SIZE] !== this.slotSize || batch !== this.batch ||

@@ -8,7 +8,7 @@ import '../../build.ts'; // defines __NEBULA_CHECKS__ where no bundler replaced 
 import type { Offset } from '../../api.ts';
 import { RED_BYTE, poison, poisonWords } from '../poison.ts';
 import { type LeakEntry, type LeakReport, callSite, leakReport } from '../../memory/leak-report.ts';
-import { type MemoryError, hex, memoryError } from '../../errors.ts';
+import { type MemoryError, hex, CORRUPTION_FIX, memoryError } from '../../errors.ts';
 import { BLOCK_HEADER, MAX_ALIGN, SK_DEPTH, SK_LAST, SK_MARKS, SK_OWNER, SK_PEAK, SK_TOP } from './layout.ts';
 import { StackView } from './view.ts';
 
@@ -160,7 +160,7 @@ export class StackChecks extends StackView {
     const i32 = this.i32;
     const b = this.base;
     const fail = (what: string, state: Record<string, number>): never => {
-      throw this.raised(memoryError('INVARIANT_VIOLATED', what, { allocator: `stack "${this.name}"`, request: {}, state }));
+      throw this.raised(memoryError('INVARIANT_VIOLATED', what, { allocator: `stack "${this.name}"`, request: {}, state, suggestion: CORRUPTION_FIX }));
     };
     const top = i32[b + SK_TOP];
     const peak = i32[b + SK_PEAK];
