@@ -29,6 +29,15 @@ export interface EntryNames {
   readonly file: string;
   readonly values: readonly string[];
   readonly types: readonly string[];
+  /** The names whose declaration has no TSDoc comment, or none with an `@example`. */
+  readonly undocumented: readonly string[];
+}
+
+/** Whether a declaration carries a TSDoc comment with an `@example` tag. */
+function documented(d: ts.Declaration): boolean {
+  const node = ts.isVariableDeclaration(d) ? d.parent.parent : d;
+  const docs = ts.getJSDocCommentsAndTags(node);
+  return docs.length > 0 && ts.getJSDocTags(node).some((t) => t.tagName.text === 'example');
 }
 
 /** Reads every entry's exports with the compiler (one program over all entries). */
@@ -46,12 +55,14 @@ export function publicNames(): EntryNames[] {
     if (sym === undefined) throw new Error(`${file}: not a module`);
     const values: string[] = [];
     const types: string[] = [];
+    const undocumented: string[] = [];
     for (const e of checker.getExportsOfModule(sym)) {
       const target = e.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(e) : e;
       const typeOnly = (e.declarations ?? []).some((d) => ts.isExportSpecifier(d) && (d.isTypeOnly || d.parent.parent.isTypeOnly));
       (target.flags & ts.SymbolFlags.Value && !typeOnly ? values : types).push(e.name);
+      if (!(target.declarations ?? []).some(documented)) undocumented.push(e.name);
     }
-    return { entry, file, values: values.sort(), types: types.sort() };
+    return { entry, file, values: values.sort(), types: types.sort(), undocumented: undocumented.sort() };
   });
 }
 
