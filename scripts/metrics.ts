@@ -32,7 +32,7 @@ function runCoverage(): { files: readonly VitestFile[]; summary: Record<string, 
   const json = join(out, 'tests.json');
   spawnSync('npx', ['vitest', 'run', '--project', 'node', '--project', 'chromium', '--coverage.enabled', '--coverage.provider=v8',
     '--coverage.include=src/**', '--coverage.reporter=json-summary', '--coverage.reportOnFailure', `--coverage.reportsDirectory=${out}`,
-    '--reporter=json', `--outputFile=${json}`], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    '--reporter=json', `--outputFile=${json}`], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NEBULA_COVERAGE: '1' } });
   const report = JSON.parse(readFileSync(json, 'utf8')) as { testResults: VitestFile[] };
   return { files: report.testResults, summary: JSON.parse(readFileSync(join(out, 'coverage-summary.json'), 'utf8')) as Record<string, Totals> };
 }
