@@ -21,7 +21,7 @@ export { Stack } from './allocators/stack/stack.ts';
 export { MemoryError } from './errors.ts';
 export type { MemoryErrorCode, MemoryErrorDetails } from './errors.ts';
 export { CHECKS } from './build.ts';
-export { STAT } from './stats/fields.ts';
+export { STAT, STAT_COUNT } from './stats/fields.ts';
 export { memoryConfig } from './config/builder.ts';
 export { createFromConfig, attachFromConfig } from './config/create.ts';
 export type { MemoryConfig } from './config/types.ts';

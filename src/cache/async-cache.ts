@@ -30,6 +30,9 @@ interface Pending {
  * computation runs it again, so no caller gets a value from before the invalidation.
  *
  * Thread-safety: one thread: the instance lives in its creator's heap; give each worker its own.
+ * @see {@link withDedup} (concurrent misses share one computation) and {@link withCircuitBreaker}
+ * (fail fast on a key that keeps failing), the layers that wrap it.
+ * @see {@link LruCache}, the synchronous cache underneath, without `get(key, compute)`.
  * @example
  * ```ts
  * const programs = new AsyncCache<string, WebGLProgram>({

@@ -275,6 +275,8 @@ export class CircuitBreakerLoader<K extends CacheKey, V extends CacheValue> impl
  * Thread-safety: one thread, like the loader it wraps.
  * @throws {@link nebula-memory!MemoryError} `INVALID_OPTION` for a bad threshold, cool-down or clock, options
  * that are not an object (`null`), or an `inner` that is not a loader.
+ * @see {@link withDedup}, the layer to put around it.
+ * @see {@link AsyncCache}, the cache it usually wraps.
  * @example
  * ```ts
  * const shaders = withDedup(withCircuitBreaker(new AsyncCache<string, WebGLProgram>({ maxBytes: 64, sizeOf: () => 1 }),

@@ -177,6 +177,8 @@ export class DedupLoader<K extends CacheKey, V extends CacheValue> implements As
  *
  * Thread-safety: one thread, like the loader it wraps.
  * @throws {@link nebula-memory!MemoryError} `INVALID_OPTION` when `inner` is not a loader.
+ * @see {@link withCircuitBreaker}, the layer to put inside it.
+ * @see {@link AsyncCache}, the cache at the bottom of the stack.
  * @example
  * ```ts
  * const cache = new AsyncCache<string, WebGLProgram>({ maxBytes: 64, sizeOf: () => 1 });

@@ -143,6 +143,8 @@ class Builder {
  *
  * Thread-safety: pure; any worker.
  * @throws {@link nebula-memory!MemoryError} `INVALID_OPTION` for an unknown preset name.
+ * @see {@link createFromConfig}, which makes the memory and its regions from the built config.
+ * @see {@link attachFromConfig}, which a worker calls with the same config.
  * @example
  * ```ts
  * const config = memoryConfig('development')

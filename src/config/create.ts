@@ -46,6 +46,8 @@ export interface ConfiguredMemory<A extends string = string, P extends string = 
  * Thread-safety: the main thread (or any one thread), once.
  * @throws {@link nebula-memory!MemoryError} `NOT_SHARED` when `shared: true` cannot be met, and the errors of
  * `createMemory` and `create*` (the config was validated by `build()`, so these mean a changed environment).
+ * @see {@link memoryConfig}, which builds the config.
+ * @see {@link attachFromConfig}, its worker side; {@link createMemory}, the same without a config.
  * @example
  * ```ts
  * const config = memoryConfig('production').fitSize().arena('frame').pool('bullets', { slotSize: 16 }).build();
@@ -87,6 +89,8 @@ export function createFromConfig<A extends string, P extends string, S extends s
  * Thread-safety: once per worker.
  * @throws {@link nebula-memory!MemoryError} the errors of `attachMemory`; `REGION_NOT_FOUND` when the memory
  * was not made from this config.
+ * @see {@link createFromConfig}, which made the memory, and {@link memoryConfig}, which built the config.
+ * @see {@link attachMemory}, the same without a config.
  * @example
  * ```ts
  * self.onmessage = (e) => {

@@ -291,9 +291,12 @@ export class Inspector {
  * the counters and the warnings, every animation frame, straight from the shared buffer.
  *
  * Thread-safety: the main thread (DOM); to draw in a worker, use {@link mountInspectorInWorker}.
+ * @see {@link mountInspectorInWorker} and {@link serveInspectorWorker}, the same drawing in a worker on an OffscreenCanvas.
+ * @see {@link Inspector.readout} for the numbers it drew, {@link nebula-memory!Memory.snapshot | Memory.snapshot} for the same without a canvas.
  * @example
  * ```ts
- * import { createMemory, mountInspector } from 'nebula-memory';
+ * import { createMemory } from 'nebula-memory';
+ * import { mountInspector } from 'nebula-memory/inspector';
  * const memory = createMemory({ size: 16 << 20 });
  * memory.createPool('particles', { slotSize: 32, capacity: 100_000 });
  * const inspector = mountInspector(memory, document.querySelector('#inspector')!, { height: 400 });

@@ -179,12 +179,14 @@ export class WorkerInspector {
  * Starts an inspector inside a worker: attaches to the shared memory with `init` (what
  * `memory.share()` returned on the page) and draws on `canvas` every frame.
  *
+ * Internal: not exported by `nebula-memory/inspector`; an inspector worker calls
+ * {@link serveInspectorWorker}, which calls this on its `init` message.
+ *
  * Thread-safety: call in the worker that received the transferred canvas.
  * @example
  * ```ts
- * // inspector.worker.ts
- * import { startInspectorWorker } from 'nebula-memory';
- * self.onmessage = (e) => startInspectorWorker(e.data.canvas, e.data.memory, { width: 640, height: 480 });
+ * // inside serveInspectorWorker(), on the page's init message
+ * inspector = startInspectorWorker(m.canvas, m.memory, { width: m.width, height: m.height, dpr: m.dpr });
  * ```
  */
 export function startInspectorWorker(canvas: OffscreenCanvas, init: SharedMemoryInit, options: InspectorWorkerOptions): WorkerInspector {
@@ -203,10 +205,12 @@ interface MessageScope {
  * only this call.
  *
  * Thread-safety: call once, in a dedicated worker.
+ * @see {@link mountInspectorInWorker}, its page side, which makes the canvas and sends it here.
+ * @see {@link mountInspector}, the same inspector drawn on the page itself.
  * @example
  * ```ts
  * // inspector.worker.ts
- * import { serveInspectorWorker } from 'nebula-memory';
+ * import { serveInspectorWorker } from 'nebula-memory/inspector';
  * serveInspectorWorker();
  * ```
  */
@@ -370,8 +374,11 @@ export class RemoteInspector {
  *
  * Thread-safety: the main thread; `memory` must be shared (`memory.share()` works).
  * @throws {@link nebula-memory!MemoryError} `NOT_SHARED` when the memory is an ArrayBuffer.
+ * @see {@link serveInspectorWorker}, the one call the worker's file makes.
+ * @see {@link mountInspector}, the same inspector drawn on the page, without a worker.
  * @example
  * ```ts
+ * import { mountInspectorInWorker } from 'nebula-memory/inspector';
  * const worker = new Worker(new URL('./inspector.worker.ts', import.meta.url), { type: 'module' });
  * const remote = mountInspectorInWorker(memory, document.querySelector('#inspector')!, worker);
  * ```

@@ -198,6 +198,8 @@ export class AttachedBuffer implements MemoryHost {
    * Thread-safety: any worker.
    * @throws {@link nebula-memory!MemoryError} `NOT_SHARED` in single-thread mode, with the reason: the headers to
    * send when isolation is missing, or how to create a shared memory when it was made with `shared: false`.
+   * @see {@link attachMemory}, which the worker calls with it.
+   * @see {@link createMemory}, whose `memory.shared` says whether there is anything to share.
    * @example
    * ```ts
    * worker.postMessage({ type: 'init', memory: memory.share() });
@@ -248,6 +250,7 @@ export class AttachedBuffer implements MemoryHost {
    * @param id - the thread id of the dead thread (as its `memory.threadId` said, or from {@link Memory.threads}).
    * @returns what was released, or null when `id` was not attached (already detached or reclaimed).
    * @throws {@link nebula-memory!MemoryError} `INVALID_OPTION` for an id that is not 0..63 or is this thread's own.
+   * @see {@link terminateAndReclaim} (browsers) and {@link reclaimOnExit} (Node), which call it once the worker has stopped.
    * @example
    * ```ts
    * worker.onerror = () => {

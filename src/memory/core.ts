@@ -72,6 +72,8 @@ export class MemoryCore extends AttachedBuffer {
    * @returns the new frame number.
    * @throws {@link nebula-memory!MemoryError} `LANE_LEASED` when a worker still holds a lane in a segment that
    * would be recycled; then no arena changes and the frame stays.
+   * @see {@link FrameArena.release}, which each worker calls first, and {@link Memory.publishStats}, which advance() does for this thread.
+   * @see {@link nebula-memory/typed!frameScope | frameScope}, which runs a frame's work and then advances.
    * @example
    * ```ts
    * function tick() { simulate(); memory.advance(); requestAnimationFrame(tick); }
@@ -102,6 +104,8 @@ export class MemoryCore extends AttachedBuffer {
    * worker's own `stats()`.
    *
    * Thread-safety: any worker, for its own instances.
+   * @see {@link FrameArena.release}, the call it usually follows, and {@link Memory.advance}, which publishes the frame clock's thread.
+   * @see {@link Memory.snapshot}, which reads what every thread published.
    * @example
    * ```ts
    * // in a simulation worker, at the end of its frame
@@ -242,6 +246,7 @@ export class MemoryCore extends AttachedBuffer {
    * garbage while recording. One recorder per thread at a time; starting another replaces it.
    *
    * Thread-safety: per thread; each worker records its own events.
+   * @see {@link nebula-memory/trace!mergeChromeTraces | mergeChromeTraces}, which joins the traces of several threads into one file.
    * @example
    * ```ts
    * const trace = memory.startTrace({ capacity: 1 << 16 });

@@ -132,6 +132,8 @@ export class Memory extends MemoryCore {
  * Thread-safety: any thread; the caller becomes thread 0.
  * @throws {@link nebula-memory!MemoryError} `INVALID_OPTION` for a bad size or a `warnIfNotShared` that is not
  * a boolean; `NOT_SHARED` when `shared: true` was asked and this context cannot share memory.
+ * @see {@link attachMemory} to open the same memory in a worker, from {@link Memory.share}.
+ * @see {@link createFromConfig} to create the memory and its allocators from one config.
  * @example
  * ```ts
  * const memory = createMemory({ size: 16 << 20 });
@@ -151,6 +153,9 @@ export function createMemory(options: MemoryOptions): Memory {
  * Thread-safety: call once per thread; the thread gets its own id.
  * @throws {@link nebula-memory!MemoryError} `NOT_SHARED` for an ArrayBuffer, `BAD_BUFFER`, `BAD_MAGIC`,
  * `BAD_VERSION`, `TOO_MANY_THREADS`.
+ * @see {@link createMemory}, which makes the memory this attaches to.
+ * @see {@link Memory.share} for what to post to the worker, and {@link Memory.detach} to give the thread id back.
+ * @see {@link attachFromConfig} to attach and find every allocator of a config by name.
  * @example
  * ```ts
  * self.onmessage = (e) => {

@@ -62,6 +62,8 @@ function reclaim(memory: Memory, thread: ThreadRef): ReclaimReport[] {
  * @param thread - the worker's thread id or attach name.
  * @param onReclaim - called with what was released, for logs.
  * @throws {@link nebula-memory!MemoryError} `INVALID_OPTION` for a `thread` that is neither an id nor a name.
+ * @see {@link terminateAndReclaim}, the same for a Web `Worker` in a browser.
+ * @see {@link Memory.reclaimThread}, what it calls.
  * @example
  * ```ts
  * import { Worker } from 'node:worker_threads';
@@ -121,6 +123,8 @@ function checkMs(what: string, v: unknown, max: number): number {
  * @returns what was reclaimed (empty when the worker had detached).
  * @throws {@link nebula-memory!MemoryError} `INVALID_OPTION` for a bad `thread` or wait; the promise rejects
  * with `LOCK_TIMEOUT` when the worker still runs after `timeoutMs`.
+ * @see {@link reclaimOnExit}, the same for a Node `worker_threads.Worker`.
+ * @see {@link Memory.reclaimThread}, what it calls.
  * @example
  * ```ts
  * worker.addEventListener('error', async () => {

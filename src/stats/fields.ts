@@ -7,7 +7,7 @@
 
 /**
  * Where each number sits in the `Float64Array` that {@link FrameArena.statsInto},
- * {@link Pool.statsInto} and {@link Stack.statsInto} fill. The array needs `STAT_COUNT` entries.
+ * {@link Pool.statsInto} and {@link Stack.statsInto} fill. The array needs {@link STAT_COUNT} entries.
  *
  * | index | arena | pool | stack |
  * | --- | --- | --- | --- |
@@ -22,7 +22,7 @@
  * | DEPTH | lanes leased | slots in thread caches | blocks |
  * | FREE | 0 | slots in the shared free list | 0 |
  * | RESETS | resets and recycles | 0 | 0 |
- * | LAST_ERROR | index + 1 of the last error's code in MEMORY_ERROR_CODES, 0 for none |||
+ * | LAST_ERROR | index + 1 of the last error's code in the runtime's (internal) list of codes, 0 for none; `stats().lastError` is the code |||
  * | LAST_ERROR_FRAME | frame of the last error |||
  *
  * Thread-safety: constants; any worker.
@@ -56,7 +56,7 @@ export const STAT = Object.freeze({
   FREE: 9,
   /** Arena: resets and frame recycles; 0 otherwise. */
   RESETS: 10,
-  /** Index + 1 of the last error code in MEMORY_ERROR_CODES; 0 for none. */
+  /** Index + 1 of the last error code in the runtime's (internal) list of codes; 0 for none. `stats().lastError` is the code itself. */
   LAST_ERROR: 11,
   /** Frame of the last error. */
   LAST_ERROR_FRAME: 12,

@@ -144,6 +144,8 @@ class SoaCursorBase implements CursorState {
  *
  * Thread-safety: owner thread: the cursor holds a position; make one per worker.
  * @throws {@link nebula-memory!MemoryError} from `at()` in the checked build: `STRUCT_INVALID` for a misaligned or out-of-range offset.
+ * @see {@link struct}, which makes the layout, and {@link soaCursor}, the same over a {@link soa} block.
+ * @see {@link typed}, which allocates structs and keeps a cursor of its own.
  * @example
  * ```ts
  * const Particle = struct({ pos: 'vec3', vel: 'vec3', life: 'f32', color: 'u32' });
@@ -166,6 +168,7 @@ export function cursor<F extends StructFields>(memory: Memory, layout: StructLay
  * Thread-safety: owner thread.
  * @param base - the block's offset, a multiple of `layout.align`, with `layout.size` bytes.
  * @throws {@link nebula-memory!MemoryError} `STRUCT_INVALID` when the block is misaligned or passes the end of the memory.
+ * @see {@link soa}, which makes the layout, and {@link cursor}, the same over one struct of a {@link struct} layout.
  * @example
  * ```ts
  * const P = soa(struct({ pos: 'vec3', life: 'f32' }), 1024);

@@ -18,6 +18,9 @@ import type { Memory } from '../runtime/memory.ts';
  * Thread-safety: owner thread of the stack; for an arena, any worker through its own instance.
  * @throws whatever `fn` throws; {@link nebula-memory!MemoryError} `INVALID_MARK` when `fn` released past the
  * scope's mark (or reset the allocator).
+ * @see {@link frameScope}, which runs a whole frame and advances the clock.
+ * @see {@link nebula-memory!Stack.scope | Stack.scope}, the same mark for a `using` block; {@link nebula-memory!Stack.mark | Stack.mark} and {@link nebula-memory!Stack.release | Stack.release} by hand.
+ * @see {@link createTemps} for gl-matrix temporaries, which start over each frame rather than at the end of a scope.
  * @example
  * ```ts
  * const area = memoryScope(scratch, (s) => {
@@ -56,6 +59,9 @@ export function memoryScope<R>(allocator: Stack | FrameArena, fn: (allocator: ne
  * Thread-safety: the thread that runs the frame clock (usually the main thread).
  * @throws whatever `fn` throws; {@link nebula-memory!MemoryError} `LANE_LEASED` from `advance()` when a worker
  * still leases the segment to recycle (the frame then stays).
+ * @see {@link memoryScope}, which frees what one function allocated without moving the frame.
+ * @see {@link createTemps}, whose temporaries start over when the frame moves on.
+ * @see {@link nebula-memory!Memory.advance | Memory.advance}, what it calls at the end.
  * @example
  * ```ts
  * function tick(): void {

@@ -217,6 +217,8 @@ function describeType(layout: string, name: string, t: unknown): { element: Scal
  * @param fields - field names (identifiers, not {@link ReservedFieldName}) mapped to types.
  * @throws {@link nebula-memory!MemoryError} `STRUCT_INVALID` for no fields, a bad name or type, a bad
  * `align`, or a struct larger than 16 MiB; `INVALID_OPTION` for options that are not an object (`null`).
+ * @see {@link soa} to lay the same fields out as columns.
+ * @see {@link cursor} to read and write one struct in memory, {@link typed} to allocate structs from an arena, pool or stack.
  * @example
  * ```ts
  * const Particle = struct({ pos: 'vec3', vel: 'vec3', life: 'f32', color: 'u32' });
@@ -302,6 +304,7 @@ export interface SoaLayout<F extends StructFields = StructFields> {
  * @param count - rows, 1 to 2^24.
  * @param align - column alignment, a power of two from the struct's alignment to 4096. @defaultValue 16
  * @throws {@link nebula-memory!MemoryError} `STRUCT_INVALID` for a bad count, alignment, or a block above 512 MiB.
+ * @see {@link struct}, which makes the layout, and {@link soaCursor}, which reads the block by row.
  * @example
  * ```ts
  * const Particles = soa(struct({ pos: 'vec3', life: 'f32' }), 1000);

@@ -27,17 +27,17 @@ export type TempKind = 'vec2' | 'vec3' | 'vec4' | 'quat' | 'mat3' | 'mat4';
  * ```
  */
 export interface TempOptions {
-  /** Views of each kind guaranteed per frame (the ring holds `step` more). @defaultValue `DEFAULT_TEMPS` */
+  /** Views of each kind guaranteed per frame (the ring holds `step` more). @defaultValue 256 */
   readonly vec2?: number;
-  /** Views per frame. */
+  /** Views per frame. @defaultValue 1024 */
   readonly vec3?: number;
-  /** Views per frame. */
+  /** Views per frame. @defaultValue 256 */
   readonly vec4?: number;
-  /** Views per frame. */
+  /** Views per frame. @defaultValue 256 */
   readonly quat?: number;
-  /** Views per frame. */
+  /** Views per frame. @defaultValue 64 */
   readonly mat3?: number;
-  /** Views per frame. */
+  /** Views per frame. @defaultValue 128 */
   readonly mat4?: number;
   /**
    * Name of the frames-0 arena region created for the rings (one per thread: a worker picks its

@@ -283,6 +283,9 @@ function badOption(name: string, what: string, value: unknown, fix: string): nev
  * @throws {@link nebula-memory!MemoryError} `INVALID_OPTION` for a bad count, a frame-clocked `arena`, or
  * options that are not an object (`null`);
  * `REGION_EXISTS`, `OUT_OF_MEMORY`, `ARENA_EXHAUSTED` when the block does not fit.
+ * @see {@link frameScope}, which runs a frame and advances the clock, so the rings start over.
+ * @see {@link memoryScope} for scratch memory freed at the end of a function, not a frame.
+ * @see {@link nebula-memory!memoryConfig | memoryConfig}: `.temps({ ... })` makes the creating thread's rings in {@link nebula-memory!createFromConfig | createFromConfig}.
  * @example
  * ```ts
  * const tmp = createTemps(memory, { vec3: 4096, mat4: 256 });

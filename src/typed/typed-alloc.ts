@@ -328,6 +328,8 @@ export class TypedPool<F extends StructFields> {
  * Thread-safety: any worker; make one per thread (it holds a cursor).
  * @throws {@link nebula-memory!MemoryError} `INVALID_OPTION` when the allocator is not this memory's (by
  * name, in this thread); `STRUCT_INVALID` when a pool's slots are smaller or less aligned than the struct.
+ * @see {@link struct}, which makes the layout, and {@link cursor}, a second cursor to hold two structs at once.
+ * @see {@link nebula-memory!Memory.createArena | Memory.createArena}, {@link nebula-memory!Memory.createPool | Memory.createPool} and {@link nebula-memory!Memory.createStack | Memory.createStack} for the allocator.
  * @example
  * ```ts
  * const Particle = struct({ pos: 'vec3', vel: 'vec3', life: 'f32', color: 'u32' });

@@ -52,6 +52,9 @@ export class FrameArena extends ArenaLanes {
    * @returns the offset of the block, a multiple of `align`.
    * @throws {@link nebula-memory!MemoryError} `ARENA_EXHAUSTED` when the frame's segment is full,
    * `ALLOC_TOO_LARGE`, `INVALID_SIZE` or `INVALID_ALIGN`.
+   * @see {@link FrameArena.tryAlloc} to get 0 instead of `ARENA_EXHAUSTED`.
+   * @see {@link FrameArena.reserve} to lease ahead for a hot loop, {@link FrameArena.release} when the frame's work is done.
+   * @see {@link FrameArena.mark} and {@link FrameArena.rewind} to free this thread's latest blocks early.
    * @example
    * ```ts
    * const p = arena.alloc(64, 16);
@@ -81,6 +84,7 @@ export class FrameArena extends ArenaLanes {
    * @param size - bytes, a positive integer.
    * @param align - a power of two. @defaultValue 8
    * @returns the block's offset, or 0.
+   * @see {@link FrameArena.alloc}, which throws instead.
    * @example
    * ```ts
    * const p = arena.tryAlloc(4096);
@@ -175,6 +179,8 @@ export class FrameArena extends ArenaLanes {
    * @param bytes - a positive integer, at most the arena's capacity.
    * @throws {@link nebula-memory!MemoryError} `ARENA_EXHAUSTED` when the segment has no room for `bytes`,
    * `ALLOC_TOO_LARGE` or `INVALID_SIZE`.
+   * @see {@link FrameArena.alloc}, whose allocations then stay on the fast path.
+   * @see {@link FrameArena.release}, which ends the lease.
    * @example
    * ```ts
    * arena.reserve(particles.length * 48); // four vec3 temporaries per particle
@@ -191,6 +197,8 @@ export class FrameArena extends ArenaLanes {
    * calls this when its work for a frame is done, so `advance()` can recycle the segment.
    *
    * Thread-safety: any worker (its own instance).
+   * @see {@link FrameArena.alloc} and {@link FrameArena.reserve}, which lease the lane.
+   * @see {@link Memory.publishStats}, which a worker calls next, and {@link Memory.advance}, which the frame clock calls after every worker released.
    * @example
    * ```ts
    * simulate(arena);
@@ -221,6 +229,8 @@ export class FrameArena extends ArenaLanes {
    * Returns a mark of this thread's lane position, for {@link FrameArena.rewind}.
    *
    * Thread-safety: any worker; a mark is only valid in the instance that made it.
+   * @see {@link FrameArena.rewind}, which frees back to it.
+   * @see {@link nebula-memory/typed!memoryScope | memoryScope}, which takes a mark, runs a function and rewinds.
    * @example
    * ```ts
    * const m = arena.mark();
@@ -244,6 +254,8 @@ export class FrameArena extends ArenaLanes {
    * Thread-safety: any worker (its own instance and its own marks).
    * @param mark - a value from {@link FrameArena.mark} of this instance, in the same frame.
    * @throws {@link nebula-memory!MemoryError} `INVALID_MARK` for a mark from another lease, frame or instance.
+   * @see {@link FrameArena.mark}, which makes the mark.
+   * @see {@link FrameArena.reset}, which empties the whole segment instead.
    * @example
    * ```ts
    * const m = arena.mark();

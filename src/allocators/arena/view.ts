@@ -194,7 +194,7 @@ export class ArenaView {
    * Thread-safety: any worker.
    * @example
    * ```ts
-   * const s = new Float64Array(STAT_COUNT);
+   * const s = new Float64Array(STAT_COUNT); // the entries statsInto() writes
    * arena.statsInto(s);
    * const full = s[STAT.USED] / s[STAT.CAPACITY];
    * ```

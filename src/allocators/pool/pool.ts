@@ -41,6 +41,8 @@ export class Pool extends PoolChecks {
    * Thread-safety: any worker (through its own instance).
    * @returns a handle, never 0.
    * @throws {@link nebula-memory!MemoryError} `POOL_EXHAUSTED` when no slot is free.
+   * @see {@link Pool.offsetOf} for the slot's byte offset, {@link Pool.free} to give it back.
+   * @see {@link Pool.tryAlloc} to get 0 instead of `POOL_EXHAUSTED`, {@link Pool.take} for a slot that frees itself.
    * @example
    * ```ts
    * const h = bullets.alloc();
@@ -60,6 +62,7 @@ export class Pool extends PoolChecks {
    *
    * Thread-safety: any worker (through its own instance).
    * @returns a handle, or 0.
+   * @see {@link Pool.alloc}, which throws instead.
    * @example
    * ```ts
    * const h = particles.tryAlloc();
@@ -98,6 +101,8 @@ export class Pool extends PoolChecks {
    *
    * Thread-safety: any worker (through its own instance).
    * @throws {@link nebula-memory!MemoryError} `POOL_EXHAUSTED`.
+   * @see {@link Pool.alloc} and {@link Pool.free}, the same without `using`.
+   * @see {@link SlotLoan.keep} to keep the slot past the block.
    * @example
    * ```ts
    * {
@@ -121,6 +126,8 @@ export class Pool extends PoolChecks {
    * than its allocator, but never by two threads at once.
    * @param h - a live handle from this pool.
    * @throws {@link nebula-memory!MemoryError} `DOUBLE_FREE`, `STALE_HANDLE` or `INVALID_HANDLE`; nothing changes then.
+   * @see {@link Pool.alloc}, which hands out the handle.
+   * @see {@link Pool.isAlive} to test a handle without throwing, {@link Pool.take} for a slot freed at the end of a `using` block.
    * @example
    * ```ts
    * if (life <= 0) particles.free(h);
@@ -163,6 +170,7 @@ export class Pool extends PoolChecks {
    * Thread-safety: any worker.
    * @param h - a live handle from this pool.
    * @throws {@link nebula-memory!MemoryError} `STALE_HANDLE` or `INVALID_HANDLE`.
+   * @see {@link Pool.alloc}, which hands out the handle, and {@link Pool.free}, after which the offset is invalid.
    * @example
    * ```ts
    * const p = particles.offsetOf(h);

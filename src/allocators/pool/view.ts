@@ -279,7 +279,7 @@ export class PoolView {
    * Thread-safety: any worker.
    * @example
    * ```ts
-   * const s = new Float64Array(STAT_COUNT);
+   * const s = new Float64Array(STAT_COUNT); // the entries statsInto() writes
    * particles.statsInto(s);
    * hud.text = `${s[STAT.USED]} / ${s[STAT.CAPACITY]} particles`;
    * ```

@@ -41,6 +41,8 @@ export class Stack extends StackChecks {
    * @param size - bytes, a positive integer.
    * @param align - a power of two. @defaultValue 8
    * @throws {@link nebula-memory!MemoryError} `STACK_OVERFLOW`, `WRONG_THREAD`, `INVALID_SIZE` or `INVALID_ALIGN`.
+   * @see {@link Stack.pop} to free the newest block, {@link Stack.mark} and {@link Stack.release} to free many at once.
+   * @see {@link Stack.scope} for a mark released at the end of a `using` block, {@link Stack.tryPush} to get 0 instead of `STACK_OVERFLOW`.
    * @example
    * ```ts
    * const p = stack.push(48, 16);
@@ -122,6 +124,7 @@ export class Stack extends StackChecks {
    * Pushes like {@link Stack.push}, but returns 0 instead of throwing `STACK_OVERFLOW`.
    *
    * Thread-safety: owner thread.
+   * @see {@link Stack.push}, which throws instead.
    * @example
    * ```ts
    * const p = stack.tryPush(4096);
@@ -148,6 +151,8 @@ export class Stack extends StackChecks {
    * @param offset - the newest block's offset.
    * @throws {@link nebula-memory!MemoryError} `LIFO_VIOLATION` (with both offsets) when `offset` is an older
    * block, `INVALID_OFFSET` when it is no block, `WRONG_THREAD`. Nothing changes then.
+   * @see {@link Stack.push}, which makes the block.
+   * @see {@link Stack.release} to free every block pushed since a {@link Stack.mark}.
    * @example
    * ```ts
    * const a = stack.push(16), b = stack.push(16);
@@ -190,6 +195,8 @@ export class Stack extends StackChecks {
    * Takes a mark as a {@link StackScope} that releases it at the end of a `using` block.
    *
    * Thread-safety: owner thread.
+   * @see {@link Stack.mark} and {@link Stack.release}, the same without `using`.
+   * @see {@link nebula-memory/typed!memoryScope | memoryScope}, the same as a function.
    * @example
    * ```ts
    * {
@@ -206,6 +213,8 @@ export class Stack extends StackChecks {
    * The current top, to free everything pushed after it with {@link Stack.release}.
    *
    * Thread-safety: owner thread.
+   * @see {@link Stack.release}, which frees back to it.
+   * @see {@link Stack.scope}, a mark released at the end of a `using` block.
    * @example
    * ```ts
    * const m = stack.mark();
@@ -239,6 +248,8 @@ export class Stack extends StackChecks {
    * Thread-safety: owner thread.
    * @param mark - a value of {@link Stack.mark} on this stack, not released past.
    * @throws {@link nebula-memory!MemoryError} `INVALID_MARK` when the mark is above the top or not a block boundary; `WRONG_THREAD`.
+   * @see {@link Stack.mark}, which makes the mark, and {@link Stack.pop}, which frees one block.
+   * @see {@link Stack.scope} and {@link nebula-memory/typed!memoryScope | memoryScope}, which release for you.
    * @example
    * ```ts
    * const m = stack.mark();

@@ -242,7 +242,7 @@ export class StackView {
    * Thread-safety: any worker.
    * @example
    * ```ts
-   * const s = new Float64Array(STAT_COUNT);
+   * const s = new Float64Array(STAT_COUNT); // the entries statsInto() writes
    * scratch.statsInto(s);
    * console.log(s[STAT.DEPTH], 'blocks');
    * ```
