@@ -23,7 +23,7 @@ export const REQUIREMENTS = [
 ];
 
 /** The steps of scripts/test-all.mjs that launch no browser, WebKitWebDriver or Xvfb. */
-export const BROWSER_FREE_STEPS = ['lint', 'typecheck', 'imports', 'docs', 'perf-doc'];
+export const BROWSER_FREE_STEPS = ['lint', 'typecheck', 'imports', 'docs', 'perf-doc', 'size', 'metrics'];
 
 /** True when `file` is an executable regular file (as the shell's `[ -x ]` for a file). */
 export function isExecutable(file) {

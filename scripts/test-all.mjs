@@ -136,6 +136,13 @@ step('imports', 'node', ['scripts/check-imports.mjs']);
 step('docs', 'npx', ['typedoc', '--logLevel', 'Warn']);
 // docs/PERFORMANCE.md's tables must match the committed bench results
 step('perf-doc', 'node', ['--import', 'tsx', 'bench/render-performance.ts', '--check']);
+// the package as a consumer gets it: npm pack, publint + attw, install in a temporary project,
+// tsc --strict with and without the DOM, the README examples in Node, vite builds + Chromium
+step('consumer', 'node', ['scripts/consumer-test.mjs']);
+// every entry within its size budget (scripts/size-budgets.json), minified + gzipped
+step('size', 'node', ['scripts/size-check.mjs']);
+// docs/METRICS.md must be measured from the current sources (npm run metrics rewrites it)
+step('metrics', 'node', ['--import', 'tsx', 'scripts/metrics.ts', '--check']);
 // the benches must keep running: every bench of `npm run bench` (both builds, workers, frame loop,
 // stats, bulk, the browser page in Chromium and Firefox) in its --quick form; no timing targets here
 step('bench-smoke', 'node', ['scripts/bench.mjs', '--quick']);

@@ -29,7 +29,32 @@ export type CacheValue = object | string | number | boolean | bigint | symbol | 
  * const loadJson: Compute<string, unknown> = async (url, signal) => (await fetch(url, { signal })).json();
  * ```
  */
-export type Compute<K extends CacheKey, V> = (key: K, signal: AbortSignal) => V | PromiseLike<V>;
+export type Compute<K extends CacheKey, V> = (key: K, signal: AbortSignalLike) => V | PromiseLike<V>;
+
+/**
+ * `AbortSignal` where the program declares one (the DOM or WebWorker lib, Node's types), else
+ * {@link AbortSignalShape}: so that these declarations compile without the DOM lib.
+ *
+ * Thread-safety: a type; any worker.
+ */
+export type AbortSignalLike = typeof globalThis extends GlobalWithAbortSignal<infer S> ? S : AbortSignalShape;
+
+/** A global scope that declares `AbortSignal`. Thread-safety: a type; any worker. */
+export interface GlobalWithAbortSignal<S> {
+  /** The `AbortSignal` class. */
+  readonly AbortSignal: {
+    /** Its instances' type. */
+    readonly prototype: S;
+  };
+}
+
+/** The part of an `AbortSignal` the cache reads, where no lib declares one. Thread-safety: a type; any worker. */
+export interface AbortSignalShape {
+  /** True once aborted. */
+  readonly aborted: boolean;
+  /** Why it was aborted. */
+  readonly reason: unknown;
+}
 
 /**
  * Options of one `get()`: cancellation and a time limit for this caller only.
@@ -46,7 +71,7 @@ export interface GetOptions {
    * Aborts this caller's wait: its promise rejects with `CACHE_ABORTED`, whose `cause` is the
    * signal's reason. An already aborted signal rejects at once, even on a hit.
    */
-  readonly signal?: AbortSignal | undefined;
+  readonly signal?: AbortSignalLike | undefined;
   /**
    * Milliseconds this caller waits on a miss before its promise rejects with `CACHE_TIMEOUT`: a
    * positive finite number up to 2147483647 (2^31 - 1 ms, about 24.8 days: `setTimeout` keeps

@@ -164,9 +164,15 @@ export function nebulaMemory(options: NebulaMemoryOptions = {}): Plugin {
   const needsMiddleware = excluded.size > 0 || serviceWorker !== null;
   return {
     name: 'nebula-memory',
-    config(): UserConfig | undefined {
-      if (!sendHeaders) return undefined;
-      return { server: { headers: { ...ISOLATION } }, preview: { headers: { ...ISOLATION } } };
+    config(_config, env): UserConfig | undefined {
+      // `vite build --mode development` keeps NODE_ENV=production, so Vite's `development|production`
+      // condition would pick the fast build: development mode gets the checked one (page and workers)
+      const checked = env.command === 'build' && env.mode === 'development';
+      if (!sendHeaders && !checked) return undefined;
+      return {
+        ...(sendHeaders ? { server: { headers: { ...ISOLATION } }, preview: { headers: { ...ISOLATION } } } : {}),
+        ...(checked ? { resolve: { conditions: ['module', 'browser', 'development'] } } : {}),
+      };
     },
     configureServer(server) {
       if (needsMiddleware) server.middlewares.use(isolationMiddleware(server.config.base, sendHeaders, excluded, serviceWorker));
