@@ -7,6 +7,8 @@ const include: string[] = ['test/**/*.test.ts'];
 /** Tests that run Node tools (the bundlers, Vite's servers): the node project only. */
 const nodeOnly: string[] = ['test/build-switch.test.ts', 'test/vite-plugin.test.ts', 'test/public-api.test.ts'];
 const exclude: string[] = [...configDefaults.exclude, ...nodeOnly];
+/** Tests that need a browser (module Web Workers in a cross-origin-isolated page): not in node and node-fast. */
+const browserOnly: string[] = ['test/examples-browser.test.ts'];
 /** Tests that run real workers under real timing; also run in the browsers' fast build. */
 const concurrencyTests: string[] = ['test/free-clock.test.ts', 'test/kill.test.ts', 'test/kill-cycles.test.ts', 'test/workers.test.ts'];
 const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
@@ -21,9 +23,9 @@ export default mergeConfig(viteConfig, defineConfig({
     // under the full suite (7 projects on 2 cores) some ran 35-60 s where they take 8 s alone
     testTimeout: 180_000,
     projects: [
-      { extends: true, test: { name: 'node', environment: 'node', include } },
+      { extends: true, test: { name: 'node', environment: 'node', include, exclude: [...configDefaults.exclude, ...browserOnly] } },
       // the fast build: every `if (CHECKS)` compiled away; tests of those checks skip themselves
-      { extends: true, define: { __NEBULA_CHECKS__: 'false' }, test: { name: 'node-fast', environment: 'node', include, exclude } },
+      { extends: true, define: { __NEBULA_CHECKS__: 'false' }, test: { name: 'node-fast', environment: 'node', include, exclude: [...exclude, ...browserOnly] } },
       { extends: true, test: { name: 'chromium', include, exclude, browser: {
         enabled: true, headless: true, screenshotFailures: false,
         provider: playwright({ launchOptions: { executablePath: '/usr/bin/chromium', args: chromiumArgs } }),
