@@ -129,14 +129,27 @@ export class AttachedBuffer implements MemoryHost {
   }
 
   /**
-   * Throws `THREAD_RECLAIMED` when another thread reclaimed this one: called on the slow paths
-   * (lease, release, refill, flush, publish), never per allocation. One load and a compare.
+   * Throws `THREAD_RECLAIMED` when another thread reclaimed this one, and `DETACHED` when this
+   * thread detached (an allocator kept from before `detach()`): called on the slow paths (lease,
+   * release, refill, flush, publish) and, in the checked build, by the pool's free and the
+   * stack's push and pop. One load and two compares.
    * @internal
    */
   assertLive(op: string, allocator: string): void {
     // a plain read: an Int32 word is never torn, and a reclaim is seen on the next slow path at
     // the latest (Atomics.load is a call into the runtime in V8, on every refill and flush)
-    if (this.i32[this.generationWord] !== this.generation) this.reclaimedError(op, allocator);
+    if (this.i32[this.generationWord] !== this.generation || this.detached) this.notLiveError(op, allocator);
+  }
+
+  private notLiveError(op: string, allocator: string): never {
+    if (this.detached) {
+      throw memoryError('DETACHED', `${op}() on ${allocator}, kept from before this thread detached the memory`, {
+        allocator, request: { op, thread: this.threadId },
+        state: { threadId: this.threadId, detached: true },
+        suggestion: 'drop allocator references at detach(); attach again with attachMemory(init) and look the region up on the new memory if this thread still needs it.',
+      });
+    }
+    this.reclaimedError(op, allocator);
   }
 
   private reclaimedError(op: string, allocator: string): never {

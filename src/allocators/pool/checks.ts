@@ -69,10 +69,13 @@ export class PoolChecks extends PoolView {
   }
 
   /**
-   * Checked build: true unless `h` is a live handle of this pool. Split in two small methods so
-   * each inlines under SpiderMonkey's 130-byte limit (chains of small methods inline).
+   * Checked build: true unless `h` is a live handle of this pool; throws `DETACHED` or
+   * `THREAD_RECLAIMED` first when this thread may no longer use the pool (`op` names the call).
+   * Split in small methods so each inlines under SpiderMonkey's 130-byte limit (chains of small
+   * methods inline).
    */
-  protected stale(h: Handle): boolean {
+  protected stale(h: Handle, op: string): boolean {
+    this.memory.assertLive(op, this.label);
     return this.staleGeneration(h) || this.notOurs(h);
   }
 

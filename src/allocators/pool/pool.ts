@@ -134,7 +134,7 @@ export class Pool extends PoolChecks {
    * ```
    */
   free(h: Handle): void {
-    if (__NEBULA_CHECKS__ && this.stale(h)) this.handleError('free', h);
+    if (__NEBULA_CHECKS__ && this.stale(h, 'free')) this.handleError('free', h);
     const c = this.cell;
     const n = c[0];
     if (n !== c[L_MAX]) this.put(h, c, n);
@@ -178,7 +178,7 @@ export class Pool extends PoolChecks {
    * ```
    */
   offsetOf(h: Handle): Offset {
-    if (__NEBULA_CHECKS__ && this.stale(h)) this.handleError('offsetOf', h);
+    if (__NEBULA_CHECKS__ && this.stale(h, 'offsetOf')) this.handleError('offsetOf', h);
     return this.data + (h & this.indexMask) * this.stride;
   }
 

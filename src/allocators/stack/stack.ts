@@ -100,6 +100,7 @@ export class Stack extends StackChecks {
   /** The checked build's push: owner, size and alignment checked, red zone after the block (the body sits in the switch's branch, so a fast bundle drops it). */
   private pushChecked(size: number, align: number): Offset {
     if (__NEBULA_CHECKS__) {
+      this.memory.assertLive('push', this.label); // a stack kept from before detach() or a reclaim
       const top = this.top;
       const a = align < 4 ? 4 : align;
       const p = (top + BLOCK_HEADER + a - 1) & -a;
@@ -176,6 +177,7 @@ export class Stack extends StackChecks {
   /** The checked build's pop: the newest block only, red zones verified, freed bytes poisoned (in the switch's branch, as pushChecked). */
   private popChecked(offset: Offset): void {
     if (__NEBULA_CHECKS__) {
+      this.memory.assertLive('pop', this.label);
       const last = this.last;
       if (offset !== last || last === 0 || this.i32[this.base + SK_OWNER] !== this.tid) this.popError(offset);
       const top = this.top;

@@ -29,6 +29,8 @@ export class StackView {
   declare readonly name: string;
   /** Bytes of the stack. */
   declare readonly capacity: number;
+  /** `stack "name"`, for errors. */
+  protected declare readonly label: string;
   protected readonly i32: Int32Array;
   protected declare readonly memory: MemoryHost;
   protected declare readonly base: number;
@@ -60,6 +62,7 @@ export class StackView {
   /** @internal */
   constructor(memory: MemoryHost, name: string, offset: number, statsOffset: number) {
     this.name = name;
+    this.label = `stack "${name}"`;
     this.statsWord = statsOffset >> 2;
     this.memory = memory;
     this.i32 = memory.i32;
