@@ -24,7 +24,7 @@ describe('allocators kept from before detach()', () => {
     expect(e.allocator).toBe('arena "frame"');
     expect(e.request).toEqual({ op: 'alloc', thread: w.threadId });
     expect(e.suggestion).toMatch(/attachMemory/);
-    expectCode(() => a.reserve(64), 'DETACHED');
+    expectCode(() => { a.reserve(64); }, 'DETACHED');
     m.checkInvariants();
     expect(m.threads().find((t) => t.id === w.threadId)?.state).toBe('detached');
   });
@@ -47,7 +47,7 @@ describe('allocators kept from before detach()', () => {
     w.detach(); // flushes the cache; h stays live: it was never freed
     const live = m.pool('bullets').live;
     expectCode(() => p.offsetOf(h), 'DETACHED');
-    expectCode(() => p.free(h), 'DETACHED');
+    expectCode(() => { p.free(h); }, 'DETACHED');
     expect(m.pool('bullets').live).toBe(live);
     m.checkInvariants();
     m.pool('bullets').free(h); // the slot is still good for a live thread
@@ -62,7 +62,7 @@ describe('allocators kept from before detach()', () => {
     w.detach();
     const used = s.used;
     expectCode(() => s.push(16), 'DETACHED');
-    expectCode(() => s.pop(p), 'DETACHED');
+    expectCode(() => { s.pop(p); }, 'DETACHED');
     expect(s.used).toBe(used);
     expect(m.stack('scratch').depth).toBe(1);
     m.checkInvariants();
