@@ -74,9 +74,10 @@ export const threadMisuses: readonly Misuse[] = [
       const loader = attachMemory(memory.share(), { name: 'loader' });
       facts.worker = loader.threadId;
       loader.detach(); // the loader finished its level and gave its id back
-      // Note: drop every allocator object you got from a detached Memory too. Lookups and memory
-      // methods throw DETACHED; an arena or pool object kept from before detach() is not checked
-      // on its fast paths.
+      // Drop the allocator objects you got from a detached Memory too: lookups and memory
+      // methods throw DETACHED, and so does an arena, pool or stack kept from before detach()
+      // the next time it would touch shared state (its next lease or refill; every pool free
+      // and stack push or pop in the checked build).
       loader.arena('frame'); // throws DETACHED
     },
   },
