@@ -55,6 +55,23 @@ describe('terminateAndReclaim', () => {
     m.checkInvariants();
   });
 
+  itLocks('a real worker, idle when terminated, is reclaimed once its lock is free, not after settleMs', async () => {
+    const m = createMemory({ size: 1 << 20, name: 'main' });
+    m.createArena('frame', { capacity: 4096, frames: 1, laneBytes: 256 });
+    const worker = new Worker(new URL('./fixtures/idle.worker.ts', import.meta.url), { type: 'module' });
+    const ready = new Promise<{ threadId: number; locked: boolean }>((r) => { worker.onmessage = (e: MessageEvent<{ threadId: number; locked: boolean }>) => { r(e.data); }; });
+    worker.postMessage(m.share());
+    const { threadId, locked } = await ready;
+    expect(locked).toBe(true);
+    // an idle worker frees its lock as soon as terminate() ends it, before the reclaim could look
+    // for it: the reclaim must have seen the lock before terminating, and wait for it, not settle
+    const settle = new Promise<'settle'>((r) => setTimeout(() => { r('settle'); }, 30_000));
+    const reclaimed = terminateAndReclaim(m, worker, threadId, { settleMs: 60_000 });
+    expect(await Promise.race([reclaimed, settle])).toMatchObject([{ id: threadId, name: 'idle', leases: 1 }]);
+    expect(m.advance()).toBe(1);
+    m.checkInvariants();
+  });
+
   itLocks('rejects with LOCK_TIMEOUT and reclaims nothing when the worker still runs after timeoutMs', async () => {
     const { m, w } = setup();
     let stop: () => void = () => undefined;

@@ -66,12 +66,12 @@ export function holdLiveness(i32: Int32Array, t: number): Liveness {
 }
 
 /**
- * Waits until thread `t` of the memory in `i32` has stopped, by taking its liveness lock.
- * Resolves `true` once it has stopped, `false` when `timeoutMs` passed first (it still runs),
- * and `null` when this cannot be told: no Web Locks API, or the thread holds no lock (it
- * attached where there is none).
+ * Whether thread `t` of the memory in `i32` holds (or has asked for) its liveness lock: `null`
+ * when there is no Web Locks API. Ask before terminating a worker: a worker that is idle when
+ * terminated drops its lock at once, and asked afterwards it would look like one that never held
+ * a lock.
  */
-export async function awaitStopped(i32: Int32Array, t: number, timeoutMs: number): Promise<boolean | null> {
+export async function holdsLiveness(i32: Int32Array, t: number): Promise<boolean | null> {
   const l = locks();
   if (l === null) return null;
   const name = livenessLockName(i32, t);
@@ -82,13 +82,23 @@ export async function awaitStopped(i32: Int32Array, t: number, timeoutMs: number
   const t0 = Date.now();
   for (;;) {
     const state = await l.query();
-    if (has(state.held) || has(state.pending)) break;
-    if (Date.now() - t0 >= APPEAR_MS) return null;
+    if (has(state.held) || has(state.pending)) return true;
+    if (Date.now() - t0 >= APPEAR_MS) return false;
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
+}
+
+/**
+ * Waits until thread `t`, which {@link holdsLiveness} found holding its liveness lock, has
+ * stopped, by taking the lock: `true` once it has, `false` when `timeoutMs` passed first (it
+ * still runs).
+ */
+export async function awaitStopped(i32: Int32Array, t: number, timeoutMs: number): Promise<boolean> {
+  const l = locks();
+  if (l === null) return false;
   const signal = AbortSignal.timeout(timeoutMs);
   try {
-    await l.request(name, { signal }, () => Promise.resolve());
+    await l.request(livenessLockName(i32, t), { signal }, () => Promise.resolve());
     return true;
   } catch {
     return false;

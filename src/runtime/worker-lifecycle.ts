@@ -7,7 +7,7 @@
 import type { ReclaimReport } from '../api-reports.ts';
 import { memoryError } from '../errors.ts';
 import type { Memory } from './memory.ts';
-import { awaitStopped } from '../memory/liveness.ts';
+import { awaitStopped, holdsLiveness } from '../memory/liveness.ts';
 
 /** The part of a Node `worker_threads.Worker` that {@link reclaimOnExit} uses. */
 export interface ExitEmitter {
@@ -145,11 +145,15 @@ export async function terminateAndReclaim(
   const o: TerminateOptions = typeof options === 'number' ? { settleMs: options } : options;
   const settleMs = checkMs('settleMs', o.settleMs ?? 2500, 60_000);
   const timeoutMs = checkMs('timeoutMs', o.timeoutMs ?? 10_000, 600_000);
+  // which threads hold a liveness lock, asked before terminate(): an idle worker drops its lock as
+  // soon as it is terminated, and would then look like one that never held one (a settle wait)
+  const holds: (boolean | null)[] = [];
+  for (const id of ids) holds.push(await holdsLiveness(memory.i32, id));
   worker.terminate();
   const out: ReclaimReport[] = [];
   let settled = false;
-  for (const id of ids) {
-    const stopped = await awaitStopped(memory.i32, id, timeoutMs);
+  for (const [k, id] of ids.entries()) {
+    const stopped = holds[k] === true ? await awaitStopped(memory.i32, id, timeoutMs) : null;
     if (stopped === false) {
       throw memoryError('LOCK_TIMEOUT', `thread ${id} still runs ${timeoutMs} ms after terminate(): its liveness lock was not released`, {
         allocator: 'memory', request: { op: 'terminateAndReclaim', thread: id }, state: { timeoutMs },
