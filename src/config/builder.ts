@@ -24,7 +24,7 @@ import type { ArenaSpec, MemoryConfig, PoolSpec, Preset, PresetName, StackSpec, 
  * Thread-safety: a frozen constant; any worker.
  * @example
  * ```ts
- * const cfg = memoryConfig(PRESETS.development).fitSize().arena('frame').build();
+ * const cfg = memoryConfig({ ...PRESETS.development, frames: 3 }).fitSize().arena('frame').build();
  * ```
  */
 export const PRESETS: Readonly<Record<PresetName, Preset>> = Object.freeze({
