@@ -56,10 +56,3 @@ export class TextPainter {
   }
 }
 
-/** Digits of the integer part of `v` (at least 1). */
-export function digitCount(v: number): number {
-  const n = Math.floor(Math.abs(v));
-  let digits = 1;
-  for (let p = 10; p <= n; p *= 10) digits++;
-  return digits + (v < 0 ? 1 : 0);
-}

@@ -248,10 +248,3 @@ export function reclaimTable(i32: Int32Array, t: number): [boolean, number] {
   return [lock, abandoned];
 }
 
-/** Entries in use and their states, for checkInvariants and diagnostics. */
-export function entryStates(i32: Int32Array): number[] {
-  const n = Atomics.load(i32, G_ENTRIES);
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) out.push(Atomics.load(i32, entryWordOf(i) + E_STATE));
-  return out;
-}

@@ -96,11 +96,6 @@ export function attachedMask(i32: Int32Array, first: number): number {
   return bits;
 }
 
-/** Records that thread `t` reached `frame` (release, publishStats): one atomic store. */
-export function noteThreadFrame(i32: Int32Array, t: number, frame: number): void {
-  Atomics.store(i32, threadWordOf(t) + T_FRAME, frame);
-}
-
 /** Marks thread `t` detached (by itself), which frees its id; a no-op unless it is attached. */
 export function detachThread(i32: Int32Array, t: number): void {
   Atomics.compareExchange(i32, threadWordOf(t) + T_STATE, THREAD_ATTACHED, THREAD_DETACHED);
@@ -123,11 +118,6 @@ export function beginReclaim(i32: Int32Array, t: number): number {
 /** Last step of a reclaim: thread `t`'s holdings are released; its id is free for a new thread. */
 export function endReclaim(i32: Int32Array, t: number): void {
   Atomics.store(i32, threadWordOf(t) + T_STATE, THREAD_RECLAIMED);
-}
-
-/** The generation stored for thread id `t`. */
-export function threadGeneration(i32: Int32Array, t: number): number {
-  return Atomics.load(i32, threadWordOf(t) + T_GEN);
 }
 
 /** One thread slot as a frozen record. */

@@ -161,11 +161,6 @@ const VECTOR_LENGTH: Readonly<Record<VectorType, number>> = { vec2: 2, vec3: 3, 
 const MAX_STRUCT_BYTES = 1 << 24;
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
-/** Bytes of one element of `t`. @internal */
-export function scalarBytes(t: ScalarType): number {
-  return SCALAR_BYTES[t];
-}
-
 function isScalar(t: unknown): t is ScalarType {
   return typeof t === 'string' && Object.hasOwn(SCALAR_BYTES, t);
 }
