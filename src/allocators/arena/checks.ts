@@ -174,7 +174,7 @@ export class ArenaChecks extends ArenaView {
     const seg = epoch & 3;
     const start = this.data + seg * this.capacity;
     const gen = (Atomics.load(this.i32, segWord(this.base, seg) + SEG_GEN) & 0x0fffffff) << 2 | seg;
-    if (seg >= Math.max(1, this.frames) || !(offset >= start && offset < start + this.capacity)) {
+    if (seg >= Math.max(1, this.frames) || !(typeof offset === 'number' && offset >= start && offset < start + this.capacity)) {
       throw this.raised(memoryError('INVALID_OFFSET', `verify(${hex(offset)}, ${epoch}): the offset is not in segment ${seg} of this arena`, {
         allocator: `arena "${this.name}"`, request: { offset, epoch }, state: { ...this.describe(), segmentStart: start, segmentEnd: start + this.capacity },
         suggestion: 'pass an offset from this arena with the epoch read right after allocating it.',

@@ -111,6 +111,7 @@ export class FrameArena extends ArenaLanes {
   /** The checked build's alloc: validates, counts the call, lays the red zone. */
   private allocChecked(size: number, align: number | undefined, throws: boolean): Offset {
     const a = align ?? 8;
+    if (typeof size !== 'number' || typeof a !== 'number') this.validate(size, a, 'alloc'); // a BigInt would throw a TypeError below
     const p = (this.cur + a - 1) & -a;
     const next = p + size + this.red;
     if (next <= this.end && size > 0 && (size | 0) === size && a > 0 && a <= 65536 && (a & (a - 1)) === 0 && (a | 0) === a) {

@@ -76,7 +76,7 @@ export class PoolChecks extends PoolView {
    */
   protected stale(h: Handle, op: string): boolean {
     this.memory.assertLive(op, this.label);
-    return this.staleGeneration(h) || this.notOurs(h);
+    return typeof h !== 'number' || this.staleGeneration(h) || this.notOurs(h);
   }
 
   /** The slot's meta word is not live at `h`'s generation (`m` is a scratch parameter, not a local). */

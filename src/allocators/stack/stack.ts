@@ -101,6 +101,7 @@ export class Stack extends StackChecks {
   private pushChecked(size: number, align: number): Offset {
     if (__NEBULA_CHECKS__) {
       this.memory.assertLive('push', this.label); // a stack kept from before detach() or a reclaim
+      if (typeof size !== 'number' || typeof align !== 'number') this.pushError(size, align, 0); // before any arithmetic: a BigInt throws a TypeError there
       const top = this.top;
       const a = align < 4 ? 4 : align;
       const p = (top + BLOCK_HEADER + a - 1) & -a;
@@ -133,6 +134,7 @@ export class Stack extends StackChecks {
    * ```
    */
   tryPush(size: number, align = 8): Offset {
+    if (typeof size !== 'number' || typeof align !== 'number') return this.push(size, align); // push() says what is wrong with it
     const a = align < 4 ? 4 : align;
     const top = this.top;
     if (((top + BLOCK_HEADER + a - 1) & -a) + size + this.red > this.limit && size > 0 && (size | 0) === size &&
@@ -268,7 +270,7 @@ export class Stack extends StackChecks {
     let last = this.last;
     let depth = this.count;
     let found = false;
-    if (mark >= this.data && mark < top) {
+    if (typeof mark === 'number' && mark >= this.data && mark < top) {
       // walk down to the first block pushed after the mark: its recorded previous top is the mark
       while (last !== 0 && last > mark) {
         const w = (last - BLOCK_HEADER) >> 2;
