@@ -48,6 +48,19 @@ describe('an arena lease over more lanes than it remembers', () => {
     w.detach();
   });
 
+  it('a refused rewind forgets no mark: a later rewind to a kept mark still works', () => {
+    const { m, a, w, b, marks } = interleavedLanes();
+    expectCode(() => { a.rewind(marks[0]); }, 'INVALID_MARK'); // its lane is forgotten
+    const kept = marks[marks.length - LANE_HISTORY];
+    a.rewind(kept); // its lane and its mark are still known
+    expect(a.mark()).toBe(kept);
+    a.checkInvariants();
+    b.release();
+    a.release();
+    m.checkInvariants();
+    w.detach();
+  });
+
   it('refuses a mark in an older lane with INVALID_MARK, and goes on allocating where it was', () => {
     const { m, a, w, b, marks } = interleavedLanes();
     // the lane of round 0 is forgotten (20 lanes, 16 kept before the current one)

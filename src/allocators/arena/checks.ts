@@ -99,22 +99,17 @@ export class ArenaChecks extends ArenaView {
   }
 
   /**
-   * Checked build: true when `m` is a mark of this lease (or 0, the lease's start); drops the
-   * marks above it, which the rewind frees.
+   * Checked build: how many kept marks remain after a rewind to `m` (the marks above it are what
+   * the rewind frees), or -1 when `m` is not a mark of this lease (0, the lease's start, is).
+   * Changes nothing: the rewind applies the count once it has succeeded.
    */
-  protected markOfThisLease(m: number): boolean {
-    if (m === 0) {
-      this.markCount = 0;
-      return true;
-    }
+  protected markOfThisLease(m: number): number {
+    if (m === 0) return 0;
     let k = this.markCount;
     while (k > 0 && this.marks[k - 1] > m) k--;
-    if (k > 0 && this.marks[k - 1] === m) {
-      this.markCount = k;
-      return true;
-    }
+    if (k > 0 && this.marks[k - 1] === m) return k;
     // more marks were open than kept: accept one below the oldest kept, inside this lease's lanes
-    return this.marksDropped && k === 0;
+    return this.marksDropped && k === 0 ? this.markCount : -1;
   }
 
   /**

@@ -266,10 +266,16 @@ export class FrameArena extends ArenaLanes {
    */
   rewind(mark: Mark): void {
     if (typeof mark !== 'number' || !Number.isInteger(mark) || mark < 0) this.badMark(mark, 'is not a mark');
-    if (__NEBULA_CHECKS__ && !this.markOfThisLease(mark)) this.badMark(mark, 'was not taken in this thread\'s current lease (a release(), reset() or advance() ended it)');
-    if (mark === this.cur) return;
+    // the marks kept after the rewind: applied only once it succeeded (a failed rewind changes nothing)
+    const keep = __NEBULA_CHECKS__ ? this.markOfThisLease(mark) : 0;
+    if (__NEBULA_CHECKS__ && keep < 0) this.badMark(mark, 'was not taken in this thread\'s current lease (a release(), reset() or advance() ended it)');
+    if (mark === this.cur) {
+      if (__NEBULA_CHECKS__) this.markCount = keep;
+      return;
+    }
     if (!(__NEBULA_CHECKS__ && this.red !== 0)) {
       this.rewindTo(mark);
+      if (__NEBULA_CHECKS__) this.markCount = keep;
       return;
     }
     // verify the guards of the blocks being freed before the rewind poisons them
@@ -277,6 +283,7 @@ export class FrameArena extends ArenaLanes {
     const bad = this.checkRedZones(k, false);
     this.rewindTo(mark);
     this.redCount = k;
+    this.markCount = keep;
     if (bad !== null) throw bad;
   }
 
