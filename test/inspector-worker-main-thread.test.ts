@@ -18,6 +18,7 @@ import {
 import { BACKGROUND_RGB, FREE_RGB, THREAD_RGB } from '../src/inspector/colors.ts';
 import { StubContext } from './fixtures/inspector-stub-context.ts';
 import { compareReadout } from './fixtures/inspector-compare.ts';
+import { expectCode } from './helpers.ts';
 
 const hasOffscreen = typeof OffscreenCanvas === 'function';
 
@@ -253,8 +254,11 @@ describe('startInspectorWorker on this thread', () => {
     } else {
       canvas = new StubCanvas(false).asOffscreen();
     }
-    expect(() => startInspectorWorker(canvas, init, { width: 64, height: 64 })).toThrow('startInspectorWorker: this OffscreenCanvas has no 2D context');
+    const threads = memory.threads().filter((t) => t.state === 'attached').length;
+    const e = expectCode(() => startInspectorWorker(canvas, init, { width: 64, height: 64 }), 'INVALID_OPTION');
+    expect(e.message).toContain('startInspectorWorker: this OffscreenCanvas has no 2D context');
     expect(frames.pending).toBe(0);
+    expect(memory.threads().filter((t) => t.state === 'attached').length).toBe(threads); // it did not stay attached
     memory.checkInvariants();
   });
 });
@@ -389,9 +393,9 @@ describe('serveInspectorWorker protocol, driven on this thread', () => {
   it('answers a failed init with an error message and stays idle', () => {
     const { memory, init } = filled();
     const s = serve();
-    expect(s.deliver(initMessage(new StubCanvas(false), init))).toEqual([
-      { type: 'nebula-inspector:error', message: 'startInspectorWorker: this OffscreenCanvas has no 2D context' },
-    ]);
+    const failed = s.deliver(initMessage(new StubCanvas(false), init));
+    expect(failed).toHaveLength(1);
+    expect(failed[0]?.type === 'nebula-inspector:error' && failed[0].message).toMatch(/^\[INVALID_OPTION\].*startInspectorWorker: this OffscreenCanvas has no 2D context/);
     // an ArrayBuffer instead of the shared one: attachMemory's MemoryError, by its message
     const copy: SharedMemoryInit = { ...init, buffer: new ArrayBuffer(64) as unknown as SharedArrayBuffer };
     const err = s.deliver(initMessage(new StubCanvas(), copy)).at(0);

@@ -6,6 +6,7 @@
  * @module
  */
 import type { SharedMemoryInit } from '../api.ts';
+import { memoryError } from '../errors.ts';
 import { attachMemory, type Memory } from '../runtime/memory.ts';
 import { type InspectorOptions, dprOf, followSize, makeCanvas, sizeOf } from './mount.ts';
 import type { InspectorReadout } from './readout.ts';
@@ -90,13 +91,24 @@ export class WorkerInspector {
   /** @internal Use {@link startInspectorWorker}. */
   constructor(canvas: OffscreenCanvas, init: SharedMemoryInit, options: InspectorWorkerOptions) {
     this.canvas = canvas;
-    this.memory = attachMemory(init);
+    // the canvas first: a canvas that cannot be drawn on must not leave this worker attached
     const dpr = options.dpr ?? 1;
     canvas.width = Math.max(1, Math.round(options.width * dpr));
     canvas.height = Math.max(1, Math.round(options.height * dpr));
     const ctx = canvas.getContext('2d', { alpha: false });
-    if (ctx === null) throw new Error('startInspectorWorker: this OffscreenCanvas has no 2D context');
-    this.renderer = new InspectorRenderer(this.memory, ctx, { width: options.width, height: options.height, dpr });
+    if (ctx === null) {
+      throw memoryError('INVALID_OPTION', 'startInspectorWorker: this OffscreenCanvas has no 2D context', {
+        allocator: 'inspector', request: { width: options.width, height: options.height }, state: {},
+        suggestion: 'transfer a canvas that has no other context (transferControlToOffscreen() of a fresh <canvas>).',
+      });
+    }
+    this.memory = attachMemory(init);
+    try {
+      this.renderer = new InspectorRenderer(this.memory, ctx, { width: options.width, height: options.height, dpr });
+    } catch (e) {
+      this.memory.detach();
+      throw e;
+    }
     this.renderer.setCanvasTooltip(true);
     if (options.slotsPerFrame !== undefined) this.renderer.slotsPerFrame = options.slotsPerFrame;
     if (options.autoStart !== false) this.start();
