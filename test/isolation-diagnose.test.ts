@@ -159,6 +159,6 @@ describe('isolationReport in unusual environments', () => {
     expect(r.environment).toBe('unknown');
     expect(r.crossOriginIsolated).toBeUndefined();
     expect(r.shared).toBe(true);
-    expect(r.reason).toBe('the page is cross-origin isolated: SharedArrayBuffer is available.');
+    expect(r.reason).toBe('SharedArrayBuffer is available (a runtime that is neither a page, a worker nor Node.js).');
   });
 });

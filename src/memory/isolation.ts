@@ -78,6 +78,9 @@ export function isolationReport(): IsolationReport {
   } else if (!hasSab) {
     reason = 'this browser exposes no SharedArrayBuffer even though the page is isolated ' +
       '(WebKitGTK needs JSC_useSharedArrayBuffer=1).';
+  } else if (env === 'unknown') {
+    reason = coi === true ? 'this context is cross-origin isolated: SharedArrayBuffer is available.'
+      : 'SharedArrayBuffer is available (a runtime that is neither a page, a worker nor Node.js).';
   } else {
     reason = 'the page is cross-origin isolated: SharedArrayBuffer is available.';
   }
