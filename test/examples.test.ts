@@ -5,6 +5,7 @@
  * Web Workers in the browsers.
  */
 import { mat4, quat, vec3 } from 'gl-matrix';
+import { expectWorkerPool } from './fixtures/examples-expect.ts';
 import { describe, expect, it } from 'vitest';
 import { type MemoryErrorCode, createMemory } from '../src/index.ts';
 import { runBenchmarking } from '../examples/benchmarking/run.ts';
@@ -15,7 +16,6 @@ import { Bodies, runEcsSoa } from '../examples/integration_patterns/ecs-soa.ts';
 import { runGlMatrixTemps } from '../examples/integration_patterns/gl-matrix-temps.ts';
 import type { InstancedMeshResult } from '../examples/integration_patterns/instanced-mesh.ts';
 import { instanceMatrixAt } from '../examples/integration_patterns/matrix-writer.ts';
-import type { WorkerPoolResult } from '../examples/integration_patterns/worker-pool.ts';
 import { CHECKS, inBrowser } from './helpers.ts';
 
 describe('examples/error_handling', () => {
@@ -198,25 +198,6 @@ function expectInstancedMesh(r: InstancedMeshResult): void {
   for (const i of [0, 1, 63]) {
     expect(r.samples[i], `instance ${i}`).toEqual(Array.from(instanceMatrixAt(mat4.create(), i, 2, quat.create(), vec3.create())));
   }
-  expect(r.invariantsOk).toBe(true);
-}
-
-/** The worker-pool result every platform must give. */
-function expectWorkerPool(r: WorkerPoolResult): void {
-  expect(r.threadIds).toEqual([1, 2, 3]);
-  expect(r.laneLeased.code).toBe('LANE_LEASED');
-  expect(r.laneLeased.request).toEqual({ frame: 4 });
-  expect(r.laneLeased.state).toEqual({ frame: 3, holders: 'thread 2 "job-1" (lease in frame 2, 1 frame(s) behind)' });
-  expect(r.crashMessage).toContain('job-1: simulated bug in the job');
-  expect(r.reclaimed).toEqual([{ id: 2, name: 'job-1', generation: expect.any(Number) as number, leases: 1, slots: 4, stacks: 0, lock: false, abandoned: 0 }]);
-  expect(r.leakedBullets).toBe(4);
-  expect(r.replacementThreadId).toBe(2);
-  expect(r.frame).toBe(6);
-  expect(r.liveAtEnd).toBe(0);
-  expect(r.threads).toEqual([
-    { id: 0, name: 'main', state: 'attached' }, { id: 1, name: 'job-0', state: 'detached' },
-    { id: 2, name: 'job-1', state: 'detached' }, { id: 3, name: 'job-2', state: 'detached' },
-  ]);
   expect(r.invariantsOk).toBe(true);
 }
 

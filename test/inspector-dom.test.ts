@@ -5,44 +5,23 @@
  * worker mode drawing on a transferred OffscreenCanvas.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMemory } from '../src/index.ts';
 import type { InspectorPoolReadout } from '../src/inspector/readout.ts';
 import { mountInspector, mountInspectorInWorker } from '../src/inspector/index.ts';
 import { THREAD_RGB } from '../src/inspector/colors.ts';
 import { inBrowser } from './helpers.ts';
 import { compareReadout } from './fixtures/inspector-compare.ts';
+import { filledMemory, host } from './fixtures/inspector-setup.ts';
 
 const frames = (n: number): Promise<void> => new Promise((resolve) => {
   const step = (): void => { if (--n <= 0) resolve(); else requestAnimationFrame(step); };
   requestAnimationFrame(step);
 });
 
-/** A 640 x 480 host element on the page. */
-function host(): HTMLDivElement {
-  const el = document.createElement('div');
-  el.style.width = '640px';
-  el.style.height = '480px';
-  document.body.append(el);
-  return el;
-}
-
-function filled() {
-  const memory = createMemory({ size: 16 << 20 });
-  const arena = memory.createArena('frame', { capacity: 1 << 18, frames: 2, laneBytes: 4096 });
-  const pool = memory.createPool('slots', { slotSize: 16, capacity: 1000, batch: 8 });
-  const stack = memory.createStack('scratch', { capacity: 8192 });
-  for (let f = 0; f < 5; f++) { arena.alloc(5000); memory.advance(); }
-  for (let k = 0; k < 300; k++) pool.alloc();
-  stack.mark();
-  stack.push(256);
-  return { memory, arena, pool, stack };
-}
-
 afterEach(() => { document.body.replaceChildren(); });
 
 describe.skipIf(!inBrowser)('inspector on a page (browsers only: Node has no DOM or canvas)', () => {
   it('mounts a canvas sized to the options and draws the memory into it', () => {
-    const { memory } = filled();
+    const { memory } = filledMemory();
     const el = host();
     const inspector = mountInspector(memory, el, { width: 640, height: 480, dpr: 1, autoStart: false });
     expect(el.querySelector('canvas')).toBe(inspector.canvas);
@@ -64,7 +43,7 @@ describe.skipIf(!inBrowser)('inspector on a page (browsers only: Node has no DOM
   });
 
   it('follows the pointer with a DOM tooltip showing the numbers', () => {
-    const { memory } = filled();
+    const { memory } = filledMemory();
     const el = host();
     const inspector = mountInspector(memory, el, { width: 640, height: 480, dpr: 1, autoStart: false });
     inspector.draw();
@@ -80,7 +59,7 @@ describe.skipIf(!inBrowser)('inspector on a page (browsers only: Node has no DOM
   });
 
   it('draws every animation frame until stopped, and follows the device pixel ratio', async () => {
-    const { memory } = filled();
+    const { memory } = filledMemory();
     const inspector = mountInspector(memory, host(), { width: 320, height: 240, dpr: 2 });
     expect(inspector.isRunning).toBe(true);
     expect([inspector.canvas.width, inspector.canvas.height, inspector.canvas.style.width]).toEqual([640, 480, '320px']);
@@ -94,14 +73,14 @@ describe.skipIf(!inBrowser)('inspector on a page (browsers only: Node has no DOM
   });
 
   it('takes the element\'s size when none is given', () => {
-    const { memory } = filled();
+    const { memory } = filledMemory();
     const inspector = mountInspector(memory, host(), { autoStart: false, dpr: 1 });
     expect([inspector.canvas.width, inspector.canvas.height]).toEqual([640, 480]);
     inspector.destroy();
   });
 
   it('draws in a worker on a transferred OffscreenCanvas, with the same numbers', async () => {
-    const { memory, pool } = filled();
+    const { memory, pool } = filledMemory();
     // the worker sees published counts only: this thread's since the last advance() are still its own
     memory.publishStats();
     const el = host();

@@ -7,35 +7,17 @@
  * time), never on a duration.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type Memory, createMemory } from '../src/index.ts';
+import type { Memory } from '../src/index.ts';
 import type { InspectorPoolReadout, InspectorReadout } from '../src/inspector/readout.ts';
 import { mountInspector, mountInspectorInWorker } from '../src/inspector/index.ts';
 import { InspectorRenderer } from '../src/inspector/renderer.ts';
 import type { InspectorWorkerMessage } from '../src/inspector/worker.ts';
 import { inBrowser } from './helpers.ts';
 import { StubContext } from './fixtures/inspector-stub-context.ts';
+import { filledMemory, host } from './fixtures/inspector-setup.ts';
 
 /** A generous bound for a condition to come true on a loaded machine (not a measured duration). */
 const WAIT = { timeout: 30_000, interval: 20 };
-
-function filled(): Memory {
-  const memory = createMemory({ size: 16 << 20 });
-  memory.createArena('frame', { capacity: 1 << 18, frames: 2, laneBytes: 4096 });
-  const pool = memory.createPool('slots', { slotSize: 16, capacity: 1000, batch: 8 });
-  memory.createStack('scratch', { capacity: 8192 });
-  for (let k = 0; k < 300; k++) pool.alloc();
-  memory.publishStats();
-  return memory;
-}
-
-/** A 640 x 480 host element on the page. */
-function host(): HTMLDivElement {
-  const el = document.createElement('div');
-  el.style.width = '640px';
-  el.style.height = '480px';
-  document.body.append(el);
-  return el;
-}
 
 /** The pool grid's shape a renderer of `width` x `height` CSS pixels at `dpr` lays out for `memory`. */
 function gridAt(memory: Memory, width: number, height: number, dpr: number): unknown {
@@ -62,7 +44,7 @@ afterEach(() => {
 
 describe.skipIf(!inBrowser)('inspector page events (browsers only: Node has no DOM, ResizeObserver or Worker)', () => {
   it('mountInspector without a size follows the element: canvas, backing store and layout', async () => {
-    const memory = filled();
+    const { memory } = filledMemory();
     const el = host();
     const inspector = mountInspector(memory, el, { dpr: 2, autoStart: false });
     expect([inspector.canvas.width, inspector.canvas.height]).toEqual([1280, 960]);
@@ -79,7 +61,7 @@ describe.skipIf(!inBrowser)('inspector page events (browsers only: Node has no D
   });
 
   it('mountInspector with a fixed size does not follow the element', async () => {
-    const memory = filled();
+    const { memory } = filledMemory();
     const el = host();
     const inspector = mountInspector(memory, el, { width: 640, height: 480, dpr: 1, autoStart: false });
     const otherEl = host();
@@ -94,7 +76,7 @@ describe.skipIf(!inBrowser)('inspector page events (browsers only: Node has no D
   });
 
   it('mountInspectorInWorker forwards pointer moves and leaves as hover messages', async () => {
-    const memory = filled();
+    const { memory } = filledMemory();
     const worker = inspectorWorker();
     const sent = vi.spyOn(worker, 'postMessage');
     const remote = mountInspectorInWorker(memory, host(), worker, { width: 640, height: 480, dpr: 1 });
@@ -112,7 +94,7 @@ describe.skipIf(!inBrowser)('inspector page events (browsers only: Node has no D
   });
 
   it('mountInspectorInWorker with tooltip: false forwards no pointer events', async () => {
-    const memory = filled();
+    const { memory } = filledMemory();
     const worker = inspectorWorker();
     const remote = mountInspectorInWorker(memory, host(), worker, { width: 640, height: 480, dpr: 1, tooltip: false });
     await remote.ready;
@@ -124,7 +106,7 @@ describe.skipIf(!inBrowser)('inspector page events (browsers only: Node has no D
   });
 
   it('mountInspectorInWorker without a size sends the element\'s new size, and the worker lays out for it', async () => {
-    const memory = filled();
+    const { memory } = filledMemory();
     const worker = inspectorWorker();
     const sent = vi.spyOn(worker, 'postMessage');
     const el = host();

@@ -9,7 +9,7 @@
  * that synchronous call. Runs in every project: nothing here needs the DOM.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type Memory, type SharedMemoryInit, createMemory } from '../src/index.ts';
+import type { Memory, SharedMemoryInit } from '../src/index.ts';
 import type { InspectorPoolReadout, InspectorReadout } from '../src/inspector/readout.ts';
 import { InspectorRenderer } from '../src/inspector/renderer.ts';
 import {
@@ -19,6 +19,7 @@ import { BACKGROUND_RGB, FREE_RGB, THREAD_RGB } from '../src/inspector/colors.ts
 import { StubContext } from './fixtures/inspector-stub-context.ts';
 import { compareReadout } from './fixtures/inspector-compare.ts';
 import { expectCode } from './helpers.ts';
+import { filledMemory } from './fixtures/inspector-setup.ts';
 
 const hasOffscreen = typeof OffscreenCanvas === 'function';
 
@@ -46,16 +47,7 @@ function offscreen(): OffscreenCanvas {
 
 /** A memory with an arena, a pool with 300 live slots and a stack with one block, stats published. */
 function filled(): { memory: Memory; init: SharedMemoryInit } {
-  const memory = createMemory({ size: 16 << 20 });
-  const arena = memory.createArena('frame', { capacity: 1 << 18, frames: 2, laneBytes: 4096 });
-  const pool = memory.createPool('slots', { slotSize: 16, capacity: 1000, batch: 8 });
-  const stack = memory.createStack('scratch', { capacity: 8192 });
-  for (let f = 0; f < 5; f++) { arena.alloc(5000); memory.advance(); }
-  for (let k = 0; k < 300; k++) pool.alloc();
-  stack.mark();
-  stack.push(256);
-  // another attachment reads published counts only: this thread's since the last advance() are still its own
-  memory.publishStats();
+  const { memory } = filledMemory();
   return { memory, init: memory.share() };
 }
 
