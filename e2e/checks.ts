@@ -32,6 +32,8 @@ export interface PageState {
   readonly lit: number;
   /** Particles in the last drawn frame. */
   readonly drawn: number;
+  /** The particle pool's allocations as published by every thread (what the inspector shows); 0 on other pages. */
+  readonly poolAllocs: number;
   /** `#error`. */
   readonly error: string;
   /** `#threads`. */
@@ -52,7 +54,7 @@ export interface PageState {
  */
 export function pageState(): PageState {
   const text = (id: string): string => document.getElementById(id)?.textContent ?? '';
-  const demo = (window as { nebulaDemo?: { stats: () => { frame: number; lit: number; drawn: number } } }).nebulaDemo;
+  const demo = (window as { nebulaDemo?: { stats: () => { frame: number; lit: number; drawn: number; poolAllocs: number } } }).nebulaDemo;
   const s = demo?.stats();
   return {
     crossOriginIsolated: globalThis.crossOriginIsolated,
@@ -60,6 +62,7 @@ export function pageState(): PageState {
     frame: s?.frame ?? Number(text('frame')),
     lit: s?.lit ?? -1,
     drawn: s?.drawn ?? 0,
+    poolAllocs: s?.poolAllocs ?? 0,
     error: text('error'),
     threads: text('threads'),
     isolationHidden: document.getElementById('isolation')?.hidden ?? true,

@@ -95,6 +95,9 @@ for (const demo of manifest) {
         await expect(page.locator('#isolation-coop')).toHaveText('(absent)');
       } else {
         expect(s.isolationHidden, 'no isolation card on an isolated page').toBe(true);
+        // the inspector's counters move: the simulation workers publish their counts every frame
+        const counted = await until(page, 'the pool\'s published allocations count the workers\' births', (x) => x.poolAllocs > 0);
+        await until(page, 'and keep counting', (x) => x.poolAllocs > counted.poolAllocs);
         expect(s.threads).toContain('simulation worker');
         expect(s.threads).toContain('render worker');
         await expect(page.locator('#upload')).toContainText('WebGL2');

@@ -46,6 +46,8 @@ export interface DemoStats {
   readonly recovery: RecoveryStats;
   /** Live slots of the pool (`pool.live`): also the particles of a share whose worker is being replaced. */
   readonly poolLive: number;
+  /** The pool's allocations as the inspector reads them: what every thread has published (`publishStats()`). */
+  readonly poolAllocs: number;
 }
 
 declare global {

@@ -215,6 +215,9 @@ export class Fountain {
     const arenaBytes = frame.used;
     frame.release();
     draw.release();
+    // this worker's counts (allocations, frees, bytes) into the shared buffer, once a frame: the
+    // inspector and snapshot() on the page read only published counts
+    memory.publishStats();
     const ms = performance.now() - t0;
     const w = this.index;
     const parity = (frameNo & 1) * 2;

@@ -178,6 +178,7 @@ function stats(): DemoStats {
     lit: r === null ? -1 : word(C_PIXEL_LIT), upload: word(C_UPLOAD), frames: graph.frames, waits: { ...waits }, renderMs: word(C_RENDER_US) / 1000,
     clock: { simGo: word(C_SIM_GO), simDone: word(C_SIM_DONE), renderGo: word(C_RENDER_GO), renderDone: word(C_RENDER_DONE), renderRescued: word(C_RENDER_RESCUED), ticks },
     recovery: recoveryStats(r?.crew ?? null, leaseRetries), poolLive: r?.memory.pool('particles').live ?? 0,
+    poolAllocs: r?.memory.pool('particles').stats().allocations ?? 0,
   };
 }
 window.nebulaDemo = {
