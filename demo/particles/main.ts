@@ -290,7 +290,8 @@ async function begin(s: DemoSettings): Promise<void> {
   refreshRecovery();
   const host = el('inspector-view');
   host.replaceChildren();
-  inspector = mountInspector(memory, host, { width: host.clientWidth > 0 ? host.clientWidth : 800, height: 260 });
+  // four regions (the pool, two arenas, the control block) and the warnings: none left out
+  inspector = mountInspector(memory, host, { width: host.clientWidth > 0 ? host.clientWidth : 800, height: 440 });
   el('inspector').dataset.inspector = 'mounted';
   r.start(memory.frame);
 }

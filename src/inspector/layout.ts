@@ -75,6 +75,8 @@ export interface RegionRects {
   readonly graph: Rect;
   /** Pool: the slot grid's area. */
   readonly grid: Rect;
+  /** False when the section did not fit above the warnings: every rectangle is empty and nothing of it is drawn. */
+  readonly shown: boolean;
 }
 
 /**
@@ -87,6 +89,8 @@ export interface CanvasLayout {
   readonly title: Rect;
   readonly regions: readonly RegionRects[];
   readonly warnings: Rect;
+  /** How many regions did not fit (the last ones; the title line says so). */
+  readonly hidden: number;
 }
 
 const EMPTY_AT = (x: number, y: number, w: number): Rect => ({ x, y, w, h: 0 });
@@ -100,8 +104,9 @@ export function fixedHeight(kind: BuiltInRegionKind): number {
 
 /**
  * Lays out `kinds` (the regions, in order) on a canvas of `width` x `height` CSS pixels. Pools
- * share the height left after the fixed parts equally, each at least {@link MIN_GRID_H}; what
- * does not fit is clipped at the bottom, above the warnings.
+ * share the height left after the fixed parts equally, each at least {@link MIN_GRID_H}. No two
+ * parts overlap: the regions that do not fit above the warnings are not shown (`shown: false`,
+ * empty rectangles), and the title line says how many.
  */
 export function layoutCanvas(width: number, height: number, kinds: readonly BuiltInRegionKind[]): CanvasLayout {
   const innerW = Math.max(1, width - 2 * PAD);
@@ -142,9 +147,14 @@ export function layoutCanvas(width: number, height: number, kinds: readonly Buil
       y += gridH;
     }
     y += GAP;
-    return { kind, section: { x, y: top, w: innerW, h: y - top }, label, bar, lanes, graph, grid };
+    return { kind, section: { x, y: top, w: innerW, h: y - top }, label, bar, lanes, graph, grid, shown: true };
   });
-  return { width, height, title, regions, warnings };
+  // the first section that reaches into the warnings (its trailing gap may touch them): hide from there on
+  const first = regions.findIndex((r) => r.section.y + r.section.h - GAP > warnings.y);
+  if (first < 0) return { width, height, title, regions, warnings, hidden: 0 };
+  const e = EMPTY_AT(x, regions[first].section.y, innerW);
+  const hide = (r: RegionRects): RegionRects => ({ kind: r.kind, section: e, label: e, bar: e, lanes: e, graph: e, grid: e, shown: false });
+  return { width, height, title, regions: regions.map((r, k) => (k < first ? r : hide(r))), warnings, hidden: regions.length - first };
 }
 
 /** True when CSS point (px, py) is inside `r`. */

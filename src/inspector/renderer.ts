@@ -72,6 +72,8 @@ export class InspectorRenderer {
   private height = 1;
   private dpr = 1;
   private layout: CanvasLayout | null = null;
+  /** The title's note on the regions that do not fit (made at layout time, not per frame). */
+  private moreNote = '';
   private layoutDirty = true;
   /** Per region: the pool grid's pixels (null for arenas and stacks). */
   private images: (ImageData | null)[] = [];
@@ -286,11 +288,12 @@ export class InspectorRenderer {
     ctx.fillStyle = BACKGROUND;
     ctx.fillRect(0, 0, this.width, this.height);
     const p = this.painter;
-    drawTitle(ctx, p, model, layout.title);
+    drawTitle(ctx, p, model, layout.title, this.moreNote);
     const regions = model.regions;
     for (let k = 0; k < regions.length; k++) {
       const r = regions[k];
       const rects = layout.regions[k];
+      if (!rects.shown) continue;
       drawLabel(ctx, p, r, rects.label);
       if (r.kind === 'arena') drawArena(ctx, r, rects.bar, rects.lanes, rects.graph);
       else if (r.kind === 'stack') drawStack(ctx, r, rects.bar);
@@ -308,7 +311,8 @@ export class InspectorRenderer {
     const model = this.model;
     const layout = layoutCanvas(this.width, this.height, model.regions.map((r) => r.kind));
     const dpr = this.dpr;
-    this.images = model.regions.map((r, k) => (r.kind === 'pool' ? poolGridImage(this.ctx, r, layout.regions[k].grid, dpr) : null));
+    this.images = model.regions.map((r, k) => (r.kind === 'pool' && layout.regions[k].shown ? poolGridImage(this.ctx, r, layout.regions[k].grid, dpr) : null));
+    this.moreNote = layout.hidden === 0 ? '' : ` (${String(layout.hidden)} not shown: too short)`;
     this.gridX = Int32Array.from(layout.regions, (g) => Math.round(g.grid.x * dpr));
     this.gridY = Int32Array.from(layout.regions, (g) => Math.round(g.grid.y * dpr));
     this.layout = layout;

@@ -18,8 +18,11 @@ const KIND_LABEL = Object.freeze({ arena: ' arena ', pool: ' pool ', stack: ' st
 /** Warning texts by WARN_* kind. */
 const WARN_TEXT: readonly string[] = Object.freeze(['', ': above 90% of capacity, at ', ': failed requests ', ': errors ']);
 
-/** Draws the title line in `rect`: the frame, the attached threads, the regions and whether the memory is shared. */
-export function drawTitle(ctx: InspectorContext, p: TextPainter, m: InspectorModel, rect: Rect): void {
+/**
+ * Draws the title line in `rect`: the frame, the attached threads, the regions (with `hiddenNote`
+ * after their count when some do not fit) and whether the memory is shared.
+ */
+export function drawTitle(ctx: InspectorContext, p: TextPainter, m: InspectorModel, rect: Rect, hiddenNote = ''): void {
   const y = rect.y + (rect.h >> 1);
   ctx.fillStyle = TEXT;
   let x = p.text(ctx, 'nebula-memory', rect.x, y);
@@ -35,6 +38,10 @@ export function drawTitle(ctx: InspectorContext, p: TextPainter, m: InspectorMod
   x = p.text(ctx, '  regions ', x, y);
   ctx.fillStyle = TEXT;
   x = p.int(ctx, m.regions.length, x, y);
+  if (hiddenNote !== '') {
+    ctx.fillStyle = WARN;
+    x = p.text(ctx, hiddenNote, x, y);
+  }
   ctx.fillStyle = DIM;
   p.text(ctx, m.memory.shared ? '  shared' : '  single-thread', x, y);
 }
