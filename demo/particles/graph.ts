@@ -89,13 +89,19 @@ export class FrameGraph {
         ctx.fillRect(x, 0, Math.max(1, bar), 6);
       }
     }
+    // the reference lines, each labelled at its right end (p99 above its line, p50 below, so the
+    // two labels never sit on each other)
+    ctx.font = '11px monospace';
+    ctx.textAlign = 'right';
     ctx.fillStyle = '#9fb3c8';
     ctx.fillRect(0, y(this.frame.p50), width, 1);
+    ctx.fillText(`p50 ${this.frame.p50.toFixed(1)} ms`, width - 4, Math.min(height - 2, y(this.frame.p50) + 12));
     ctx.fillStyle = '#ff8fa3';
     ctx.fillRect(0, y(this.frame.p99), width, 1);
+    ctx.fillText(`p99 ${this.frame.p99.toFixed(1)} ms`, width - 4, Math.max(11, y(this.frame.p99) - 3));
+    ctx.textAlign = 'left';
     ctx.fillStyle = '#9fb3c8';
-    ctx.font = '11px monospace';
-    ctx.fillText(`${top.toFixed(0)} ms`, 4, 16);
+    ctx.fillText(`${top.toFixed(0)} ms (p99 of the window × 1.25; taller frames are clipped)`, 4, 16);
   }
 }
 
