@@ -123,7 +123,7 @@ step('imports', 'node', ['scripts/check-imports.mjs']);
       for (const t of j?.results ?? []) if (t.error !== null) failures.push(`e2e [webkit] ${t.name}: ${firstLine(t.error)}`);
       const passed = j?.passed ?? 0;
       const failed = (j?.failed ?? 0) + (r.ok || j?.failed ? 0 : 1);
-      // a check that passed on its second run after WebKit's web process crashed (docs/DEMO.md)
+      // checks that passed on a later run after WebKit's web process crashed (docs/DEMO.md)
       const crashes = j?.crashes ? `, ${j.crashes} survived a web-process crash` : '';
       results.push({ name: `e2e (webkit${crashes})`, passed, failed, secs: r.secs });
     }

@@ -50,9 +50,12 @@ interface Result {
   readonly name: string;
   readonly error: string | null;
   readonly ms: number;
-  /** Web-process crashes the check survived (0 or 1). */
+  /** Web-process crashes the check survived (0 to CRASH_RETRIES). */
   readonly crashes: number;
 }
+
+/** New sessions a check gets after WebKit's web process crashed under it (see `run` below). */
+const CRASH_RETRIES = 2;
 
 /** What WebKitWebDriver answers once the page's web process has crashed. */
 const WEB_PROCESS_GONE = /page crash or hang|invalid session id/;
@@ -78,10 +81,12 @@ async function main(): Promise<number> {
       const read = async (): Promise<PageState> => browser.execute(pageState);
       /**
        * Runs one check. When WebKit's web process dies under it (the session is gone), the check
-       * runs once more in a new session, and the crash is reported: WebKitGTK 2.50's web process
-       * was seen to crash in about 1 of 30 fountain runs here, in WebKit's own code (a release
-       * assertion on a worker thread; libGLdispatch's assertion at process exit), see
-       * docs/DEMO.md. A second crash, or any other failure, fails the check.
+       * runs again in a new session, up to CRASH_RETRIES times, and every crash is reported:
+       * WebKitGTK 2.50's web process was seen to crash in about 1 of 30 fountain runs here, in
+       * WebKit's own code (a release assertion on a worker thread; libGLdispatch's assertion at
+       * process exit), see docs/DEMO.md; under the full suite's load the kill check met it twice
+       * in one run (2026-12-07) while 5 runs of it alone passed. Any other failure fails the check
+       * at once.
        */
       const run = async (name: string, body: () => Promise<void>): Promise<void> => {
         const t0 = Date.now();
@@ -93,8 +98,8 @@ async function main(): Promise<number> {
             return;
           } catch (err) {
             const error = err instanceof Error ? err.message : String(err);
-            if (attempt === 1 && WEB_PROCESS_GONE.test(error)) {
-              console.log(`  CRASH ${name}: WebKit's web process died (${error}); once more in a new session`);
+            if (attempt <= CRASH_RETRIES && WEB_PROCESS_GONE.test(error)) {
+              console.log(`  CRASH ${name}: WebKit's web process died (${error}); again in a new session (${attempt} of ${CRASH_RETRIES})`);
               await browser.reloadSession();
               continue;
             }
