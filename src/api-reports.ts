@@ -43,6 +43,24 @@ export interface ThreadInfo {
   readonly lag: number;
   /** The frame the thread attached in. */
   readonly attachedAt: number;
+  /**
+   * The frame in which another thread's `reclaimThread()` reclaimed this slot's holder, or -1
+   * when it was not reclaimed (it is attached, or detached itself). A new attach to the id
+   * resets it, with `released`.
+   */
+  readonly reclaimedAt: number;
+  /**
+   * What that reclaim released, as its {@link ReclaimReport} said: arena segments whose lease it
+   * held, free pool slots of its caches, and stacks it owned. All 0 when `reclaimedAt` is -1.
+   */
+  readonly released: {
+    /** Arena segments in which the thread held a lease. */
+    readonly leases: number;
+    /** Pool slots returned from its caches to the shared free lists. */
+    readonly slots: number;
+    /** Stacks it owned, emptied and left without an owner. */
+    readonly stacks: number;
+  };
 }
 
 /**
@@ -323,6 +341,12 @@ export interface MemorySnapshot {
   readonly unusedBytes: number;
   /** Thread ids attached right now. */
   readonly threads: readonly number[];
+  /**
+   * The duration of each of the last ended frames (up to 64), oldest first, in milliseconds
+   * (microsecond resolution): the time from one `advance()` to the next, as
+   * {@link Memory.frameTimesInto} reads it. Empty before the first `advance()`.
+   */
+  readonly frameTimes: readonly number[];
   /** Every arena, pool and stack, in creation order. */
   readonly regions: readonly RegionSnapshot[];
   /** Every region of a registered kind (`registerKind()`), in creation order; present only when there is one. */

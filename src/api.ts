@@ -137,7 +137,7 @@ export interface StackOptions {
  * ```
  */
 export interface MemoryOptions {
-  /** Buffer size in bytes, 8 KiB to 1 GiB. */
+  /** Buffer size in bytes, 16 KiB to 1 GiB. */
   readonly size: number;
   /**
    * `'auto'` uses a SharedArrayBuffer when the page is cross-origin isolated and falls back to an

@@ -207,6 +207,39 @@ export function typeName(v: unknown): string {
   return v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
 }
 
+/**
+ * {@link typeName}, with a typed array's own name (`Int32Array`, `Float64Array`, ...), for
+ * messages about an `out` array of the wrong type. Never throws. @internal
+ * @example
+ * ```ts
+ * arrayTypeName(new Float32Array(4)); // 'Float32Array'
+ * ```
+ */
+export function arrayTypeName(v: unknown): string {
+  if (!ArrayBuffer.isView(v)) return typeName(v);
+  try {
+    return Object.prototype.toString.call(v).slice(8, -1);
+  } catch {
+    return 'object';
+  }
+}
+
+/**
+ * The `INVALID_OPTION` of an every-frame reader whose `out` is not a `want` (`Int32Array`, ...)
+ * of at least `length` entries. Built in a cold function, like every error. @internal
+ * @example
+ * ```ts
+ * if (!(out instanceof Int32Array)) throw badOutArray('pool "p"', 'cachedSlotsInto', out, 'Int32Array', 64);
+ * ```
+ */
+export function badOutArray(allocator: string, op: string, out: unknown, want: string, length: number): MemoryError {
+  const got = arrayTypeName(out);
+  return memoryError('INVALID_OPTION', `${op}(${got}) needs a ${want} of ${length} entries`, {
+    allocator, request: { out: got, length: ArrayBuffer.isView(out) ? (out as Int32Array).length : -1 }, state: { entries: length },
+    suggestion: `pass a ${want} of ${length} entries, made once: new ${want}(${length}).`,
+  });
+}
+
 /** `0x…` for a finite number; anything else as text (bad input must not throw while reporting). @internal */
 export function hex(n: number): string {
   return typeof n === 'number' && Number.isFinite(n) ? `0x${n.toString(16)}` : String(n);

@@ -217,7 +217,8 @@ describe('a worker killed in the middle of createPool', () => {
     const BIG = 1 << 20;
     /** Kill delays after the worker entered createPool, as fractions of its measured init time; null: let it finish. */
     const FRACTIONS = [null, 0, 0.1, 0.3, 0.6];
-    const memory = createMemory({ size: FRACTIONS.length * (17 * BIG) + (4 << 20), name: 'clock' });
+    // a big pool: 16 bytes a slot of meta, next, born and site, 4 of data, and 1 to spare
+    const memory = createMemory({ size: FRACTIONS.length * (21 * BIG) + (4 << 20), name: 'clock' });
     memory.createArena('frame', { capacity: 4096, frames: 2, laneBytes: 64 });
     const ctl = new Int32Array(new SharedArrayBuffer(FRACTIONS.length * FIELDS * 4));
     const col = collector();

@@ -279,7 +279,7 @@ describe('snapshot', () => {
   it('has no customRegions key without a region of a registered kind', () => {
     const { m } = setup();
     m.createPool('p', { slotSize: 8, capacity: 16 });
-    expect(Object.keys(m.snapshot())).toEqual(['frame', 'shared', 'byteLength', 'unusedBytes', 'threads', 'regions']);
+    expect(Object.keys(m.snapshot())).toEqual(['frame', 'shared', 'byteLength', 'unusedBytes', 'threads', 'frameTimes', 'regions']);
     m.checkInvariants();
   });
 });

@@ -8,7 +8,8 @@ import { expectCode, itChecked } from './helpers.ts';
 function setup(opts: { slotSize: number; capacity: number; align?: number; batch?: number }): { m: Memory; p: Pool; data: number } {
   const m = createMemory({ size: 1 << 20 });
   const p = m.createPool('p', opts);
-  const data = alignUp(DATA_START + POOL_HEADER_BYTES + alignUp(12 * opts.capacity, 64), Math.max(opts.align ?? 8, 64));
+  // per slot before the data: meta, next, born and site (4 Int32 words), rounded up to 64 bytes
+  const data = alignUp(DATA_START + POOL_HEADER_BYTES + alignUp(16 * opts.capacity, 64), Math.max(opts.align ?? 8, 64));
   return { m, p, data };
 }
 
@@ -26,6 +27,14 @@ describe('Pool: slots and handles', () => {
     expect(hs.map((h) => p.offsetOf(h))).toEqual([data, data + 16, data + 32]);
     for (const h of hs) expect(p.offsetOf(h) % 16).toBe(0);
     expect(p.live).toBe(3);
+    p.checkInvariants();
+  });
+
+  it('puts the data after meta, next, born and site: 16 bytes a slot (capacity 20: 320 bytes)', () => {
+    const { m, p, data } = setup({ slotSize: 8, capacity: 20, align: 8 });
+    expect(data).toBe(DATA_START + POOL_HEADER_BYTES + 320);
+    expect(p.offsetOf(p.alloc())).toBe(data);
+    expect(m.regions()[0].byteLength).toBe(POOL_HEADER_BYTES + 320 + 64 + alignUp(20 * 8, 64) + 320); // + alignment slack, slots (the region rounded to 64), statistics block
     p.checkInvariants();
   });
 

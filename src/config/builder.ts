@@ -9,6 +9,7 @@ import { poolRegionBytes } from '../allocators/pool/layout.ts';
 import { stackRegionBytes } from '../allocators/stack/layout.ts';
 import { memoryError } from '../errors.ts';
 import { DATA_START, MAX_MEMORY_BYTES, MAX_REGIONS, REGION_ALIGN, alignUp } from '../memory/layout.ts';
+import { MIN_MEMORY_BYTES } from '../memory/open.ts';
 import { validateName } from '../memory/region-table.ts';
 import { formatBytes } from '../typed/budget.ts';
 import { typedError } from '../typed/errors.ts';
@@ -123,8 +124,8 @@ class Builder {
     if (d.size === null) bad('the config has no size', {}, 'call size(bytes) or fitSize() before build().');
     const need = DATA_START + regions.reduce((s, r) => s + r.bytes, 0);
     const size = d.size === 'fit' ? alignUp(Math.ceil(need * d.preset.headroom), 1 << 16) : d.size;
-    if (!Number.isInteger(size) || size < 8192 || size > MAX_MEMORY_BYTES || size % 8 !== 0) {
-      bad(`memory size ${String(size)} is not allowed`, { size }, `use a multiple of 8 from 8192 to ${MAX_MEMORY_BYTES} bytes (the regions need ${need}).`);
+    if (!Number.isInteger(size) || size < MIN_MEMORY_BYTES || size > MAX_MEMORY_BYTES || size % 8 !== 0) {
+      bad(`memory size ${String(size)} is not allowed`, { size }, `use a multiple of 8 from ${MIN_MEMORY_BYTES} to ${MAX_MEMORY_BYTES} bytes (the regions need ${need}).`);
     }
     if (need > size) {
       throw memoryError('OUT_OF_MEMORY', `the regions need ${formatBytes(need)}, the memory has ${formatBytes(size)}`, {

@@ -115,7 +115,7 @@ export interface ConfigSteps<St extends ConfigState> {
  * ```
  */
 export interface ConfigSizeStep<St extends ConfigState> {
-  /** Sets the buffer size in bytes (a multiple of 8, 8 KiB to 1 GiB). */
+  /** Sets the buffer size in bytes (a multiple of 8, 16 KiB to 1 GiB). */
   size(bytes: number): ConfigBuilder<WithConfigState<St, 'sized', true>>;
   /** Sizes the buffer at build time: what the regions need × `preset.headroom`, rounded up to 64 KiB. */
   fitSize(): ConfigBuilder<WithConfigState<St, 'sized', true>>;

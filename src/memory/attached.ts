@@ -4,14 +4,18 @@
  * table, the region list, sharing, reclaiming a dead thread). {@link MemoryCore} adds the regions.
  * @module
  */
+import '../build.ts'; // defines __NEBULA_CHECKS__ where no bundler replaced it: before any check runs
 import type { SharedMemoryInit } from '../api.ts';
 import type { ReclaimReport, RegionInfo, ThreadInfo } from '../api-reports.ts';
 import { memoryError } from '../errors.ts';
+import { CallSites, SiteWriter, badSiteId } from './call-sites.ts';
+import { clockNow, readFrameTimes } from './frame-times.ts';
 import type { MemoryHost } from './host.ts';
 import { type IsolationReport, ISOLATION_FIX, isUnsharedOnPurpose, UNSHARED_ON_PURPOSE_FIX } from './isolation.ts';
 import { G_BRK, G_FRAME, G_REGION_COUNT, G_SIZE, LAYOUT_VERSION, MAX_THREADS, T_FRAME, T_GEN, threadWordOf } from './layout.ts';
 import { type Liveness, holdLiveness } from './liveness.ts';
 import type { OpenedBuffer } from './open.ts';
+import { callSite } from './leak-report.ts';
 import { reclaimThreadIn } from './reclaim.ts';
 import { listRegions } from './region-table.ts';
 import { isAttached, listThreads } from './threads.ts';
@@ -52,6 +56,8 @@ export class AttachedBuffer implements MemoryHost {
   protected detached = false;
   /** True while this thread records the call sites of its pool and stack allocations. @internal */
   capturingSites = false;
+  /** This thread's side of the shared call-site table, made at its first use. */
+  private sites: CallSites | null = null;
   /** This thread's active trace recorder, or null. @internal */
   tracer: TraceRecorder | null = null;
 
@@ -63,6 +69,11 @@ export class AttachedBuffer implements MemoryHost {
   protected readonly slotWord: number;
   /** This thread's liveness lock (Web Workers; liveness.ts). */
   protected readonly lock: Liveness | null;
+  /**
+   * One entry: this thread's clock (ms) at its last successful `advance()`, or at create/attach
+   * before the first, where the next frame's duration starts. A typed array, so storing it never boxes.
+   */
+  protected readonly advancedAt = new Float64Array(1);
 
   /** @internal Use {@link createMemory} or {@link attachMemory}. */
   constructor(opened: OpenedBuffer) {
@@ -80,6 +91,7 @@ export class AttachedBuffer implements MemoryHost {
     this.f32 = new Float32Array(buffer);
     this.f64 = new Float64Array(buffer);
     this.lock = this.shared ? holdLiveness(this.i32, threadId) : null;
+    this.advancedAt[0] = clockNow();
   }
 
   /** Buffer size in bytes. */
@@ -119,6 +131,80 @@ export class AttachedBuffer implements MemoryHost {
    */
   get frame(): number {
     return Atomics.load(this.i32, G_FRAME);
+  }
+
+  /**
+   * Writes the duration of each of the last `min(64, frames ended, out.length)` frames into
+   * `out`, oldest first, in milliseconds (microsecond resolution), and returns how many.
+   * A frame's duration is the time from the `advance()` that started it to the one that ended
+   * it, on the clock thread's `performance.now()`. The first frame a thread ends counts from
+   * when that thread created or attached its `Memory` (for the creator: from `createMemory()`).
+   * The durations live in the shared buffer (a 64-entry ring after the thread table), so every
+   * thread reads the same numbers. Allocates nothing: an inspector or a HUD calls it every frame.
+   *
+   * Thread-safety: any worker (a read racing an `advance()` may see the newest duration in
+   * place of the oldest).
+   * @param out - receives the durations; 64 entries hold them all.
+   * @returns how many entries it wrote: 0 before the first `advance()`.
+   * @throws {@link nebula-memory!MemoryError} `INVALID_OPTION` when `out` is not a `Float64Array`.
+   * @see {@link Memory.snapshot}, whose `frameTimes` holds the same numbers in a new array.
+   * @example
+   * ```ts
+   * const times = new Float64Array(64); // once
+   * const n = memory.frameTimesInto(times); // every frame
+   * let worst = 0;
+   * for (let k = 0; k < n; k++) worst = Math.max(worst, times[k]);
+   * hud.text = `worst frame ${worst.toFixed(1)} ms`;
+   * ```
+   */
+  frameTimesInto(out: Float64Array): number {
+    return readFrameTimes(this.i32, out);
+  }
+
+  /**
+   * The text of call site `id` as the shared call-site table stores it (the allocating frame and
+   * its two callers, at most 400 bytes of UTF-8), or `''` for 0 ("unknown") and any id not in
+   * the table. Sites are recorded by every thread that has {@link Memory.captureCallSites} on
+   * (checked build), and each id's text is read from the shared buffer, so this names sites that
+   * workers recorded. The first read of an id makes its string; later reads return the same one.
+   *
+   * Thread-safety: any worker.
+   * @param id - a site id, from {@link Pool.siteCountsInto} (the index of a count) or a slot's record.
+   * @throws {@link nebula-memory!MemoryError} `INVALID_OPTION` when `id` is not a whole number.
+   * @see {@link Pool.slotInfo}, which gives one slot's site as text, and {@link Memory.leaks}, which groups by site.
+   * @example
+   * ```ts
+   * const live = new Int32Array(1025); // once: ids 0..1024 (1024 sites at most)
+   * const old = new Int32Array(1025);
+   * const n = bullets.siteCountsInto(live, old, memory.frame - 600);
+   * for (let id = 1; id < n; id++) if (old[id] > 100) console.warn(old[id], memory.callSiteText(id));
+   * ```
+   */
+  callSiteText(id: number): string {
+    if (typeof id !== 'number' || !Number.isInteger(id)) badSiteId(id);
+    return id <= 0 ? '' : this.siteTable().textOf(id);
+  }
+
+  /**
+   * The site id of the caller's allocation: its stack, less the runtime's frames, looked up in
+   * this thread's Map and else in the shared table (added to it when new); 0 when the table
+   * does not exist or is full. Costs a stack trace: only while capture is on. @internal
+   */
+  callSiteId(): number {
+    return __NEBULA_CHECKS__ ? this.siteWriter().idOf(callSite()) : 0;
+  }
+
+  /** This thread's side of the call-site table: a writer in the checked build (the fast build records no sites). @internal */
+  protected siteTable(): CallSites {
+    return (this.sites ??= __NEBULA_CHECKS__ ? new SiteWriter(this) : new CallSites(this));
+  }
+
+  /** This thread's writing side of the call-site table; checked build only. @internal */
+  protected siteWriter(): SiteWriter {
+    // sound: the checked build's siteTable() makes a SiteWriter; no reference to the class here,
+    // so the fast build's bundles leave the writer out
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
+    return this.siteTable() as SiteWriter;
   }
 
   /** Records the current frame as this thread's last seen frame (its lag reads 0). @internal */
@@ -230,8 +316,9 @@ export class AttachedBuffer implements MemoryHost {
 
   /**
    * Every thread slot that was ever used: id, generation, name, state (`attached`, `detached`,
-   * `reclaimed`), the last frame it reported and how far it lags the clock. A new array; not for
-   * the frame path.
+   * `reclaimed`), the last frame it reported, how far it lags the clock, and for a reclaimed
+   * thread the frame of its reclaim and what it released (`reclaimedAt`, `released`). A new
+   * array; not for the frame path.
    *
    * Thread-safety: any worker.
    * @example

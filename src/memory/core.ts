@@ -4,11 +4,13 @@
  * allocators only through their kinds (./kinds.ts) and never imports one.
  * @module
  */
+import '../build.ts'; // defines __NEBULA_CHECKS__ where no bundler replaced it: before any check runs
 import type { MemorySnapshot } from '../api-reports.ts';
-import { memoryError } from '../errors.ts';
+import { memoryError, typeName } from '../errors.ts';
 import { AttachedBuffer } from './attached.ts';
 import { FrameClock } from './frame-clock.ts';
-import { type AllocatorKind, type RegionAllocator, createCall, kindOfCode, kindNameOf, openCall, registerKind } from './kinds.ts';
+import { type FrameObserver, badFrameTime, clockNow, recordFrameTime } from './frame-times.ts';
+import { type AllocatorKind, type RegionAllocator, createCall, ensureRegistered, kindOfCode, kindNameOf, openCall } from './kinds.ts';
 import type { LeakReport } from './leak-report.ts';
 import { E_KIND, E_OFFSET, E_STATS, G_FRAME, MAX_MEMORY_BYTES, T_GEN, entryWordOf } from './layout.ts';
 import type { OpenedBuffer } from './open.ts';
@@ -53,6 +55,8 @@ export class MemoryCore extends AttachedBuffer {
   private readonly byOffset = new Map<number, RegionAllocator>();
   /** The frame clock's view of the regions. */
   private readonly clock: FrameClock;
+  /** What advance() tells of each frame it ends (`profileFrames`), or null: one check a frame. */
+  protected frameObserver: FrameObserver | null = null;
 
   /** @internal Use {@link createMemory} or {@link attachMemory}. */
   constructor(opened: OpenedBuffer) {
@@ -62,36 +66,59 @@ export class MemoryCore extends AttachedBuffer {
 
   /**
    * Moves to the next frame. Every frame arena (every region whose kind takes part in the frame
- * clock) recycles the segment of the frame that now
-   * expires (with `frames: N`, the one allocated N frames ago), in O(1). The calling thread's
-   * own arena lanes are released first; workers release theirs with {@link FrameArena.release}.
+   * clock) recycles the segment of the frame that now expires (with `frames: N`, the one
+   * allocated N frames ago), in O(1). The calling thread's own arena lanes are released first;
+   * workers release theirs with {@link FrameArena.release}. The ended frame's duration goes into
+   * the shared frame-time ring ({@link Memory.frameTimesInto}); with {@link Memory.profileFrames}
+   * on, the frame also becomes User Timing entries.
+   *
+   * The frame ends at `now` when given (milliseconds on the `performance.now()` timeline, such
+   * as the timestamp `requestAnimationFrame` passes its callback), and then advance() reads no
+   * clock; without it, advance() reads `performance.now()`, which V8 returns as a new heap number
+   * (16 bytes of garbage a frame). The duration recorded is `now` minus the previous advance()'s
+   * time (or, for the first frame a thread ends, the time it created or attached its `Memory`),
+   * at least 0. A recording trace ({@link Memory.startTrace}) still reads the clock for its own
+   * events.
    *
    * **Safety:** offsets allocated N frames ago in frame arenas become invalid.
    *
    * Thread-safety: one thread (the one running the frame clock, usually the main thread).
+   * @param now - optional: the frame's end time in ms, a finite number >= 0.
    * @returns the new frame number.
    * @throws {@link nebula-memory!MemoryError} `LANE_LEASED` when a worker still holds a lane in a segment that
    * would be recycled; then no arena changes and the frame stays.
+   * @throws {@link nebula-memory!MemoryError} `INVALID_OPTION` when `now` is not a finite number >= 0 (NaN,
+   * a string, a negative time); then nothing changes.
    * @see {@link FrameArena.release}, which each worker calls first, and {@link Memory.publishStats}, which advance() does for this thread.
    * @see {@link nebula-memory/typed!frameScope | frameScope}, which runs a frame's work and then advances.
    * @example
    * ```ts
-   * function tick() { simulate(); memory.advance(); requestAnimationFrame(tick); }
+   * function tick(now: number) { simulate(); memory.advance(now); requestAnimationFrame(tick); }
+   * requestAnimationFrame(tick);
    * ```
    */
-  advance(): number {
+  advance(now?: number): number {
     this.assertAttached('advance');
+    // one compare when given (NaN and the infinities fail it), before anything changes
+    if (now !== undefined && !(typeof now === 'number' && now >= 0 && now <= Number.MAX_VALUE)) badFrameTime('advance', now, this.frame);
     // this thread's own lanes end with its frame
     // an indexed loop: advance() runs once a frame, often unoptimized, where for-of allocates an iterator
     for (let k = 0; k < this.enders.length; k++) this.enderKinds[k].endFrame?.(this.enders[k]);
     this.publishStats();
     const tracer = this.tracer;
-    const t0 = tracer !== null ? performance.now() : 0;
+    const end = now ?? clockNow();
+    // a trace keeps to its own clock: `now` may be a timestamp taken before the frame's work
+    const t0 = tracer === null || now === undefined ? end : clockNow();
     const next = Atomics.load(this.i32, G_FRAME) + 1;
     this.clock.advanceTo(next, tracer, t0);
+    // the ended frame's duration, in the shared ring before the frame number moves past it
+    const start = this.advancedAt[0];
+    recordFrameTime(this.i32, next - 1, end - start);
+    this.advancedAt[0] = end;
     Atomics.store(this.i32, G_FRAME, next);
     this.noteFrame();
     if (tracer !== null) tracer.frameEnded(next, t0, this.clock.regionOffsets, this.clock.regionsSeen);
+    if (this.frameObserver !== null) this.frameObserver.frameEnded(next - 1, start, end);
     return next;
   }
 
@@ -124,7 +151,7 @@ export class MemoryCore extends AttachedBuffer {
 
   /**
    * Creates a region of `kind` named `name`, and returns this thread's instance of it. The kind
-   * is registered in this thread if it was not yet ({@link registerKind}).
+   * is registered in this thread if it was not yet ({@link nebula-memory/kinds!registerKind | registerKind}).
    *
    * Thread-safety: any worker (the region table is locked briefly).
    * @throws {@link nebula-memory!MemoryError} `REGION_EXISTS`, `INVALID_NAME`, `INVALID_OPTION`, `OUT_OF_MEMORY`, `REGION_TABLE_FULL`.
@@ -317,8 +344,18 @@ export class MemoryCore extends AttachedBuffer {
    * (checked build), so leak reports group what is still held by where it came from. Capturing
    * costs a stack trace per allocation: switch it on while hunting a leak, not in a shipped game.
    *
+   * Pool sites are shared: each distinct site (its first three stack lines) gets an id in a
+   * call-site table in the buffer, and each slot keeps the id of its last allocation, so
+   * `pool.leaks()`, {@link Pool.siteCountsInto} and {@link Pool.slotInfo} in any thread (and the
+   * inspector) name the sites that workers recorded. The first `captureCallSites(true)` of any
+   * thread makes the table: 4 KiB taken from the memory's unused bytes, and 4 KiB more each time
+   * site texts fill it (about 15 to 20 sites a chunk). It holds up to 1024 sites; a site recorded
+   * when it is full, or when the memory has no 4 KiB left, counts as unknown. Stack pushes record
+   * their sites in the owner thread only.
+   *
    * Thread-safety: per thread; each thread switches its own capture.
-   * @param on - true to start, false to stop and forget the sites.
+   * @param on - true to start; false to stop (slots keep the sites already recorded; this thread's stacks forget theirs).
+   * @throws {@link nebula-memory!MemoryError} `INVALID_OPTION` when `on` is not a boolean.
    * @example
    * ```ts
    * memory.captureCallSites(true);
@@ -327,6 +364,13 @@ export class MemoryCore extends AttachedBuffer {
    * ```
    */
   captureCallSites(on: boolean): void {
+    if (typeof on !== 'boolean') {
+      throw memoryError('INVALID_OPTION', `captureCallSites(${typeName(on)}) needs true or false`, {
+        allocator: 'memory', request: { on: typeName(on) }, state: { capturing: this.capturingSites },
+        suggestion: 'pass true to record the call sites of this thread\'s allocations, false to stop.',
+      });
+    }
+    if (on && __NEBULA_CHECKS__) this.siteWriter().open();
     this.capturingSites = on;
     if (!on) for (const { kind, allocator } of this.opened.values()) kind.forgetSites?.(allocator);
   }
@@ -377,9 +421,4 @@ export class MemoryCore extends AttachedBuffer {
     this.assertAttached('snapshot');
     return memorySnapshot(this);
   }
-}
-
-/** Registers `kind` in this thread unless it is already; a malformed kind throws `INVALID_OPTION`. */
-function ensureRegistered<A extends RegionAllocator, O>(kind: AllocatorKind<A, O>): void {
-  if (typeof kind !== 'object' || (kind as unknown) === null || kindOfCode(kind.code) !== (kind as unknown)) registerKind(kind);
 }

@@ -36,6 +36,10 @@ export interface MemoryHost {
   readonly tracer: TraceRecorder | null;
   /** Whether allocations record their call sites (checked build). */
   readonly capturingSites: boolean;
+  /** The caller's call-site id in the shared call-site table (added when new), 0 when unknown; a stack trace, so only while `capturingSites`. */
+  callSiteId(): number;
+  /** The text of call-site id `id`, or '' for 0 and ids not in the table. */
+  callSiteText(id: number): string;
   /** Throws `THREAD_RECLAIMED` when another thread reclaimed this one (slow paths only). */
   assertLive(op: string, allocator: string): void;
   /** Whether thread `t` is attached now. */

@@ -325,3 +325,14 @@ export function openCall(code: number, name: string): string {
   if (kind === undefined) return `memory.region(<the kind with code ${code}>, "${name}")`;
   return kind.methods !== undefined ? `memory.${kind.methods.open}("${name}")` : `memory.region(${kind.name}, "${name}")`;
 }
+
+/**
+ * Registers `kind` in this thread unless it is already; a malformed kind throws `INVALID_OPTION`. @internal
+ * @example
+ * ```ts
+ * ensureRegistered(counterKind); // a no-op once registered
+ * ```
+ */
+export function ensureRegistered<A extends RegionAllocator, O>(kind: AllocatorKind<A, O>): void {
+  if (typeof kind !== 'object' || (kind as unknown) === null || kindOfCode(kind.code) !== (kind as unknown)) registerKind(kind);
+}

@@ -8,7 +8,7 @@
 /** `'NBMM'` little-endian: the first word of every nebula-memory buffer. */
 export const MAGIC = 0x4d4d424e;
 /** Layout version. Bump it whenever a header slot moves. */
-export const LAYOUT_VERSION = 3;
+export const LAYOUT_VERSION = 5;
 
 // ---- global header: Int32 word indexes (byte offset = 4 * index) ----
 /** Always MAGIC. */
@@ -42,6 +42,11 @@ export const G_ATTACHES = 10;
 export const G_ENTRIES = 11;
 /** Count of reclaimThread() calls that reclaimed a thread; only grows. */
 export const G_RECLAIMS = 12;
+/**
+ * Byte offset of the call-site table's first chunk (memory/call-sites.ts), 0 until a thread
+ * first switches `captureCallSites(true)` on (checked build). Written once, under the table lock.
+ */
+export const G_SITES = 13;
 
 /** Bytes of the global header. */
 export const GLOBAL_HEADER_BYTES = 64;
@@ -98,7 +103,7 @@ export const MAX_THREADS = 64;
 /** Byte offset of the thread table. */
 export const THREADS_START = TABLE_START + MAX_REGIONS * ENTRY_BYTES;
 /** Bytes per thread slot. */
-export const THREAD_SLOT_BYTES = 48;
+export const THREAD_SLOT_BYTES = 64;
 // slot word indexes, relative to the slot's first word
 /** One of THREAD_*: free, attached, detached, reclaimed or being reclaimed. Attaching is one CAS on this word. */
 export const T_STATE = 0;
@@ -110,6 +115,40 @@ export const T_FRAME = 2;
 export const T_ATTACHED_AT = 3;
 /** Words 4..11: the thread's name, ASCII, zero-padded (at most MAX_NAME characters). */
 export const T_NAME = 4;
+/**
+ * The frame in which another thread reclaimed the slot's holder, or -1 when it was not reclaimed
+ * (the slot is unused, or its holder is attached or detached itself). Reset at every attach;
+ * `reclaimThread` writes it and the three counts below before the id becomes free.
+ * @example
+ * ```ts
+ * const reclaimedIn = Atomics.load(i32, threadWordOf(t) + T_RECLAIMED_AT); // -1: not reclaimed
+ * ```
+ */
+export const T_RECLAIMED_AT = 12;
+/**
+ * What that reclaim released: arena segments in which the holder held a lease; 0 when not reclaimed.
+ * @example
+ * ```ts
+ * const leases = Atomics.load(i32, threadWordOf(t) + T_RELEASED_LEASES);
+ * ```
+ */
+export const T_RELEASED_LEASES = 13;
+/**
+ * What that reclaim released: free pool slots of the holder's caches (and slots it had in flight); 0 when not reclaimed.
+ * @example
+ * ```ts
+ * const slots = Atomics.load(i32, threadWordOf(t) + T_RELEASED_SLOTS);
+ * ```
+ */
+export const T_RELEASED_SLOTS = 14;
+/**
+ * What that reclaim released: stacks the holder owned, now emptied and ownerless; 0 when not reclaimed.
+ * @example
+ * ```ts
+ * const stacks = Atomics.load(i32, threadWordOf(t) + T_RELEASED_STACKS);
+ * ```
+ */
+export const T_RELEASED_STACKS = 15;
 
 /** Thread slot state: never used, or freed. */
 export const THREAD_FREE = 0;
@@ -122,8 +161,24 @@ export const THREAD_RECLAIMED = 3;
 /** Thread slot state: another thread is reclaiming it right now; the id is not free yet. */
 export const THREAD_RECLAIMING = 4;
 
-/** First byte after the thread table: where regions begin. */
-export const DATA_START = THREADS_START + MAX_THREADS * THREAD_SLOT_BYTES;
+// ---- frame times: a ring of the last FRAME_TIMES durations, after the thread table ----
+/**
+ * Byte offset of the frame-time ring.
+ * @example
+ * ```ts
+ * const us = Atomics.load(i32, (FRAME_TIMES_START >> 2) + (frame % FRAME_TIMES));
+ * ```
+ */
+export const FRAME_TIMES_START = THREADS_START + MAX_THREADS * THREAD_SLOT_BYTES;
+/**
+ * Entries of the frame-time ring. Word `(FRAME_TIMES_START >> 2) + f % FRAME_TIMES` holds the
+ * duration of frame f in microseconds (0 ≤ value ≤ 2^31 − 1), written by the `advance()` that
+ * ends it, before the frame number moves on; entries of frames not yet ended are stale or 0.
+ */
+export const FRAME_TIMES = 64;
+
+/** First byte after the frame-time ring: where regions begin; a multiple of REGION_ALIGN. */
+export const DATA_START = FRAME_TIMES_START + FRAME_TIMES * 4;
 /** Largest buffer, so every offset and every `offset + size` stays a small integer. */
 export const MAX_MEMORY_BYTES = 1 << 30;
 

@@ -23,7 +23,11 @@ export interface LeakEntry {
   readonly thread: number;
   /** Frame of the allocation (checked build), or -1. */
   readonly frame: number;
-  /** The allocating call site, when capture was on in that thread, else null. */
+  /**
+   * The allocating call site (its first three stack lines), when capture was on in the thread that
+   * allocated it, else null. Pool slots: read from the shared call-site table, so sites recorded by
+   * any thread show; stack blocks: recorded by the stack's owner thread, seen in that thread.
+   */
   readonly site: string | null;
 }
 
@@ -71,10 +75,13 @@ export interface LeakReport {
   readonly text: string;
 }
 
-/** The caller's stack, less the runtime's own frames: a leak report's call site. @internal */
+/** Stack lines kept of a call site: the allocating frame and its two callers (the call-site table stores these). @internal */
+export const SITE_LINES = 3;
+
+/** The caller's stack, less the runtime's own frames: a leak report's call site (its first SITE_LINES lines). @internal */
 export function callSite(): string {
   const stack = new Error().stack ?? '';
-  return stack.split('\n').slice(1).filter((l) => !/nebula-memory|src\/allocators|src\/memory/.test(l)).slice(0, 6).join('\n').trim() || 'unknown';
+  return stack.split('\n').slice(1).filter((l) => !/nebula-memory|src\/allocators|src\/memory/.test(l)).slice(0, SITE_LINES).join('\n').trim() || 'unknown';
 }
 
 /** Builds a frozen report. @internal */

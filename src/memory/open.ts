@@ -9,10 +9,10 @@ import { memoryError, typeName } from '../errors.ts';
 import { type IsolationReport, ISOLATION_FIX, isolationReport, unsharedOnPurposeReport } from './isolation.ts';
 import { stampMemoryId } from './liveness.ts';
 import { DATA_START, G_ATTACHES, G_BRK, G_MAGIC, G_SHARED, G_SIZE, G_VERSION, LAYOUT_VERSION, MAGIC, MAX_MEMORY_BYTES, MAX_THREADS } from './layout.ts';
-import { claimThreadId, fillThreadSlot, validateThreadName } from './threads.ts';
+import { claimThreadId, fillThreadSlot, initThreadTable, validateThreadName } from './threads.ts';
 
-/** Smallest memory: the header, the table and a little room. */
-export const MIN_MEMORY_BYTES = 8192;
+/** Smallest memory: the header, the tables and the frame-time ring (DATA_START, 8,512 bytes), and room for a few regions. */
+export const MIN_MEMORY_BYTES = 16384;
 
 /** A buffer this thread has joined: what a memory's constructor takes. */
 export interface OpenedBuffer {
@@ -70,6 +70,7 @@ export function newMemoryBuffer(options: MemoryOptions): OpenedBuffer {
   i32[G_BRK] = DATA_START;
   i32[G_SHARED] = useShared ? 1 : 0;
   stampMemoryId(i32);
+  initThreadTable(i32);
   const tid = claimThreadId(i32); // 0: the creator
   const gen = fillThreadSlot(i32, new Uint8Array(buffer), tid, options.name ?? 'main');
   return { buffer, threadId: tid, isolation, generation: gen };

@@ -10,10 +10,11 @@ import { kindOfCode } from './kinds.ts';
 import {
   DATA_START, E_KIND, E_STATE, ENTRY_ABANDONED, ENTRY_INIT, ENTRY_READY, G_BRK, G_ENTRIES, G_FRAME, G_MAGIC, G_RECLAIMS, G_REGION_COUNT, G_SIZE,
   G_TABLE_LOCK, G_VERSION, LAYOUT_VERSION, MAGIC, MAX_REGIONS, MAX_THREADS, REGION_ALIGN, T_STATE, E_OFFSET,
+  T_RECLAIMED_AT, T_RELEASED_LEASES, T_RELEASED_SLOTS, T_RELEASED_STACKS,
   THREAD_ATTACHED, THREAD_FREE, THREAD_RECLAIMING, entryWordOf, threadWordOf,
 } from './layout.ts';
 import { reclaimTable } from './region-table.ts';
-import { beginReclaim, endReclaim, threadName } from './threads.ts';
+import { beginReclaim, endReclaim, noteReclaim, threadName } from './threads.ts';
 import type { MemoryHost } from './host.ts';
 
 /**
@@ -52,12 +53,18 @@ export function reclaimThreadIn(memory: MemoryHost, id: number): ReclaimReport |
     // whatever happened above, the lock and the id are given back: a reclaim never leaves a thread half-reclaimed
     [lock, abandoned] = reclaimTable(i32, id);
     Atomics.add(i32, G_RECLAIMS, 1);
+    noteReclaim(i32, id, released(byKind, 'arena'), released(byKind, 'pool'), released(byKind, 'stack'));
     endReclaim(i32, id);
   }
   if (failure !== null) throw failure;
   const { arena: leases = 0, pool: slots = 0, stack: stacks = 0, ...custom } = byKind;
   const report = { id, name, generation, leases, slots, stacks, lock, abandoned };
   return Object.freeze(Object.keys(custom).length === 0 ? report : { ...report, custom: Object.freeze(custom) });
+}
+
+/** What a reclaim's kinds named `kind` released (0 when none did). */
+function released(byKind: Record<string, number>, kind: string): number {
+  return Object.hasOwn(byKind, kind) ? byKind[kind] : 0;
 }
 
 /**
@@ -90,6 +97,12 @@ export function checkHeader(i32: Int32Array, byteLength: number): void {
   for (let t = 0; t < MAX_THREADS; t++) {
     const st = Atomics.load(i32, threadWordOf(t) + T_STATE);
     if (st < THREAD_FREE || st > THREAD_RECLAIMING) fail(`thread ${t}: slot state ${st} is not a thread state`, { thread: t, state: st });
+    const w = threadWordOf(t);
+    const at = Atomics.load(i32, w + T_RECLAIMED_AT);
+    const counts = [Atomics.load(i32, w + T_RELEASED_LEASES), Atomics.load(i32, w + T_RELEASED_SLOTS), Atomics.load(i32, w + T_RELEASED_STACKS)];
+    if (at < -1 || at > frame || Math.min(...counts) < 0) {
+      fail(`thread ${t}: reclaim record (frame ${at}, released ${counts.join('/')}) is out of range`, { thread: t, reclaimedAt: at, frame });
+    }
   }
   if (lock !== 0 && Atomics.load(i32, threadWordOf(lock - 1) + T_STATE) !== THREAD_ATTACHED) {
     fail(`the region table is locked by thread ${lock - 1}, which is not attached`, { holder: lock - 1 });

@@ -8,8 +8,9 @@
 import type { CustomRegionSnapshot, CustomRegionStats, MemorySnapshot, RegionInfo, RegionSnapshot } from '../api-reports.ts';
 import { CORRUPTION_FIX, memoryError } from '../errors.ts';
 import type { AllocatorKind, RegionAllocator } from './kinds.ts';
+import { checkSites } from './call-sites.ts';
 import { type LeakEntry, type LeakReport, leakReport } from './leak-report.ts';
-import { DATA_START, E_STATS, G_BRK, MAX_THREADS, entryWordOf } from './layout.ts';
+import { DATA_START, E_STATS, FRAME_TIMES, G_BRK, MAX_THREADS, entryWordOf } from './layout.ts';
 import { checkHeader } from './reclaim.ts';
 import { findRegion } from './region-table.ts';
 import { isAttached } from './threads.ts';
@@ -24,6 +25,8 @@ export interface ReportSource {
   readonly shared: boolean;
   readonly unusedBytes: number;
   regions(): readonly RegionInfo[];
+  /** The durations of the last frames (ms), oldest first; returns how many. */
+  frameTimesInto(out: Float64Array): number;
   /** This thread's instance of region `name` and its kind, or null when this thread has not registered the kind. */
   openAny(name: string): { readonly kind: AllocatorKind; readonly allocator: RegionAllocator } | null;
 }
@@ -50,9 +53,11 @@ export function memorySnapshot(m: ReportSource): MemorySnapshot {
   }
   const threads: number[] = [];
   for (let t = 0; t < MAX_THREADS; t++) if (isAttached(m.i32, t)) threads.push(t);
+  const times = new Float64Array(FRAME_TIMES);
+  const frameTimes = Object.freeze(Array.from(times.subarray(0, m.frameTimesInto(times))));
   const snapshot = {
     frame: m.frame, shared: m.shared, byteLength: m.byteLength, unusedBytes: m.unusedBytes,
-    threads: Object.freeze(threads), regions: Object.freeze(regions),
+    threads: Object.freeze(threads), frameTimes, regions: Object.freeze(regions),
   };
   return Object.freeze(customRegions.length === 0 ? snapshot : { ...snapshot, customRegions: Object.freeze(customRegions) });
 }
@@ -85,14 +90,15 @@ export function memoryLeaks(m: ReportSource, options: { readonly bornBefore?: nu
 }
 
 /**
- * memory.checkInvariants(): the global header, the regions' bounds (in order, without overlap,
- * below brk), and each region's own invariants through this thread's instance (regions of a kind
- * this thread has not registered: their bounds only).
+ * memory.checkInvariants(): the global header, the call-site table, the regions' bounds (in
+ * order, without overlap, below brk), and each region's own invariants through this thread's
+ * instance (regions of a kind this thread has not registered: their bounds only).
  */
 export function checkRegions(m: ReportSource): void {
   const i32 = m.i32;
   const brk = Atomics.load(i32, G_BRK);
   checkHeader(i32, m.byteLength);
+  checkSites(i32);
   let end = DATA_START;
   for (const r of m.regions()) {
     if (r.offset < end || r.offset + r.byteLength > brk) {

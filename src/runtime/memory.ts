@@ -15,6 +15,8 @@ import { MemoryCore } from '../memory/core.ts';
 import { registerBuiltinKind } from '../memory/kinds.ts';
 import { warnIfFellBack } from '../memory/isolation.ts';
 import { attachBuffer, newMemoryBuffer } from '../memory/open.ts';
+import { memoryError, typeName } from '../errors.ts';
+import { FrameProfiler, userTimingAvailable } from './frame-profile.ts';
 
 registerBuiltinKind(arenaKind);
 registerBuiltinKind(poolKind);
@@ -119,6 +121,50 @@ export class Memory extends MemoryCore {
    */
   stack(name: string): Stack {
     return this.region(stackKind, name);
+  }
+
+  /**
+   * Switches User Timing entries for the frames this thread advances, so they show in the
+   * browser's profiler. While on, every `advance()` adds a `performance.measure()` named
+   * `'nebula-memory frame'` from the previous `advance()` to this one (detail: `frame`, `ms`),
+   * and one per arena, pool and stack named `'nebula-memory <kind> <name>'` over the same span
+   * whose detail holds the region's high water in that frame (`region`, `kind`, `frame`,
+   * `peakBytes`, `capacityBytes`; pools also `peakSlots`, `capacitySlots`). Each detail carries
+   * Chrome DevTools' extensibility fields (`detail.devtools`, `dataType: 'track-entry'`), so
+   * Chrome's Performance panel draws a `nebula-memory` track group with a `frames` track and one
+   * track per region, coloured by how full it got (75 %: warning, 100 %: error); Firefox's
+   * profiler shows them as plain measures, and Node lists them in `performance.getEntriesByType('measure')`.
+   *
+   * Off by default; while off, `advance()` pays one check. Only the thread that calls `advance()`
+   * (the frame clock) adds entries. The entries stay in the performance timeline until
+   * `performance.clearMeasures()`: a profiling session left on for hours grows it by one entry
+   * per region and frame, so switch it on around a recording.
+   *
+   * Thread-safety: per thread; each thread switches its own.
+   * @param on - true to start, false to stop.
+   * @returns whether it is on now: false after `profileFrames(true)` where `performance.measure`
+   * does not exist (nothing is recorded there).
+   * @throws {@link nebula-memory!MemoryError} `INVALID_OPTION` when `on` is not a boolean; `DETACHED` after `detach()`.
+   * @see {@link Memory.frameTimesInto}, the frame durations every thread reads from the buffer.
+   * @example
+   * ```ts
+   * memory.profileFrames(true); // then record in DevTools' Performance panel
+   * for (let k = 0; k < 120; k++) { step(); memory.advance(); }
+   * memory.profileFrames(false);
+   * const frames = performance.getEntriesByName('nebula-memory frame');
+   * ```
+   */
+  profileFrames(on: boolean): boolean {
+    this.assertAttached('profileFrames');
+    if (typeof on !== 'boolean') {
+      throw memoryError('INVALID_OPTION', `profileFrames(${typeName(on)}) needs true or false`, {
+        allocator: 'memory', request: { on: typeName(on) }, state: { profiling: this.frameObserver !== null },
+        suggestion: 'pass true to add User Timing entries at every advance(), false to stop.',
+      });
+    }
+    if (!on || !userTimingAvailable()) this.frameObserver = null;
+    else this.frameObserver ??= new FrameProfiler(this);
+    return this.frameObserver !== null;
   }
 }
 

@@ -6,6 +6,7 @@
 import { FrameArena } from '../allocators/arena/frame-arena.ts';
 import type { Stack } from '../allocators/stack/stack.ts';
 import type { Memory } from '../runtime/memory.ts';
+import { badFrameTime } from '../memory/frame-times.ts';
 
 /**
  * Runs `fn` and then frees everything it allocated from `allocator`: a stack is released to the
@@ -52,25 +53,30 @@ export function memoryScope<R>(allocator: Stack | FrameArena, fn: (allocator: ne
 
 /**
  * Runs one frame: calls `fn` with the frame number, releases `scratch` to where it stood (if
- * given), then calls `memory.advance()`: frame arenas recycle their oldest segment and
+ * given), then calls `memory.advance(now)`: frame arenas recycle their oldest segment and
  * temporaries ({@link TempRings}) start over. If `fn` throws, `scratch` is still released, the
- * frame does not advance, and the error propagates.
+ * frame does not advance, and the error propagates. `now` (optional) is the frame's end time for
+ * the frame-time ring, as {@link nebula-memory!Memory.advance | Memory.advance} takes it: pass the
+ * `requestAnimationFrame` timestamp and no clock is read.
  *
  * Thread-safety: the thread that runs the frame clock (usually the main thread).
  * @throws whatever `fn` throws; {@link nebula-memory!MemoryError} `LANE_LEASED` from `advance()` when a worker
- * still leases the segment to recycle (the frame then stays).
+ * still leases the segment to recycle (the frame then stays); `INVALID_OPTION` when `now` is
+ * given but is not a finite number >= 0 (before `fn` runs).
  * @see {@link memoryScope}, which frees what one function allocated without moving the frame.
  * @see {@link createTemps}, whose temporaries start over when the frame moves on.
  * @see {@link nebula-memory!Memory.advance | Memory.advance}, what it calls at the end.
  * @example
  * ```ts
- * function tick(): void {
- *   frameScope(memory, (frame) => simulate(frame), scratch);
+ * function tick(now: number): void {
+ *   frameScope(memory, (frame) => simulate(frame), scratch, now);
  *   requestAnimationFrame(tick);
  * }
+ * requestAnimationFrame(tick);
  * ```
  */
-export function frameScope<R>(memory: Memory, fn: (frame: number) => R, scratch?: Stack): R {
+export function frameScope<R>(memory: Memory, fn: (frame: number) => R, scratch?: Stack, now?: number): R {
+  if (now !== undefined && !(typeof now === 'number' && now >= 0 && now <= Number.MAX_VALUE)) badFrameTime('frameScope', now, memory.frame);
   const m = scratch === undefined ? 0 : scratch.mark();
   let result: R;
   try {
@@ -78,6 +84,6 @@ export function frameScope<R>(memory: Memory, fn: (frame: number) => R, scratch?
   } finally {
     scratch?.release(m);
   }
-  memory.advance();
+  memory.advance(now);
   return result;
 }

@@ -7,7 +7,7 @@
  */
 import '../../build.ts'; // defines __NEBULA_CHECKS__ where no bundler replaced it: before any check runs
 import type { ArenaStats } from '../../api-reports.ts';
-import type { MemoryError } from '../../errors.ts';
+import { type MemoryError, badOutArray } from '../../errors.ts';
 import { G_FRAME, MAX_THREADS } from '../../memory/layout.ts';
 import type { MemoryHost } from '../../memory/host.ts';
 import { STAT } from '../../stats/fields.ts';
@@ -17,7 +17,7 @@ import {
 import { type SegmentWords, popCount } from '../lockfree.ts';
 import { AtomicOps } from '../../memory/shared-ops.ts';
 import {
-  A_CAPACITY, A_DATA, A_FRAMES, A_HISTORY, A_LANE, A_LANE_BYTES, A_PEAK, A_RED, A_RESETS, SEG_CURSOR, SEG_MASK_HI, SEG_MASK_LO, segWord, segmentWords,
+  A_CAPACITY, A_DATA, A_FRAMES, A_HISTORY, A_LANE, A_LANE_BYTES, A_PEAK, A_RED, A_RESETS, SEG_CURSOR, SEG_EPOCH, SEG_MASK_HI, SEG_MASK_LO, segWord, segmentWords,
 } from './layout.ts';
 
 /** The statistics switch (src/build.ts): without statistics, no bytes are folded. */
@@ -246,6 +246,39 @@ export class ArenaView {
   }
 
   /**
+   * Writes, for each thread id t (`out[0..63]`), the oldest frame of a segment of this arena in
+   * which t holds a lease now, or -1 when it holds none: how long a thread has kept memory the
+   * clock waits for. Read from the segments' lessee bits and frame words in the shared buffer.
+   * In a manual arena (`frames: 0`) the one segment is not a frame's, and a holder reads 0.
+   * Allocates nothing: the inspector calls it every frame.
+   *
+   * Thread-safety: any worker (a racy read while threads lease: a glimpse, not a proof).
+   * @param out - 64 entries or more; entries past 63 are left alone.
+   * @throws {@link nebula-memory!MemoryError} `INVALID_OPTION` when `out` is not an `Int32Array` of at least 64 entries.
+   * @example
+   * ```ts
+   * const since = new Int32Array(64); // once
+   * arena.leaseFramesInto(since);
+   * for (let t = 0; t < 64; t++) if (since[t] >= 0 && memory.frame - since[t] > 2) console.warn(`thread ${t} holds an old lease`);
+   * ```
+   */
+  leaseFramesInto(out: Int32Array): void {
+    if (!(out instanceof Int32Array) || out.length < MAX_THREADS) throw this.raised(badOutArray(this.label, 'leaseFramesInto', out, 'Int32Array', MAX_THREADS));
+    out.fill(-1, 0, MAX_THREADS);
+    const i32 = this.i32;
+    const n = Math.max(1, this.frames);
+    for (let seg = 0; seg < n; seg++) {
+      const s = segWord(this.base, seg);
+      const lo = Atomics.load(i32, s + SEG_MASK_LO);
+      const hi = Atomics.load(i32, s + SEG_MASK_HI);
+      if ((lo | hi) === 0) continue;
+      const epoch = Atomics.load(i32, s + SEG_EPOCH);
+      oldestInto(out, lo, 0, epoch);
+      oldestInto(out, hi, 32, epoch);
+    }
+  }
+
+  /**
    * The high water of each of the last frames (up to 64), oldest first: the bytes reserved in
    * the frame's segment when `advance()` ended it. Recorded by `advance()` in the shared buffer,
    * so every thread reads the same history. A new array; not for the frame path.
@@ -286,5 +319,13 @@ export class ArenaView {
   /** `bytes` with the movement not yet folded. */
   protected unfoldedBytes(): number {
     return STATS ? this.bytes + this.cur - this.counted : 0;
+  }
+}
+
+/** Lowers `out[first + b]` to `frame` for every bit b set in `bits` (an unset entry is -1). */
+function oldestInto(out: Int32Array, bits: number, first: number, frame: number): void {
+  for (let m = bits; m !== 0; m &= m - 1) {
+    const t = first + 31 - Math.clz32(m & -m);
+    if (out[t] < 0 || frame < out[t]) out[t] = frame;
   }
 }

@@ -21,6 +21,5 @@ export const poolKind = Object.freeze<AllocatorKind<Pool, PoolOptions>>({
   open: (host, name, offset, statsOffset) => new Pool(host, name, offset, statsOffset),
   reclaimThread: reclaimPoolThread,
   detach: (a) => { a.flush(); },
-  forgetSites: (a) => { a.forgetSites(); },
   leaks: (a, o) => a.leaks(o),
 });

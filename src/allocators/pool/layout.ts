@@ -44,6 +44,12 @@ export const P_TAG_BITS = 13;
 /** This pool's tag, 1..2^tagBits - 1 (0 when tagBits is 0), from the region's offset. Constant. */
 export const P_TAG = 14;
 /**
+ * Word index of site[0]; site[i] = the call-site id (memory/call-sites.ts) of slot i's last
+ * allocation, 0 when unknown (capture off in the allocating thread, or the fast build), 0..MAX_SITES.
+ * Written by the checked build's alloc, read by leak reports in any thread. Constant.
+ */
+export const P_SITE = 15;
+/**
  * Per thread id t: free slots in that thread's private cache, at word P_CACHED + t * CACHED_STRIDE.
  * Each count has a cache line of its own: the owner writes it on every alloc and free, and a
  * shared line would make two workers' writes fight (false sharing).
@@ -78,6 +84,8 @@ export const CACHE_TAG = 0x80;
 export function isLiveMeta(m: number): boolean {
   return (((m & 0xff) - 1) >>> 0) < MAX_THREADS;
 }
+/** Int32 words per slot before the slots: meta, next, born and site. */
+export const SLOT_WORDS = 4;
 /** Header words. */
 export const HEADER_WORDS = P_CACHED + MAX_THREADS * CACHED_STRIDE;
 /** Header bytes, a multiple of 64. @internal */
@@ -109,7 +117,7 @@ export function poolRegionBytes(name: string, o: PoolOptions): number {
   if (!Number.isInteger(align) || align <= 0 || (align & (align - 1)) !== 0 || align > 4096) bad('align', align, 'use a power of two up to 4096.');
   if (o.batch !== undefined && (!Number.isInteger(o.batch) || o.batch < 1 || o.batch > 1024)) bad('batch', o.batch, 'use 1 to 1024.');
   const stride = alignUp(o.slotSize, align);
-  return POOL_HEADER_BYTES + alignUp(12 * o.capacity, REGION_ALIGN) + Math.max(align, REGION_ALIGN) + stride * o.capacity;
+  return POOL_HEADER_BYTES + alignUp(SLOT_WORDS * 4 * o.capacity, REGION_ALIGN) + Math.max(align, REGION_ALIGN) + stride * o.capacity;
 }
 
 /** Writes a fresh pool at `offset`: every slot free, linked in index order. @internal */
@@ -120,7 +128,7 @@ export function initPool(i32: Int32Array, offset: number, o: PoolOptions): void 
   i32.fill(0, b, b + HEADER_WORDS);
   const meta = (offset + POOL_HEADER_BYTES) >> 2;
   const next = meta + cap;
-  const data = alignUp(offset + POOL_HEADER_BYTES + alignUp(12 * cap, REGION_ALIGN), Math.max(align, REGION_ALIGN));
+  const data = alignUp(offset + POOL_HEADER_BYTES + alignUp(SLOT_WORDS * 4 * cap, REGION_ALIGN), Math.max(align, REGION_ALIGN));
   i32[b + P_SLOT_SIZE] = o.slotSize;
   i32[b + P_STRIDE] = alignUp(o.slotSize, align);
   i32[b + P_ALIGN] = align;
@@ -137,6 +145,8 @@ export function initPool(i32: Int32Array, offset: number, o: PoolOptions): void 
   i32[b + P_META] = meta;
   i32[b + P_NEXT] = next;
   i32[b + P_BORN] = next + cap;
+  i32[b + P_SITE] = next + 2 * cap;
+  i32.fill(0, next + cap, next + 3 * cap); // born and site: frame 0, site unknown
   i32.fill(1 << 8, meta, meta + cap); // generation 1, free
   for (let i = 0; i < cap; i++) i32[next + i] = i + 1 < cap ? i + 2 : 0;
   i32[b + P_HEAD] = 1; // tag 0, link to slot 0
