@@ -19,11 +19,14 @@ const frames = (n: number): Promise<void> => new Promise((resolve) => {
 
 afterEach(() => { document.body.replaceChildren(); });
 
+/** The regions alone, at the coordinates these tests point at (the views are in inspector-views.test.ts). */
+const REGIONS_ONLY = { timeline: false, threads: false, leaks: false } as const;
+
 describe.skipIf(!inBrowser)('inspector on a page (browsers only: Node has no DOM or canvas)', () => {
   it('mounts a canvas sized to the options and draws the memory into it', () => {
     const { memory } = filledMemory();
     const el = host();
-    const inspector = mountInspector(memory, el, { width: 640, height: 480, dpr: 1, autoStart: false });
+    const inspector = mountInspector(memory, el, { width: 640, height: 480, dpr: 1, autoStart: false, ...REGIONS_ONLY });
     expect(el.querySelector('canvas')).toBe(inspector.canvas);
     expect([inspector.canvas.width, inspector.canvas.height]).toEqual([640, 480]);
     inspector.draw();
@@ -45,7 +48,7 @@ describe.skipIf(!inBrowser)('inspector on a page (browsers only: Node has no DOM
   it('follows the pointer with a DOM tooltip showing the numbers', () => {
     const { memory } = filledMemory();
     const el = host();
-    const inspector = mountInspector(memory, el, { width: 640, height: 480, dpr: 1, autoStart: false });
+    const inspector = mountInspector(memory, el, { width: 640, height: 480, dpr: 1, autoStart: false, ...REGIONS_ONLY });
     inspector.draw();
     const rect = inspector.canvas.getBoundingClientRect();
     inspector.canvas.dispatchEvent(new PointerEvent('pointermove', { clientX: rect.left + 13, clientY: rect.top + 135, bubbles: true }));
@@ -74,7 +77,7 @@ describe.skipIf(!inBrowser)('inspector on a page (browsers only: Node has no DOM
 
   it('takes the element\'s size when none is given', () => {
     const { memory } = filledMemory();
-    const inspector = mountInspector(memory, host(), { autoStart: false, dpr: 1 });
+    const inspector = mountInspector(memory, host(), { autoStart: false, dpr: 1, ...REGIONS_ONLY });
     expect([inspector.canvas.width, inspector.canvas.height]).toEqual([640, 480]);
     inspector.destroy();
   });

@@ -55,7 +55,8 @@ describe('inspector draws without allocating', () => {
     // numbers are drawn as digits: every distinct text is one of a small fixed set
     const numeric = [...texts].filter((t) => /^\d+$/.test(t));
     expect(numeric.every((t) => t.length === 1)).toBe(true);
-    expect(texts.size).toBeLessThan(60);
+    // the labels of the title, timeline, thread and leak tables, regions and warnings: a fixed set, not one per frame
+    expect(texts.size).toBeLessThan(90);
   });
 
 });

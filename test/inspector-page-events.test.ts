@@ -20,8 +20,10 @@ import { filledMemory, host } from './fixtures/inspector-setup.ts';
 const WAIT = { timeout: 30_000, interval: 20 };
 
 /** The pool grid's shape a renderer of `width` x `height` CSS pixels at `dpr` lays out for `memory`. */
-function gridAt(memory: Memory, width: number, height: number, dpr: number): unknown {
-  const r = new InspectorRenderer(memory, new StubContext().asContext(), { width, height, dpr }).readout();
+function gridAt(memory: Memory, width: number, height: number, dpr: number, views = false): unknown {
+  const renderer = new InspectorRenderer(memory, new StubContext().asContext(), { width, height, dpr });
+  renderer.setViews(views, views, views); // as the inspector compared draws
+  const r = renderer.readout();
   return (r.regions[1] as InspectorPoolReadout).grid;
 }
 
@@ -46,7 +48,7 @@ describe.skipIf(!inBrowser)('inspector page events (browsers only: Node has no D
   it('mountInspector without a size follows the element: canvas, backing store and layout', async () => {
     const { memory } = filledMemory();
     const el = host();
-    const inspector = mountInspector(memory, el, { dpr: 2, autoStart: false });
+    const inspector = mountInspector(memory, el, { dpr: 2, autoStart: false, timeline: false, threads: false, leaks: false });
     expect([inspector.canvas.width, inspector.canvas.height]).toEqual([1280, 960]);
     el.style.width = '800px';
     el.style.height = '500px';
@@ -118,7 +120,7 @@ describe.skipIf(!inBrowser)('inspector page events (browsers only: Node has no D
     await vi.waitFor(() => { expect(sent).toHaveBeenCalledWith(resized); }, WAIT);
     expect([remote.canvas.style.width, remote.canvas.style.height]).toEqual(['800px', '500px']);
     // the worker draws at its own pace: the next frame after the resize lays out for 800 x 500
-    const expected = gridAt(memory, 800, 500, 1);
+    const expected = gridAt(memory, 800, 500, 1, true); // the worker draws the views too
     await vi.waitFor(async () => { expect(poolGrid(await remote.readout())).toEqual(expected); }, WAIT);
     memory.checkInvariants();
     remote.destroy();

@@ -19,6 +19,7 @@ function setup(poolCapacity = 1000) {
   const stack = memory.createStack('scratch', { capacity: 8192 });
   const ctx = new StubContext();
   const renderer = new InspectorRenderer(memory, ctx.asContext(), { width: 640, height: 480 });
+  renderer.setViews(false, false, false); // the regions' parts at fixed coordinates; the views are in inspector-views.test.ts
   return { memory, arena, pool, stack, ctx, renderer };
 }
 
@@ -124,8 +125,10 @@ describe('inspector hit testing', () => {
     expect(label).toMatchObject({ region: 'frame', kind: 'arena', part: 'label' });
     expect(label?.lines[1]).toBe(`used ${arena.used} of ${1 << 18} B (${Math.round((100 * arena.used) / (1 << 18))}%)`);
     expect(renderer.hitTest(20, 45)).toMatchObject({ region: 'frame', part: 'bar' });
-    // lanes: thread 0 leased 4096 B of 262144 -> the first 9.75 px of the strip
-    expect(renderer.hitTest(9, 57)).toMatchObject({ part: 'lanes', index: 0, lines: ['arena "frame", thread 0', '4096 B leased this frame (2%)'] });
+    // lanes: thread 0 leased 4096 B of 262144 -> the first 9.75 px of the strip; it holds that lease since this frame
+    expect(renderer.hitTest(9, 57)).toMatchObject({
+      part: 'lanes', index: 0, lines: ['arena "frame", thread 0 "main"', '4096 B leased this frame (2%)', `holds a lease since frame ${memory.frame}`],
+    });
     expect(renderer.hitTest(300, 57)).toMatchObject({ part: 'lanes', index: -1 });
     // graph: 64 bars over 624 px, newest on the right; 3 frames recorded -> the last 3 bars
     const newest = renderer.hitTest(8 + 624 - 1, 80);

@@ -44,6 +44,7 @@ function overloaded() {
   memory.checkInvariants();
   const ctx = new RectContext();
   const renderer = new InspectorRenderer(memory, ctx.asContext(), { width: 640, height: 480 });
+  renderer.setViews(false, false, false); // the regions' parts at fixed coordinates; the views are in inspector-views.test.ts
   return { memory, arena, pool, ctx, renderer };
 }
 
@@ -128,6 +129,7 @@ describe('an arena\'s high-water graph', () => {
     arena.alloc(1000);
     const ctx = new RectContext();
     const renderer = new InspectorRenderer(memory, ctx.asContext(), { width: 640, height: 480 });
+    renderer.setViews(false, false, false); // the regions' parts at fixed coordinates; the views are in inspector-views.test.ts
     renderer.draw();
     expect(renderer.readout().regions[0].peak).toBeLessThan(0.9 * ARENA_CAP);
     expect(ctx.rects.filter((r) => r.style === PEAK && r.h === 1)).toEqual([]);

@@ -189,7 +189,7 @@ describe('startInspectorWorker on this thread', () => {
   it('resize() lays out again: redraws at once when stopped, on the next frame when running', () => {
     const { memory, init } = filled();
     const canvas = offscreen();
-    const wi = startInspectorWorker(canvas, init, { width: 640, height: 480, dpr: 1, autoStart: false });
+    const wi = startInspectorWorker(canvas, init, { width: 640, height: 480, dpr: 1, autoStart: false, timeline: false, threads: false, leaks: false });
     wi.renderer.draw();
     // x = 700 is past a 640-pixel canvas; on an 800-pixel one it is inside the arena's bar
     expect(wi.renderer.hitTest(700, 45)).toBeNull();
@@ -212,7 +212,7 @@ describe('startInspectorWorker on this thread', () => {
   it('draws the tooltip on the canvas itself (a worker has no DOM)', () => {
     const { memory, init } = filled();
     const canvas = new StubCanvas();
-    const wi = startInspectorWorker(canvas.asOffscreen(), init, { width: 640, height: 480, dpr: 1, autoStart: false });
+    const wi = startInspectorWorker(canvas.asOffscreen(), init, { width: 640, height: 480, dpr: 1, autoStart: false, timeline: false, threads: false, leaks: false });
     expect(canvas.asked).toEqual([['2d', { alpha: false }]]);
     wi.renderer.hover(13, 135); // slot 0 of the pool's grid
     wi.renderer.draw();
@@ -225,7 +225,7 @@ describe('startInspectorWorker on this thread', () => {
   it.skipIf(!hasOffscreen)('paints a real OffscreenCanvas: background and the live slot 0 (browsers only: Node has no OffscreenCanvas)', () => {
     const { memory, init } = filled();
     const canvas = new OffscreenCanvas(1, 1);
-    const wi = startInspectorWorker(canvas, init, { width: 640, height: 480, dpr: 1, autoStart: false });
+    const wi = startInspectorWorker(canvas, init, { width: 640, height: 480, dpr: 1, autoStart: false, timeline: false, threads: false, leaks: false });
     wi.renderer.draw();
     const ctx = canvas.getContext('2d');
     if (ctx === null) throw new Error('no 2D context');
@@ -300,7 +300,7 @@ function serve(): Served {
 }
 
 function initMessage(canvas: StubCanvas, memory: SharedMemoryInit, width = 640, height = 480, dpr = 1): InspectorWorkerMessage {
-  return { type: 'nebula-inspector:init', canvas: canvas.asOffscreen(), memory, width, height, dpr };
+  return { type: 'nebula-inspector:init', canvas: canvas.asOffscreen(), memory, width, height, dpr, timeline: false, threads: false, leaks: false };
 }
 
 function readoutOf(replies: InspectorWorkerMessage[], id: number): InspectorReadout {
@@ -356,7 +356,9 @@ describe('serveInspectorWorker protocol, driven on this thread', () => {
     frames.run();
     const r2 = readoutOf(s.deliver({ type: 'nebula-inspector:readout', id: 8 }), 8);
     expect(r2.drawn).toBe(4);
-    const reference = new InspectorRenderer(memory, new StubContext().asContext(), { width: 800, height: 600, dpr: 1 }).readout();
+    const referenceRenderer = new InspectorRenderer(memory, new StubContext().asContext(), { width: 800, height: 600, dpr: 1 });
+    referenceRenderer.setViews(false, false, false); // as the init message asks
+    const reference = referenceRenderer.readout();
     expect((r2.regions[1] as InspectorPoolReadout).grid).toEqual((reference.regions[1] as InspectorPoolReadout).grid);
     expect((r2.regions[1] as InspectorPoolReadout).grid).not.toEqual((r1.regions[1] as InspectorPoolReadout).grid);
 

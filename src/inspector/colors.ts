@@ -57,3 +57,13 @@ export const THREAD_RGB: Uint8Array = (() => {
 /** CSS colour of every thread, the same as {@link THREAD_RGB}: strings made once. */
 export const THREAD_CSS: readonly string[] = Object.freeze(Array.from({ length: MAX_THREADS }, (_, t) =>
   `rgb(${THREAD_RGB[3 * t]},${THREAD_RGB[3 * t + 1]},${THREAD_RGB[3 * t + 2]})`));
+
+/** Colours of the regions in the timeline's stacked graph and on their label rows, by region index (cycled). */
+export const REGION_CSS: readonly string[] = Object.freeze([
+  '#5e9ee8', '#5ee89b', '#e8a05e', '#c77ee8', '#e8e15e', '#5ed8e8', '#e85e9b', '#9be85e',
+]);
+
+/** The colour of region `k` (creation order). */
+export function regionColor(k: number): string {
+  return REGION_CSS[k % REGION_CSS.length];
+}

@@ -11,6 +11,8 @@
  * @module nebula-memory/inspector
  */
 export { Inspector, mountInspector } from './mount.ts';
-export type { InspectorOptions } from './mount.ts';
-export { RemoteInspector, mountInspectorInWorker, serveInspectorWorker } from './worker.ts';
+export type { InspectorOptions } from './dom.ts';
+export type { InspectorSnapshot } from './snapshot.ts';
+export { RemoteInspector, mountInspectorInWorker } from './remote.ts';
+export { serveInspectorWorker } from './worker.ts';
 export type { InspectorReadout, InspectorRegionReadout, InspectorWarning } from './readout.ts';

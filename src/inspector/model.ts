@@ -17,6 +17,8 @@ import { HISTORY_FRAMES } from '../stats/block.ts';
 import type { Memory } from '../runtime/memory.ts';
 import { STAT, STAT_COUNT } from '../stats/fields.ts';
 import type { PoolGridCells } from './pool-grid.ts';
+import { LAG_WARN_FRAMES, ThreadsModel } from './threads-model.ts';
+import { LeaksModel } from './leaks-model.ts';
 
 /** Pool slots a grid reads per frame unless told otherwise: 200,000-slot pools in one frame, 4,194,304 in 16. */
 export const DEFAULT_SLOTS_PER_FRAME = 1 << 18;
@@ -29,6 +31,8 @@ export const WARN_NEAR_FULL = 1;
 export const WARN_FAILURES = 2;
 /** The region raised MemoryErrors. */
 export const WARN_ERRORS = 3;
+/** A thread lags the clock by LAG_WARN_FRAMES or more (warnRegion holds the thread id). */
+export const WARN_LAG = 4;
 
 /**
  * One region's numbers, read each frame into arrays made when the region list was built.
@@ -56,6 +60,12 @@ export class RegionModel {
   readonly dataStart: number;
   /** Pools: the slot grid's cells, set by the renderer once it knows the grid's size. */
   grid: PoolGridCells | null = null;
+  /** Arenas: per thread id, the oldest frame of a segment it holds a lease in, or -1. */
+  readonly leaseSince = new Int32Array(MAX_THREADS);
+  /** Pools: per thread id, the free slots in its private cache. */
+  readonly cached = new Int32Array(MAX_THREADS);
+  /** Bytes one unit of the history stands for: a pool's slot size (its history counts slots), else 1. */
+  readonly unitBytes: number;
 
   constructor(name: string, kind: BuiltInRegionKind, offset: number, source: FrameArena | Pool | Stack) {
     this.name = name;
@@ -63,6 +73,7 @@ export class RegionModel {
     this.offset = offset;
     this.source = source;
     this.dataStart = kind === 'stack' ? offset + STACK_HEADER_BYTES : 0;
+    this.unitBytes = kind === 'pool' ? (source as Pool).slotSize : 1;
   }
 
   /** Reads this region's numbers from the shared buffer, at most `slots` pool slots. Allocates nothing. */
@@ -70,9 +81,14 @@ export class RegionModel {
     const s = this.source;
     s.statsInto(this.stats);
     this.historyLength = s.frameHistoryInto(this.history);
-    if (this.kind === 'arena') (s as FrameArena).laneUsageInto(this.lanes);
-    else if (this.kind === 'stack') this.markCount = (s as Stack).marksInto(this.marks);
-    else if (this.grid !== null) this.grid.aggregate(s as Pool, slots);
+    if (this.kind === 'arena') {
+      (s as FrameArena).laneUsageInto(this.lanes);
+      (s as FrameArena).leaseFramesInto(this.leaseSince);
+    } else if (this.kind === 'stack') this.markCount = (s as Stack).marksInto(this.marks);
+    else {
+      (s as Pool).cachedSlotsInto(this.cached);
+      if (this.grid !== null) this.grid.aggregate(s as Pool, slots);
+    }
   }
 }
 
@@ -92,15 +108,28 @@ export class InspectorModel {
   /** Attached threads at the last read (bits of thread ids 0..31 and 32..63). */
   threadsLo = 0;
   threadsHi = 0;
-  /** Warnings at the last read: region index and kind (WARN_*), `warnCount` valid. */
-  readonly warnRegion = new Int32Array(MAX_REGIONS * 3);
-  readonly warnKind = new Int32Array(MAX_REGIONS * 3);
+  /** Warnings at the last read: region index (a thread id for WARN_LAG) and kind (WARN_*), `warnCount` valid. */
+  readonly warnRegion = new Int32Array(MAX_REGIONS * 3 + MAX_THREADS);
+  readonly warnKind = new Int32Array(MAX_REGIONS * 3 + MAX_THREADS);
   warnCount = 0;
   /** Reads done. */
   reads = 0;
+  /** The thread table. */
+  readonly threads = new ThreadsModel();
+  /** Leak hunting: per pool, live and old slots by call site, and the selected slot. */
+  readonly leaks = new LeaksModel();
+  /** Count the leak table's numbers (the renderer draws it). */
+  leakView = false;
+  /** The last frames' durations in ms, oldest first (`memory.frameTimesInto`); `frameTimeCount` valid. */
+  readonly frameTimes = new Float64Array(HISTORY_FRAMES);
+  frameTimeCount = 0;
   /** Pool slots each pool's grid reads per frame; larger pools are swept over several frames. */
   slotsPerFrame = DEFAULT_SLOTS_PER_FRAME;
   private regionCount = -1;
+  /** A loaded snapshot's viewer thread (left out of the threads), or -1. */
+  private viewer = -1;
+  /** The title's note on what is drawn: '' for a live memory, else the snapshot's time. */
+  note = '';
 
   constructor(memory: Memory) {
     this.memory = memory;
@@ -127,6 +156,10 @@ export class InspectorModel {
     this.frame = this.memory.frame;
     this.threadsLo = attachedMask(i32, 0);
     this.threadsHi = attachedMask(i32, 32);
+    if (this.viewer >= 0) {
+      if (this.viewer < 32) this.threadsLo &= ~(1 << this.viewer);
+      else this.threadsHi &= ~(1 << (this.viewer - 32));
+    }
     const regions = this.regions;
     let w = 0;
     for (let k = 0; k < regions.length; k++) {
@@ -139,9 +172,38 @@ export class InspectorModel {
       if (s[STAT.FAILURES] > 0) { this.warnRegion[w] = k; this.warnKind[w++] = WARN_FAILURES; }
       if (s[STAT.ERRORS] > 0) { this.warnRegion[w] = k; this.warnKind[w++] = WARN_ERRORS; }
     }
+    w = this.readThreads(w);
+    if (this.leakView) this.leaks.read(this.memory, regions);
+    this.frameTimeCount = this.memory.frameTimesInto(this.frameTimes);
     this.warnCount = w;
     this.reads++;
     return rebuilt;
+  }
+
+  /** Draws a snapshot: leaves the viewer's own thread `viewer` out, and notes when it was taken. */
+  showSnapshot(viewer: number, takenAt: string): void {
+    this.viewer = viewer;
+    this.threads.hidden = viewer;
+    this.note = `  snapshot of ${takenAt}`;
+  }
+
+  /** Reads the thread table and adds each region's leases and cached slots; appends lag warnings from `w`; returns the new count. */
+  private readThreads(w: number): number {
+    const th = this.threads;
+    th.read(this.memory.i32, this.memory.u8);
+    th.clearSums();
+    // eslint-disable-next-line @typescript-eslint/prefer-for-of -- once a frame, often unoptimized: for-of allocates an iterator
+    for (let k = 0; k < this.regions.length; k++) {
+      const r = this.regions[k];
+      if (r.kind === 'arena') th.addLeases(r.leaseSince);
+      else if (r.kind === 'pool') th.addCached(r.cached);
+    }
+    if (th.lagging === 0) return w;
+    for (let i = 0; i < th.rowCount; i++) {
+      const t = th.rows[i];
+      if (th.lag[t] >= LAG_WARN_FRAMES) { this.warnRegion[w] = t; this.warnKind[w++] = WARN_LAG; }
+    }
+    return w;
   }
 
   private rebuild(): void {
@@ -155,6 +217,7 @@ export class InspectorModel {
       models.push(new RegionModel(r.name, kind, r.offset, source));
     }
     this.regions = Object.freeze(models);
+    this.leaks.rebuild(models);
   }
 }
 

@@ -3,105 +3,14 @@
  * redrawn every animation frame from the shared buffer, with no messages.
  * @module
  */
+import { MemoryCore } from '../memory/core.ts';
 import type { Memory } from '../runtime/memory.ts';
+import { type InspectorOptions, dprOf, followSize, makeCanvas, makeTooltip, sizeOf } from './dom.ts';
 import type { InspectorReadout } from './readout.ts';
+import { type InspectorSnapshot, openSnapshot, saveSnapshotFile, takeSnapshot } from './snapshot.ts';
 import { InspectorRenderer } from './renderer.ts';
+import { applyView } from './view-state.ts';
 import type { InspectorHit } from './tooltip.ts';
-
-/**
- * Options of {@link mountInspector} and {@link mountInspectorInWorker}.
- *
- * Thread-safety: a plain data shape; any worker.
- * @example
- * ```ts
- * const options: InspectorOptions = { height: 420, autoStart: false };
- * ```
- */
-export interface InspectorOptions {
-  /** Width in CSS pixels. MUST be positive. @defaultValue the element's width, following its resizes (640 if it has none) */
-  readonly width?: number;
-  /** Height in CSS pixels. MUST be positive. @defaultValue the element's height, following its resizes (480 if it has none) */
-  readonly height?: number;
-  /** Device pixels per CSS pixel. @defaultValue `devicePixelRatio` */
-  readonly dpr?: number;
-  /** Start drawing every animation frame at once; with false, call `draw()` or `start()`. @defaultValue true */
-  readonly autoStart?: boolean;
-  /** Show a tooltip with the numbers under the pointer. @defaultValue true */
-  readonly tooltip?: boolean;
-  /**
-   * Pool slots each pool's grid reads per frame; a larger pool's grid is swept over several
-   * frames, bounding the cost per frame (see {@link InspectorRenderer.slotsPerFrame}).
-   * @defaultValue 262144
-   */
-  readonly slotsPerFrame?: number;
-}
-
-/** The CSS size to use: the options', else the element's, else 640 x 480. */
-export function sizeOf(element: HTMLElement, options: InspectorOptions): { width: number; height: number } {
-  return {
-    width: options.width ?? (element.clientWidth > 0 ? element.clientWidth : 640),
-    height: options.height ?? (element.clientHeight > 0 ? element.clientHeight : 480),
-  };
-}
-
-/** The device pixel ratio to draw at: the options', else the window's, else 1. */
-export function dprOf(options: InspectorOptions): number {
-  return options.dpr ?? (typeof devicePixelRatio === 'number' ? devicePixelRatio : 1);
-}
-
-/**
- * Follows `element`'s size when the options leave width or height open: on each change, sets the
- * canvas's CSS size and calls `resized` with the new CSS size and pixel ratio. Null when the size
- * is fixed or there is no ResizeObserver.
- */
-export function followSize(
-  element: HTMLElement, canvas: HTMLCanvasElement, options: InspectorOptions,
-  resized: (width: number, height: number, dpr: number) => void,
-): ResizeObserver | null {
-  if ((options.width !== undefined && options.height !== undefined) || typeof ResizeObserver !== 'function') return null;
-  const observer = new ResizeObserver(() => {
-    const size = sizeOf(element, options);
-    canvas.style.width = `${size.width}px`;
-    canvas.style.height = `${size.height}px`;
-    resized(size.width, size.height, dprOf(options));
-  });
-  observer.observe(element);
-  return observer;
-}
-
-/** Creates the wrapper (position: relative) and the canvas inside `element`. */
-export function makeCanvas(element: HTMLElement, width: number, height: number, dpr: number): { wrapper: HTMLDivElement; canvas: HTMLCanvasElement } {
-  const doc = element.ownerDocument;
-  const wrapper = doc.createElement('div');
-  wrapper.className = 'nebula-inspector';
-  wrapper.style.position = 'relative';
-  wrapper.style.lineHeight = '0';
-  const canvas = doc.createElement('canvas');
-  canvas.setAttribute('role', 'img');
-  canvas.setAttribute('aria-label', 'nebula-memory inspector: arenas, pools and stacks of the shared memory');
-  canvas.width = Math.max(1, Math.round(width * dpr));
-  canvas.height = Math.max(1, Math.round(height * dpr));
-  canvas.style.width = `${width}px`;
-  canvas.style.height = `${height}px`;
-  canvas.style.display = 'block';
-  wrapper.append(canvas);
-  element.append(wrapper);
-  return { wrapper, canvas };
-}
-
-/** The tooltip element, hidden until the pointer is over something. */
-export function makeTooltip(wrapper: HTMLElement): HTMLDivElement {
-  const tip = wrapper.ownerDocument.createElement('div');
-  tip.className = 'nebula-inspector-tooltip';
-  tip.setAttribute('role', 'tooltip');
-  Object.assign(tip.style, {
-    position: 'absolute', pointerEvents: 'none', display: 'none', whiteSpace: 'pre', lineHeight: '1.35',
-    font: '11px ui-monospace, Menlo, Consolas, monospace', color: '#d8dee9', background: 'rgba(10,12,16,0.92)',
-    border: '1px solid #3a4352', borderLeft: '2px solid #e8c35e', padding: '4px 7px', zIndex: '1',
-  });
-  wrapper.append(tip);
-  return tip;
-}
 
 /**
  * A live inspector on the page: a canvas that draws the memory's arenas, pools and stacks every
@@ -140,9 +49,24 @@ export class Inspector {
     this.renderer.hover(null);
     this.updateTip();
   };
+  private readonly onDown = (e: PointerEvent): void => {
+    if (this.renderer.click(e.offsetX, e.offsetY) && !this.running) this.draw();
+  };
+  private readonly onDrag = (e: PointerEvent): void => {
+    if ((e.buttons & 1) !== 0 && this.renderer.click(e.offsetX, e.offsetY, true) && !this.running) this.draw();
+  };
+
+  /** The memory drawn: the live one, or the frozen copy a snapshot was loaded into. */
+  private readonly memory: Memory;
+  /** The snapshot drawn, or null for a live memory. */
+  private readonly loaded: InspectorSnapshot | null;
 
   /** @internal Use {@link mountInspector}. */
-  constructor(memory: Memory, element: HTMLElement, options: InspectorOptions = {}) {
+  constructor(source: Memory | InspectorSnapshot, element: HTMLElement, options: InspectorOptions = {}) {
+    // a snapshot first: a bad one throws before anything is added to the page
+    const memory = source instanceof MemoryCore ? source : openSnapshot(source);
+    this.memory = memory;
+    this.loaded = source instanceof MemoryCore ? null : source;
     const dpr = dprOf(options);
     const { width, height } = sizeOf(element, options);
     const { wrapper, canvas } = makeCanvas(element, width, height, dpr);
@@ -151,10 +75,14 @@ export class Inspector {
     const ctx = canvas.getContext('2d', { alpha: false });
     if (ctx === null) throw new Error('mountInspector: this canvas has no 2D context');
     this.renderer = new InspectorRenderer(memory, ctx, { width, height, dpr });
+    if (this.loaded !== null) this.renderer.model.showSnapshot(memory.threadId, this.loaded.takenAt);
     if (options.slotsPerFrame !== undefined) this.renderer.slotsPerFrame = options.slotsPerFrame;
+    this.renderer.setViews(options.timeline !== false, options.threads !== false, options.leaks !== false, options.oldFrames);
     this.tip = options.tooltip === false ? null : makeTooltip(wrapper);
     canvas.addEventListener('pointermove', this.onMove);
     canvas.addEventListener('pointerleave', this.onLeave);
+    canvas.addEventListener('pointerdown', this.onDown);
+    canvas.addEventListener('pointermove', this.onDrag);
     this.observer = followSize(element, canvas, options, (w, h, d) => {
       canvas.width = Math.max(1, Math.round(w * d));
       canvas.height = Math.max(1, Math.round(h * d));
@@ -224,6 +152,99 @@ export class Inspector {
   }
 
   /**
+   * Freezes the picture: draws go on (the tooltip works) but repaint the numbers of the moment
+   * of the pause, while the game runs on. Clicking a frame of the timeline does the same and puts
+   * the cursor on that frame; clicking the timeline's label row resumes.
+   *
+   * Thread-safety: the main thread.
+   * @see {@link Inspector.scrub} to look at one of the last 64 frames.
+   * @example
+   * ```ts
+   * inspector.pause();
+   * console.log(inspector.readout().timeline.frames.length);
+   * inspector.resume();
+   * ```
+   */
+  pause(): void {
+    applyView(this.renderer.view, this.renderer.model, true, this.renderer.view.scrub);
+    if (!this.running) this.draw();
+  }
+
+  /**
+   * Draws live numbers again and clears the timeline's cursor.
+   *
+   * Thread-safety: the main thread.
+   * @example
+   * ```ts
+   * inspector.resume();
+   * ```
+   */
+  resume(): void {
+    applyView(this.renderer.view, this.renderer.model, false, -1);
+    if (!this.running) this.draw();
+  }
+
+  /**
+   * Pauses and puts the timeline's cursor on `frame`, one of the last 64 frames (the label row
+   * then describes it: its time and bytes). A frame outside the timeline clears the cursor.
+   *
+   * Thread-safety: the main thread.
+   * @example
+   * ```ts
+   * inspector.scrub(memory.frame - 10);
+   * console.log(inspector.readout().timeline.scrub);
+   * ```
+   */
+  scrub(frame: number): void {
+    applyView(this.renderer.view, this.renderer.model, true, frame);
+    if (!this.running) this.draw();
+  }
+
+  /**
+   * The memory's state now as one JSON value, to attach to a bug report: the bytes of every
+   * header, table, slot array and statistics block (not the allocated data), and
+   * `memory.snapshot()`. {@link mountInspector} draws it on any page, without the game. For a
+   * loaded snapshot, returns that snapshot.
+   *
+   * Thread-safety: the main thread. Allocates: for a button, not for a frame.
+   * @see {@link Inspector.downloadSnapshot}, which saves it as a file.
+   * @example
+   * ```ts
+   * const json = JSON.stringify(inspector.snapshot());
+   * ```
+   */
+  snapshot(): InspectorSnapshot {
+    return this.loaded ?? takeSnapshot(this.memory);
+  }
+
+  /**
+   * Saves {@link Inspector.snapshot} as a JSON file through the browser's download (the name
+   * defaults to `nebula-memory-frame-<frame>.json`). Returns the snapshot saved.
+   *
+   * Thread-safety: the main thread.
+   * @example
+   * ```ts
+   * button.onclick = () => inspector.downloadSnapshot();
+   * ```
+   */
+  downloadSnapshot(fileName?: string): InspectorSnapshot {
+    return saveSnapshotFile(this.canvas.ownerDocument, this.snapshot(), fileName);
+  }
+
+  /**
+   * True while the picture is paused.
+   *
+   * Thread-safety: the main thread.
+   * @example
+   * ```ts
+   * if (inspector.isPaused) inspector.resume();
+   * ```
+   */
+  get isPaused(): boolean {
+    return this.renderer.view.paused;
+  }
+
+  /**
    * Stops drawing and removes the canvas and the tooltip from the page.
    *
    * Thread-safety: the main thread.
@@ -237,6 +258,8 @@ export class Inspector {
     this.observer?.disconnect();
     this.canvas.removeEventListener('pointermove', this.onMove);
     this.canvas.removeEventListener('pointerleave', this.onLeave);
+    this.canvas.removeEventListener('pointerdown', this.onDown);
+    this.canvas.removeEventListener('pointermove', this.onDrag);
     this.wrapper.remove();
   }
 
@@ -286,9 +309,12 @@ export class Inspector {
 }
 
 /**
- * Mounts a live inspector in `element`: a canvas that draws every arena (used, peak, per-thread
+ * Mounts a live inspector in `element`: a canvas that draws the timeline (the last 64 frames'
+ * bytes per region and frame times), the thread table, every arena (used, peak, per-thread
  * lanes, high-water graph), pool (a slot grid coloured by owner thread), stack (depth, marks),
  * the counters and the warnings, every animation frame, straight from the shared buffer.
+ * Given an {@link InspectorSnapshot} (the parsed JSON of {@link Inspector.downloadSnapshot})
+ * instead of a memory, it draws that moment, on any page, with no game running.
  *
  * Thread-safety: the main thread (DOM); to draw in a worker, use {@link mountInspectorInWorker}.
  * @see {@link mountInspectorInWorker} and {@link serveInspectorWorker}, the same drawing in a worker on an OffscreenCanvas.
@@ -300,8 +326,12 @@ export class Inspector {
  * const memory = createMemory({ size: 16 << 20 });
  * memory.createPool('particles', { slotSize: 32, capacity: 100_000 });
  * const inspector = mountInspector(memory, document.querySelector('#inspector')!, { height: 400 });
+ * // a saved snapshot, on a page with no game:
+ * const saved = JSON.parse(await file.text()) as InspectorSnapshot;
+ * mountInspector(saved, document.querySelector('#viewer')!);
  * ```
+ * @throws {@link nebula-memory!MemoryError} `INVALID_OPTION` when `source` is neither a memory nor a snapshot this version reads.
  */
-export function mountInspector(memory: Memory, element: HTMLElement, options: InspectorOptions = {}): Inspector {
-  return new Inspector(memory, element, options);
+export function mountInspector(source: Memory | InspectorSnapshot, element: HTMLElement, options: InspectorOptions = {}): Inspector {
+  return new Inspector(source, element, options);
 }

@@ -7,7 +7,9 @@ import type { MemoryErrorCode } from '../errors.ts';
 import { MEMORY_ERROR_CODES } from '../errors.ts';
 import { STAT } from '../stats/fields.ts';
 import { MAX_THREADS } from '../memory/layout.ts';
-import { type InspectorModel, type RegionModel, WARN_ERRORS, WARN_FAILURES } from './model.ts';
+import { type InspectorModel, type RegionModel, WARN_ERRORS, WARN_FAILURES, WARN_LAG } from './model.ts';
+import { type InspectorLeaksReadout, type InspectorThreadReadout, type InspectorTimelineReadout, leaksReadout, threadTableReadout, timelineReadout } from './readout-views.ts';
+import type { ViewState } from './view-state.ts';
 import type { PoolGridShape } from './pool-grid.ts';
 
 /**
@@ -128,7 +130,8 @@ export type InspectorRegionReadout = InspectorArenaReadout | InspectorPoolReadou
 
 /**
  * What a warning is about: `near-full` (arena or stack peak, or pool live, above 90% of
- * capacity), `failures` (failed requests counted) or `errors` (MemoryErrors raised).
+ * capacity), `failures` (failed requests counted), `errors` (MemoryErrors raised) or `lag` (an
+ * attached thread 3 or more frames behind the clock).
  *
  * Thread-safety: a type; any worker.
  * @example
@@ -136,7 +139,7 @@ export type InspectorRegionReadout = InspectorArenaReadout | InspectorPoolReadou
  * const k: InspectorWarningKind = 'errors';
  * ```
  */
-export type InspectorWarningKind = 'near-full' | 'failures' | 'errors';
+export type InspectorWarningKind = 'near-full' | 'failures' | 'errors' | 'lag';
 
 /**
  * One line of the inspector's warning list.
@@ -148,11 +151,13 @@ export type InspectorWarningKind = 'near-full' | 'failures' | 'errors';
  * ```
  */
 export interface InspectorWarning {
-  /** The region's name. */
+  /** The region's name ('' for a thread's warning). */
   readonly region: string;
+  /** The thread id of a `lag` warning, else -1. */
+  readonly thread: number;
   /** What the warning is about. */
   readonly kind: InspectorWarningKind;
-  /** The number behind it: the fill (near-full), the failures or the errors. */
+  /** The number behind it: the fill (near-full), the failures, the errors or the frames of lag. */
   readonly value: number;
   /** The region's last error code, or null. */
   readonly lastError: MemoryErrorCode | null;
@@ -179,6 +184,12 @@ export interface InspectorReadout {
   readonly regions: readonly InspectorRegionReadout[];
   /** The warning list, in drawing order. */
   readonly warnings: readonly InspectorWarning[];
+  /** The thread table: every thread slot in use, by id. */
+  readonly threadTable: readonly InspectorThreadReadout[];
+  /** The timeline: the last frames' times and bytes per region, with the pause and the cursor. */
+  readonly timeline: InspectorTimelineReadout;
+  /** The leak table: per pool, live and old slots by call site; the selected slot. */
+  readonly leaks: InspectorLeaksReadout;
 }
 
 /** Code of a `STAT.LAST_ERROR` value (index + 1), or null. */
@@ -209,16 +220,21 @@ function regionReadout(r: RegionModel): InspectorRegionReadout {
 }
 
 /** The readout of `model` as last read. */
-export function buildReadout(model: InspectorModel, drawn: number): InspectorReadout {
+export function buildReadout(model: InspectorModel, drawn: number, view: ViewState): InspectorReadout {
   const threads: number[] = [];
   for (let t = 0; t < MAX_THREADS; t++) if (((t < 32 ? model.threadsLo : model.threadsHi) & (1 << (t & 31))) !== 0) threads.push(t);
   const warnings: InspectorWarning[] = [];
   for (let k = 0; k < model.warnCount; k++) {
-    const r = model.regions[model.warnRegion[k]];
     const kind = model.warnKind[k];
+    if (kind === WARN_LAG) {
+      const t = model.warnRegion[k];
+      warnings.push(Object.freeze({ region: '', thread: t, kind: 'lag', value: model.threads.lag[t], lastError: null }));
+      continue;
+    }
+    const r = model.regions[model.warnRegion[k]];
     const s = r.stats;
     warnings.push(Object.freeze({
-      region: r.name,
+      region: r.name, thread: -1,
       kind: kind === WARN_FAILURES ? 'failures' : kind === WARN_ERRORS ? 'errors' : 'near-full',
       value: kind === WARN_FAILURES ? s[STAT.FAILURES] : kind === WARN_ERRORS ? s[STAT.ERRORS] : r.kind === 'pool' ? s[STAT.USED] : s[STAT.PEAK],
       lastError: errorCodeOf(s[STAT.LAST_ERROR]),
@@ -227,5 +243,6 @@ export function buildReadout(model: InspectorModel, drawn: number): InspectorRea
   return Object.freeze({
     frame: model.frame, threads: Object.freeze(threads), drawn,
     regions: Object.freeze(model.regions.map(regionReadout)), warnings: Object.freeze(warnings),
+    threadTable: threadTableReadout(model), timeline: timelineReadout(model, view), leaks: leaksReadout(model),
   });
 }

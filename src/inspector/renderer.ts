@@ -12,12 +12,16 @@ import type { Memory } from '../runtime/memory.ts';
 import { BACKGROUND } from './colors.ts';
 import type { InspectorContext } from './context.ts';
 import { poolGridImage } from './grid-image.ts';
-import { type CanvasLayout, layoutCanvas } from './layout.ts';
+import { type CanvasLayout, THREAD_ROWS_MAX, layoutCanvas } from './layout.ts';
 import { InspectorModel } from './model.ts';
 import type { SlotOwnerSource } from './pool-grid.ts';
 import { type InspectorReadout, buildReadout } from './readout.ts';
 import { drawArena, drawPool, drawStack } from './region-graphics.ts';
 import { drawLabel, drawTitle, drawWarnings } from './text-lines.ts';
+import { drawThreads } from './threads-graphics.ts';
+import { drawTimeline } from './timeline-graphics.ts';
+import { ViewState, gridClick, timelineClick } from './view-state.ts';
+import { drawLeaks } from './leaks-graphics.ts';
 import { HoverState, type InspectorHit, drawTooltipBox, hitTest } from './tooltip.ts';
 import { TextPainter } from './text.ts';
 
@@ -85,6 +89,13 @@ export class InspectorRenderer {
   private tooltipOnCanvas = false;
   /** The pointer: its position and what is under it. */
   private readonly pointer = new HoverState();
+  /** Pause, the timeline's cursor and the selected cell. @internal */
+  readonly view = new ViewState();
+  private showTimeline = true;
+  private showThreads = true;
+  private showLeaks = true;
+  /** Thread rows of the current layout. */
+  private laidRows = -1;
 
   /**
    * @param memory - the memory to draw; the renderer reads it through this thread's allocator instances.
@@ -251,7 +262,7 @@ export class InspectorRenderer {
     for (const r of this.model.regions) {
       if (r.grid !== null && (r.grid.midSweep || this.model.slotsPerFrame < r.grid.shape.capacity)) r.grid.sweepNow(r.source as SlotOwnerSource);
     }
-    return buildReadout(this.model, this.drawn);
+    return buildReadout(this.model, this.drawn, this.view);
   }
 
   /**
@@ -279,8 +290,10 @@ export class InspectorRenderer {
    */
   draw(): void {
     const model = this.model;
-    const rebuilt = model.read();
-    const layout = rebuilt || this.layoutDirty || this.layout === null ? this.relayout() : this.layout;
+    // paused: the last numbers are drawn again (the first draw always reads)
+    const rebuilt = this.view.paused && model.reads > 0 ? false : model.read();
+    const rows = this.showThreads ? Math.min(model.threads.rowCount, THREAD_ROWS_MAX) : 0;
+    const layout = rebuilt || this.layoutDirty || this.layout === null || rows !== this.laidRows ? this.relayout(rows) : this.layout;
     const ctx = this.ctx;
     const dpr = this.dpr;
     // the transform, font and baseline were set at layout time (a canvas resize resets them, and
@@ -289,6 +302,9 @@ export class InspectorRenderer {
     ctx.fillRect(0, 0, this.width, this.height);
     const p = this.painter;
     drawTitle(ctx, p, model, layout.title, this.moreNote);
+    if (layout.timeline.shown) drawTimeline(ctx, p, model, layout.timeline, this.view);
+    if (layout.threads.shown) drawThreads(ctx, p, model.threads, layout.threads);
+    if (layout.leaks.shown) drawLeaks(ctx, p, model, model.leaks, layout.leaks);
     const regions = model.regions;
     for (let k = 0; k < regions.length; k++) {
       const r = regions[k];
@@ -303,13 +319,19 @@ export class InspectorRenderer {
     this.drawn++;
     const pointer = this.pointer;
     if (pointer.due(this.drawn)) pointer.record(hitTest(layout, model, dpr, pointer.x, pointer.y), this.drawn);
-    if (this.tooltipOnCanvas && pointer.hit !== null) this.drawTooltip(pointer.hit.lines, pointer.x, pointer.y);
+    if (this.tooltipOnCanvas && pointer.hit !== null) drawTooltipBox(this.ctx, this.painter, pointer.hit.lines, pointer.x, pointer.y, this.width, this.height);
   }
 
   /** Lays the canvas out again and makes each pool's grid arrays and pixels. Allocates. */
-  private relayout(): CanvasLayout {
+  private relayout(rows: number): CanvasLayout {
     const model = this.model;
-    const layout = layoutCanvas(this.width, this.height, model.regions.map((r) => r.kind));
+    const pools = model.regions.filter((r) => r.kind === 'pool').length;
+    const leakRows = this.showLeaks && pools > 0 ? pools + 1 : 0;
+    const layout = layoutCanvas(this.width, this.height, model.regions.map((r) => r.kind), { timeline: this.showTimeline, threadRows: rows, leakRows });
+    // a leak table that appears counts at once (then every LEAK_EVERY frames)
+    if (layout.leaks.shown && !model.leakView) model.leaks.read(model.memory, model.regions, true);
+    model.leakView = layout.leaks.shown;
+    this.laidRows = rows;
     const dpr = this.dpr;
     this.images = model.regions.map((r, k) => (r.kind === 'pool' && layout.regions[k].shown ? poolGridImage(this.ctx, r, layout.regions[k].grid, dpr) : null));
     this.moreNote = layout.hidden === 0 ? '' : ` (${String(layout.hidden)} not shown: too short)`;
@@ -325,15 +347,53 @@ export class InspectorRenderer {
   }
 
   /**
-   * Draws tooltip lines in a box near CSS point (x, y), kept inside the canvas (worker mode).
+   * Which views to draw above the regions: the timeline, the thread table and the leak table (all by default).
    *
    * Thread-safety: the renderer's thread.
    * @example
    * ```ts
-   * renderer.drawTooltip(['pool "particles"', 'live 12'], 40, 40);
+   * renderer.setViews(false, true, true, 600); // no timeline; threads; leaks, old after 600 frames
    * ```
    */
-  drawTooltip(lines: readonly string[], x: number, y: number): void {
-    drawTooltipBox(this.ctx, this.painter, lines, x, y, this.width, this.height);
+  setViews(timeline: boolean, threads: boolean, leaks = true, oldFrames?: number): void {
+    this.showTimeline = timeline;
+    this.showThreads = threads;
+    this.showLeaks = leaks;
+    if (oldFrames !== undefined) this.model.leaks.setOldFrames(oldFrames);
+    this.layoutDirty = true;
+  }
+
+  /**
+   * A click at CSS point (x, y), or a move with the button down (`drag`): on the timeline it
+   * pauses and puts the cursor on the frame under the pointer (its label row resumes). Returns
+   * true when the click changed the view.
+   *
+   * Thread-safety: the renderer's thread.
+   * @example
+   * ```ts
+   * canvas.onclick = (e) => renderer.click(e.offsetX, e.offsetY);
+   * ```
+   */
+  click(x: number, y: number, drag = false): boolean {
+    if (this.layout === null) this.draw();
+    const layout = this.layout;
+    if (layout === null) return false;
+    const before = this.view.version;
+    if (!timelineClick(this.view, layout, this.model, x, y, drag) && !drag) gridClick(this.view, layout, this.model, this.dpr, x, y);
+    return this.view.version !== before;
+  }
+
+  /**
+   * The layout of the last draw, in CSS pixels (null before the first): where each part sits.
+   * The e2e tests check from it that no two parts overlap.
+   *
+   * Thread-safety: the renderer's thread.
+   * @example
+   * ```ts
+   * const title = renderer.layoutRects()?.title;
+   * ```
+   */
+  layoutRects(): CanvasLayout | null {
+    return this.layout;
   }
 }

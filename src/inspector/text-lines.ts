@@ -10,7 +10,7 @@ import { STAT } from '../stats/fields.ts';
 import { DIM, TEXT, WARN } from './colors.ts';
 import type { InspectorContext } from './context.ts';
 import { LINE_H, WARN_LINES, type Rect } from './layout.ts';
-import { type InspectorModel, NEAR_FULL, type RegionModel, WARN_ERRORS, WARN_FAILURES } from './model.ts';
+import { type InspectorModel, NEAR_FULL, type RegionModel, WARN_ERRORS, WARN_FAILURES, WARN_LAG } from './model.ts';
 import type { TextPainter } from './text.ts';
 
 /** Kind names as drawn after a region's name. */
@@ -43,7 +43,7 @@ export function drawTitle(ctx: InspectorContext, p: TextPainter, m: InspectorMod
     x = p.text(ctx, hiddenNote, x, y);
   }
   ctx.fillStyle = DIM;
-  p.text(ctx, m.memory.shared ? '  shared' : '  single-thread', x, y);
+  p.text(ctx, m.note !== '' ? m.note : m.memory.shared ? '  shared' : '  single-thread', x, y);
 }
 
 /** Draws `label` in dim, then `v` in `color`; returns the x after. */
@@ -94,8 +94,12 @@ export function drawWarnings(ctx: InspectorContext, p: TextPainter, m: Inspector
   const n = Math.min(m.warnCount, WARN_LINES);
   for (let k = 0; k < n; k++) {
     y += LINE_H;
-    const r = m.regions[m.warnRegion[k]];
     const kind = m.warnKind[k];
+    if (kind === WARN_LAG) {
+      drawLagWarning(ctx, p, m, m.warnRegion[k], rect.x, y);
+      continue;
+    }
+    const r = m.regions[m.warnRegion[k]];
     const s = r.stats;
     ctx.fillStyle = TEXT;
     x = p.text(ctx, r.name, rect.x, y);
@@ -123,4 +127,20 @@ export function drawWarnings(ctx: InspectorContext, p: TextPainter, m: Inspector
     x = p.int(ctx, m.warnCount - n, x, y + LINE_H);
     p.text(ctx, ' more', x, y + LINE_H);
   }
+}
+
+/** A lag warning's line: `thread 3 sim-1: lags 5 frames (last frame 180)`. */
+function drawLagWarning(ctx: InspectorContext, p: TextPainter, m: InspectorModel, t: number, x: number, y: number): void {
+  const th = m.threads;
+  ctx.fillStyle = TEXT;
+  x = p.text(ctx, 'thread ', x, y);
+  x = p.int(ctx, t, x, y);
+  x = p.text(ctx, ' ', x, y);
+  x = p.text(ctx, th.labels[t], x, y);
+  ctx.fillStyle = WARN;
+  x = p.text(ctx, ': lags ', x, y);
+  x = p.int(ctx, th.lag[t], x, y);
+  x = p.text(ctx, ' frames (last frame ', x, y);
+  x = p.int(ctx, th.lastFrame[t], x, y);
+  p.text(ctx, ')', x, y);
 }

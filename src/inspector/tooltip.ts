@@ -10,8 +10,9 @@ import { STAT } from '../stats/fields.ts';
 import { PEAK, TEXT } from './colors.ts';
 import type { InspectorContext } from './context.ts';
 import { inside, LINE_H, type CanvasLayout } from './layout.ts';
-import type { InspectorModel, RegionModel } from './model.ts';
+import { type InspectorModel, type RegionModel, WARN_LAG } from './model.ts';
 import { errorCodeOf } from './readout.ts';
+import { viewHit } from './tooltip-views.ts';
 import type { TextPainter } from './text.ts';
 
 /** Frames between two rebuilds of the hover text while the pointer rests. */
@@ -26,7 +27,7 @@ export const HOVER_REFRESH = 15;
  * const part: InspectorPart = 'grid';
  * ```
  */
-export type InspectorPart = 'title' | 'label' | 'bar' | 'lanes' | 'graph' | 'grid' | 'warnings';
+export type InspectorPart = 'title' | 'timeline' | 'threads' | 'label' | 'bar' | 'lanes' | 'graph' | 'grid' | 'warnings';
 
 /**
  * What is under a point of the inspector's canvas, with the numbers the tooltip shows.
@@ -46,8 +47,8 @@ export interface InspectorHit {
   /** The part under the point. */
   readonly part: InspectorPart;
   /**
-   * Which element of the part: the thread id (lanes), the frame (graph), the first slot of the
-   * cell (grid), otherwise -1.
+   * Which element of the part: the thread id (lanes, threads), the frame (graph, timeline), the
+   * first slot of the cell (grid), otherwise -1.
    */
   readonly index: number;
   /** Pool grid: slots the cell stands for (1 when not aggregated); otherwise 0. */
@@ -97,12 +98,19 @@ export function hitTest(layout: CanvasLayout, model: InspectorModel, dpr: number
   if (inside(layout.warnings, x, y)) {
     const lines: string[] = [];
     for (let k = 0; k < model.warnCount; k++) {
+      if (model.warnKind[k] === WARN_LAG) {
+        const t = model.warnRegion[k];
+        lines.push(`thread ${t} "${model.threads.names[t]}": lags ${model.threads.lag[t]} frames (last frame ${model.threads.lastFrame[t]})`);
+        continue;
+      }
       const r = model.regions[model.warnRegion[k]];
       const err = errorCodeOf(r.stats[STAT.LAST_ERROR]);
       lines.push(`${r.kind} "${r.name}": ${['', 'above 90% of capacity', 'failed requests', 'errors'][model.warnKind[k]]}${err === null ? '' : ` (last ${err})`}`);
     }
     return hit('', null, 'warnings', -1, 0, lines.length === 0 ? ['no warnings'] : lines);
   }
+  const v = viewHit(layout, model, x, y);
+  if (v !== null) return hit('', null, v.part, v.index, 0, v.lines);
   for (let k = 0; k < layout.regions.length && k < model.regions.length; k++) {
     const rect = layout.regions[k];
     const r = model.regions[k];
@@ -114,7 +122,9 @@ export function hitTest(layout: CanvasLayout, model: InspectorModel, dpr: number
       for (let t = 0; t < r.lanes.length; t++) {
         const w = cap > 0 ? (r.lanes[t] / cap) * rect.lanes.w : 0;
         if (w > 0 && x >= at && x < at + Math.max(w, 1)) {
-          return hit(r.name, r.kind, 'lanes', t, 0, [`arena "${r.name}", thread ${t}`, `${r.lanes[t]} B leased this frame (${pct(r.lanes[t], cap)})`]);
+          const since = r.leaseSince[t];
+          return hit(r.name, r.kind, 'lanes', t, 0, [`arena "${r.name}", thread ${t} "${model.threads.names[t]}"`, `${r.lanes[t]} B leased this frame (${pct(r.lanes[t], cap)})`,
+            since < 0 ? 'holds no lease now' : `holds a lease since frame ${since}${since < model.frame ? ` (${model.frame - since} frames)` : ''}`]);
         }
         at += w;
       }

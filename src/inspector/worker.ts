@@ -1,16 +1,16 @@
 /**
- * Worker mode: the same renderer drawing on an OffscreenCanvas inside a worker, which attaches
- * to the shared memory itself, so the page's main thread does nothing per frame. The page side
- * ({@link mountInspectorInWorker}) transfers the canvas and forwards pointer moves and resizes;
- * the worker draws the tooltip on the canvas.
+ * Worker mode, the worker's side: the same renderer drawing on an OffscreenCanvas inside a
+ * worker, which attaches to the shared memory itself, so the page's main thread does nothing per
+ * frame. The page side (remote.ts, {@link nebula-memory/inspector!mountInspectorInWorker}) transfers the canvas
+ * and forwards pointer moves, clicks and resizes; the worker draws the tooltip on the canvas.
  * @module
  */
 import type { SharedMemoryInit } from '../api.ts';
 import { memoryError } from '../errors.ts';
 import { attachMemory, type Memory } from '../runtime/memory.ts';
-import { type InspectorOptions, dprOf, followSize, makeCanvas, sizeOf } from './mount.ts';
 import type { InspectorReadout } from './readout.ts';
 import { InspectorRenderer } from './renderer.ts';
+import { applyView } from './view-state.ts';
 
 /**
  * Messages between the page and an inspector worker (the `type` field names each). The protocol
@@ -27,7 +27,10 @@ export type InspectorWorkerMessage =
   | {
     readonly type: 'nebula-inspector:init'; readonly canvas: OffscreenCanvas; readonly memory: SharedMemoryInit;
     readonly width: number; readonly height: number; readonly dpr: number; readonly slotsPerFrame?: number;
+    readonly timeline?: boolean; readonly threads?: boolean; readonly leaks?: boolean; readonly oldFrames?: number;
   }
+  | { readonly type: 'nebula-inspector:click'; readonly x: number; readonly y: number; readonly drag: boolean }
+  | { readonly type: 'nebula-inspector:view'; readonly paused: boolean; readonly scrub: number }
   | { readonly type: 'nebula-inspector:resize'; readonly width: number; readonly height: number; readonly dpr: number }
   | { readonly type: 'nebula-inspector:hover'; readonly x: number | null; readonly y: number }
   | { readonly type: 'nebula-inspector:readout'; readonly id: number }
@@ -56,6 +59,14 @@ export interface InspectorWorkerOptions {
   readonly autoStart?: boolean;
   /** Pool slots each pool's grid reads per frame (see {@link InspectorRenderer.slotsPerFrame}). @defaultValue 262144 */
   readonly slotsPerFrame?: number;
+  /** Draw the timeline. @defaultValue true */
+  readonly timeline?: boolean;
+  /** Draw the thread table. @defaultValue true */
+  readonly threads?: boolean;
+  /** Draw the leak table. @defaultValue true */
+  readonly leaks?: boolean;
+  /** Frames after which a live slot counts as old in the leak table. @defaultValue 120 */
+  readonly oldFrames?: number;
 }
 
 interface FrameScope {
@@ -84,6 +95,13 @@ export class WorkerInspector {
   private usesRaf = false;
   private readonly tick = (): void => {
     if (!this.running) return;
+    try {
+      // report this thread's frame, so the thread table does not show the inspector lagging
+      this.memory.publishStats();
+    } catch {
+      this.stop(); // this worker was reclaimed: there is nothing left to draw from
+      return;
+    }
     this.renderer.draw();
     this.schedule();
   };
@@ -102,7 +120,7 @@ export class WorkerInspector {
         suggestion: 'transfer a canvas that has no other context (transferControlToOffscreen() of a fresh <canvas>).',
       });
     }
-    this.memory = attachMemory(init);
+    this.memory = attachMemory(init, { name: 'inspector' });
     try {
       this.renderer = new InspectorRenderer(this.memory, ctx, { width: options.width, height: options.height, dpr });
     } catch (e) {
@@ -111,6 +129,7 @@ export class WorkerInspector {
     }
     this.renderer.setCanvasTooltip(true);
     if (options.slotsPerFrame !== undefined) this.renderer.slotsPerFrame = options.slotsPerFrame;
+    this.renderer.setViews(options.timeline !== false, options.threads !== false, options.leaks !== false, options.oldFrames);
     if (options.autoStart !== false) this.start();
   }
 
@@ -234,13 +253,19 @@ export function serveInspectorWorker(): void {
     try {
       if (m.type === 'nebula-inspector:init') {
         inspector = startInspectorWorker(m.canvas, m.memory, {
-          width: m.width, height: m.height, dpr: m.dpr, ...(m.slotsPerFrame === undefined ? {} : { slotsPerFrame: m.slotsPerFrame }),
+          width: m.width, height: m.height, dpr: m.dpr, timeline: m.timeline !== false, threads: m.threads !== false, leaks: m.leaks !== false,
+          ...(m.oldFrames === undefined ? {} : { oldFrames: m.oldFrames }),
+          ...(m.slotsPerFrame === undefined ? {} : { slotsPerFrame: m.slotsPerFrame }),
         });
         scope.postMessage({ type: 'nebula-inspector:ready', threadId: inspector.memory.threadId } satisfies InspectorWorkerMessage);
       } else if (inspector === null) {
         return;
       } else if (m.type === 'nebula-inspector:hover') {
         inspector.renderer.hover(m.x, m.y);
+      } else if (m.type === 'nebula-inspector:click') {
+        inspector.renderer.click(m.x, m.y, m.drag);
+      } else if (m.type === 'nebula-inspector:view') {
+        applyView(inspector.renderer.view, inspector.renderer.model, m.paused, m.scrub);
       } else if (m.type === 'nebula-inspector:resize') {
         inspector.resize(m.width, m.height, m.dpr);
       } else if (m.type === 'nebula-inspector:readout') {
@@ -253,148 +278,4 @@ export function serveInspectorWorker(): void {
       scope.postMessage({ type: 'nebula-inspector:error', message: err instanceof Error ? err.message : String(err) } satisfies InspectorWorkerMessage);
     }
   });
-}
-
-/**
- * The page side of an inspector drawing in a worker, made by {@link mountInspectorInWorker}.
- *
- * Thread-safety: the main thread.
- * @example
- * ```ts
- * const worker = new Worker(new URL('./inspector.worker.ts', import.meta.url), { type: 'module' });
- * const remote = mountInspectorInWorker(memory, el, worker);
- * await remote.ready;
- * console.log((await remote.readout()).frame);
- * ```
- */
-export class RemoteInspector {
-  /** The canvas whose control went to the worker. */
-  readonly canvas: HTMLCanvasElement;
-  /** The worker drawing it. */
-  readonly worker: Worker;
-  /** Resolves with the worker's thread id once it attached and started drawing; rejects on its error. */
-  readonly ready: Promise<number>;
-  private readonly wrapper: HTMLDivElement;
-  private readonly observer: ResizeObserver | null = null;
-  private readonly pending = new Map<number, (r: InspectorReadout) => void>();
-  private readonly ownsWorker: boolean;
-  private nextId = 1;
-  private readonly onMove = (e: PointerEvent): void => {
-    this.post({ type: 'nebula-inspector:hover', x: e.offsetX, y: e.offsetY });
-  };
-  private readonly onLeave = (): void => {
-    this.post({ type: 'nebula-inspector:hover', x: null, y: 0 });
-  };
-
-  /** @internal Use {@link mountInspectorInWorker}. */
-  constructor(memory: Memory, element: HTMLElement, worker: Worker | URL | string, options: InspectorOptions = {}) {
-    const dpr = dprOf(options);
-    const { width, height } = sizeOf(element, options);
-    const { wrapper, canvas } = makeCanvas(element, width, height, dpr);
-    this.wrapper = wrapper;
-    this.canvas = canvas;
-    this.ownsWorker = !(worker instanceof Worker);
-    this.worker = worker instanceof Worker ? worker : new Worker(worker, { type: 'module' });
-    this.ready = new Promise<number>((resolve, reject) => {
-      this.worker.addEventListener('message', (e: MessageEvent<InspectorWorkerMessage>) => {
-        const m = e.data;
-        if (m.type === 'nebula-inspector:ready') resolve(m.threadId);
-        else if (m.type === 'nebula-inspector:error') reject(new Error(`inspector worker: ${m.message}`));
-        else if (m.type === 'nebula-inspector:readout-reply') {
-          this.pending.get(m.id)?.(m.readout);
-          this.pending.delete(m.id);
-        }
-      });
-      this.worker.addEventListener('error', (e) => { reject(new Error(`inspector worker failed: ${e.message}`)); });
-    });
-    const offscreen = canvas.transferControlToOffscreen();
-    this.worker.postMessage({
-      type: 'nebula-inspector:init', canvas: offscreen, memory: memory.share(), width, height, dpr,
-      ...(options.slotsPerFrame === undefined ? {} : { slotsPerFrame: options.slotsPerFrame }),
-    } satisfies InspectorWorkerMessage, [offscreen]);
-    if (options.tooltip !== false) {
-      canvas.addEventListener('pointermove', this.onMove);
-      canvas.addEventListener('pointerleave', this.onLeave);
-    }
-    this.observer = followSize(element, canvas, options, (w, h, d) => {
-      this.post({ type: 'nebula-inspector:resize', width: w, height: h, dpr: d });
-    });
-  }
-
-  private post(m: InspectorWorkerMessage): void {
-    this.worker.postMessage(m);
-  }
-
-  /**
-   * Forwards a pointer position in CSS pixels (or `null` to clear it): the worker hit-tests it
-   * and draws the tooltip on the canvas. Pointer moves over the canvas are forwarded already.
-   *
-   * Thread-safety: the main thread.
-   * @example
-   * ```ts
-   * remote.hover(120, 40);
-   * ```
-   */
-  hover(x: number | null, y = 0): void {
-    this.post({ type: 'nebula-inspector:hover', x, y });
-  }
-
-  /**
-   * Asks the worker for the numbers it last drew.
-   *
-   * Thread-safety: the main thread.
-   * @example
-   * ```ts
-   * const r = await remote.readout();
-   * ```
-   */
-  async readout(): Promise<InspectorReadout> {
-    await this.ready;
-    const id = this.nextId++;
-    return new Promise<InspectorReadout>((resolve) => {
-      this.pending.set(id, resolve);
-      this.post({ type: 'nebula-inspector:readout', id });
-    });
-  }
-
-  /**
-   * Stops the worker's drawing, detaches it from the memory, and removes the canvas; terminates
-   * the worker if this call made it.
-   *
-   * Thread-safety: the main thread.
-   * @example
-   * ```ts
-   * remote.destroy();
-   * ```
-   */
-  destroy(): void {
-    this.observer?.disconnect();
-    this.post({ type: 'nebula-inspector:stop' });
-    if (this.ownsWorker) setTimeout(() => { this.worker.terminate(); }, 100);
-    this.wrapper.remove();
-  }
-}
-
-/**
- * Mounts an inspector whose drawing runs in a worker: a canvas in `element` whose control is
- * transferred (`transferControlToOffscreen`) to `worker` (a Worker running
- * {@link serveInspectorWorker}, or its module URL). The worker attaches to the memory and draws
- * from the shared buffer at its own frame rate; the page forwards pointer moves and resizes.
- * With a bundler (Vite, webpack), pass a Worker made with the literal
- * `new Worker(new URL('./x.worker.ts', import.meta.url), { type: 'module' })`: only that pattern
- * makes the bundler build the worker; a URL passed on is copied as a raw file.
- *
- * Thread-safety: the main thread; `memory` must be shared (`memory.share()` works).
- * @throws {@link nebula-memory!MemoryError} `NOT_SHARED` when the memory is an ArrayBuffer.
- * @see {@link serveInspectorWorker}, the one call the worker's file makes.
- * @see {@link mountInspector}, the same inspector drawn on the page, without a worker.
- * @example
- * ```ts
- * import { mountInspectorInWorker } from 'nebula-memory/inspector';
- * const worker = new Worker(new URL('./inspector.worker.ts', import.meta.url), { type: 'module' });
- * const remote = mountInspectorInWorker(memory, document.querySelector('#inspector')!, worker);
- * ```
- */
-export function mountInspectorInWorker(memory: Memory, element: HTMLElement, worker: Worker | URL | string, options: InspectorOptions = {}): RemoteInspector {
-  return new RemoteInspector(memory, element, worker, options);
 }
