@@ -8,7 +8,10 @@
 export interface DemoPage {
   /** URL path under the preview server. */
   readonly path: string;
-  /** `particles`: the fountain; `allocators`: the first demo; `fallback`: served without COOP/COEP. */
+  /**
+   * `particles`: the fountain; `allocators`: the first demo; `fallback`: served without COOP/COEP;
+   * `inspector`: the live inspector; `snapshot`: the inspector's snapshot viewer (no game, not isolated).
+   */
   readonly kind: string;
   /** True when the server sends COOP/COEP for this page. */
   readonly isolated: boolean;

@@ -82,6 +82,12 @@ for (const demo of manifest) {
       // e2e/inspector.spec.ts checks the inspector in depth; here: it runs and draws frames
       const frame = Number(await page.locator('#frame').textContent());
       await expect.poll(async () => Number(await page.locator('#frame').textContent()), { message: 'frames advance', timeout: 30_000 }).toBeGreaterThan(frame);
+    } else if (demo.kind === 'snapshot') {
+      // e2e/inspector-views.spec.ts loads a downloaded snapshot and a bad file; here: the viewer
+      // waits for a file, without isolation (it runs no game), and nothing is drawn yet
+      await expect(page.locator('#file')).toHaveAttribute('type', 'file');
+      await expect(page.locator('#viewer')).toHaveAttribute('data-state', 'empty');
+      await expect(page.locator('#viewer canvas')).toHaveCount(0);
     } else {
       const s = await fountainRuns(page);
       if (demo.kind === 'fallback') {

@@ -71,7 +71,7 @@ self.onmessage = (e: MessageEvent<ToWorkload>) => {
   const m = e.data;
   try {
     if (m.type === 'init') {
-      memory = attachMemory(m.memory);
+      memory = attachMemory(m.memory, { name: `work-${m.index}` }); // the name the inspector's thread table shows
       particles = memory.pool('particles');
       bullets = memory.pool('bullets');
       arena = memory.arena('frame');

@@ -1,8 +1,11 @@
 /**
  * What the fountain page exposes as `window.nebulaDemo`: `stats()`, read by the e2e suites
- * (e2e/checks.ts, e2e/gc.spec.ts) and the console, and `resetStats()`.
+ * (e2e/checks.ts, e2e/gc.spec.ts) and the console, `resetStats()`, and the run's inspector and
+ * `memory.threads()` (e2e/inspector-views.spec.ts).
  * @module
  */
+import type { ThreadInfo } from '../../src/index.ts';
+import type { Inspector } from '../../src/inspector/index.ts';
 import type { DemoSettings } from './protocol.ts';
 import type { RecoveryStats } from './recovery-view.ts';
 
@@ -58,6 +61,10 @@ declare global {
       stats: () => DemoStats;
       /** Starts the graph's window and the wait counts over (a measurement window). */
       resetStats: () => void;
+      /** The run's inspector (`mountInspector` in `#inspector-view`), or null between runs. */
+      inspector: () => Inspector | null;
+      /** `memory.threads()` of the run: every thread slot ever used, with its reclaim record. */
+      threads: () => readonly ThreadInfo[];
     };
   }
 }

@@ -143,6 +143,13 @@ function singleThreadRun(s: DemoSettings, memory: Memory, ctl: number): Run {
 }
 
 const graph = new FrameGraph(el<HTMLCanvasElement>('graph'));
+/**
+ * The inspector's height in CSS pixels: the title (26), the timeline (89), a thread table of up to
+ * 8 rows (127: the page, 4 simulation workers, the render worker, and room for more), the leak
+ * table (49), the pool (31 and a grid of 57 px, 109 with 4 thread rows), the three arenas (243)
+ * and the warnings (86; a section's last 8 px gap may touch them). Its width follows the card.
+ */
+const INSPECTOR_HEIGHT = 700;
 let run: Run | null = null;
 /** The live inspector of the run's memory (src/inspector), in `<section id="inspector">`. */
 let inspector: Inspector | null = null;
@@ -183,6 +190,8 @@ function stats(): DemoStats {
 }
 window.nebulaDemo = {
   stats,
+  inspector: () => inspector,
+  threads: () => run?.memory.threads() ?? [],
   resetStats: () => {
     graph.clear();
     waits.sim = waits.render = 0;
@@ -290,8 +299,9 @@ async function begin(s: DemoSettings): Promise<void> {
   refreshRecovery();
   const host = el('inspector-view');
   host.replaceChildren();
-  // four regions (the pool, two arenas, the control block) and the warnings: none left out
-  inspector = mountInspector(memory, host, { width: host.clientWidth > 0 ? host.clientWidth : 800, height: 440 });
+  // the width follows the card; the height holds the timeline, the thread table, the four regions
+  // and the warnings, none left out (e2e/inspector-views.spec.ts checks it at 1024 and 1280 px)
+  inspector = mountInspector(memory, host, { height: INSPECTOR_HEIGHT });
   el('inspector').dataset.inspector = 'mounted';
   r.start(memory.frame);
 }

@@ -45,6 +45,8 @@ scope.onmessage = (event: MessageEvent<RenderInit>) => {
       if (go !== drawn && go >= 0) {
         renderer.draw(go);
         drawn = go;
+        // reports this thread's frame (and its counts): the inspector's thread table shows it on time, not lagging
+        memory.publishStats();
         Atomics.store(i32, ctl + C_RENDER_DONE, go);
       }
     };

@@ -145,6 +145,14 @@ async function main(): Promise<number> {
           } else if (demo.kind === 'inspector') {
             const a = await read();
             await until('frames advance', (s) => s.frame > a.frame);
+          } else if (demo.kind === 'snapshot') {
+            // the viewer waits for a file; nothing is drawn yet (the Playwright suite loads snapshots into it)
+            const viewer = await browser.execute(() => ({
+              input: (document.getElementById('file') as HTMLInputElement | null)?.type ?? null,
+              state: document.getElementById('viewer')?.dataset.state ?? null,
+              canvases: document.querySelectorAll('#viewer canvas').length,
+            }));
+            expect(viewer.input === 'file' && viewer.state === 'empty' && viewer.canvases === 0, `the viewer: ${JSON.stringify(viewer)}`);
           } else {
             // frames advance, and the renderer draws: a pixel count read back after a draw
             const a = await until('frames advance', (s) => s.frame >= 20);
