@@ -1,7 +1,9 @@
 /**
  * The inspector demo: a synthetic workload on two workers and this page, and the inspector next
  * to it, on the page (default) or in a worker (`?mode=worker`). `?frames=N` stops the workload
- * after N frames (the e2e tests use it); the stop button does the same at any time. The
+ * after N frames (the e2e tests use it); the stop button does the same at any time. Worker 0
+ * leaks a bullet every 30 frames on purpose, for the leak table; `?sites=1` makes the workers
+ * record call sites, so the table names the leaking function. The
  * Inspector card pauses and resumes the picture and downloads a snapshot (opened by
  * demo/snapshot.html). The page shows the inspector's readout in elements with ids, and exposes
  * `globalThis.__inspectorTest` so a test can compare them with `memory.snapshot()`, pause, scrub
@@ -56,6 +58,8 @@ const INSPECTOR_HEIGHT = 660;
 const params = new URLSearchParams(location.search);
 const mode: 'page' | 'worker' = params.get('mode') === 'worker' ? 'worker' : 'page';
 const maxFrames = Number(params.get('frames') ?? 'Infinity');
+/** `?sites=1`: the workers record call sites, for the leak table (a stack trace per allocation, so off by default). */
+const sites = params.get('sites') === '1';
 
 const $ = (id: string): HTMLElement => {
   const el = document.getElementById(id);
@@ -81,6 +85,7 @@ if (!memory.shared) {
 }
 $('mode').textContent = mode;
 $('shared').textContent = String(memory.shared);
+$('sites').textContent = sites ? 'recorded (?sites=1)' : 'off (?sites=1 records them)';
 const arena = memory.createArena('frame', REGIONS.frame);
 memory.createPool('particles', REGIONS.particles);
 memory.createPool('bullets', REGIONS.bullets);
@@ -154,7 +159,7 @@ async function start(): Promise<void> {
       w.addEventListener('message', (e: MessageEvent<FromWorkload>) => { if (e.data.type === 'ready') resolve(e.data.threadId); }, { once: true });
     }));
     w.addEventListener('message', onMessage);
-    send(w, { type: 'init', memory: memory.share(), index: i, seed: 1234 + i });
+    send(w, { type: 'init', memory: memory.share(), index: i, seed: 1234 + i, sites });
   }
   $('workers').textContent = (await Promise.all(ready)).map((t, i) => `thread ${t} (work-${i})`).join(', ');
   setStatus('running');

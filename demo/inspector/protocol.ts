@@ -3,7 +3,11 @@ import type { SharedMemoryInit } from 'nebula-memory';
 
 /** Page to worker. */
 export type ToWorkload =
-  | { readonly type: 'init'; readonly memory: SharedMemoryInit; readonly index: number; readonly seed: number }
+  | {
+    readonly type: 'init'; readonly memory: SharedMemoryInit; readonly index: number; readonly seed: number;
+    /** Record call sites (`memory.captureCallSites(true)`): the page's `?sites=1`. Off by default: a stack trace per allocation. */
+    readonly sites: boolean;
+  }
   | { readonly type: 'frame'; readonly frame: number };
 
 /** Worker to page. */
@@ -22,6 +26,15 @@ export const REGIONS = Object.freeze({
 
 /** Frames between two deliberate failures (worker 1 runs the bullet pool dry). */
 export const FAILURE_EVERY = 120;
+
+/**
+ * Frames between two bullets leaked on purpose: worker 0's `fireAndForget` allocates a bullet
+ * and never frees it, so the inspector's leak table has a leak to find (docs/INSPECTOR.md,
+ * "Finding a leak").
+ */
+export const LEAK_EVERY = 30;
+/** Bullets leaked at most (of 256): the pool keeps room for the deliberate failure of worker 1. */
+export const LEAK_MAX = 128;
 
 /** mulberry32: a small seeded generator, so every run does the same work. */
 export function rng(seed: number): () => number {

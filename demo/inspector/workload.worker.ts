@@ -2,11 +2,14 @@
  * A synthetic game workload for the inspector demo: each frame it spawns and retires particles
  * in the 200,000-slot pool (its live count swings between 40,000 and 85,000), takes arena
  * temporaries, and every FAILURE_EVERY frames worker 1 runs the bullet pool dry on purpose, so
- * the inspector's warning list shows a failure and a POOL_EXHAUSTED error. Then it releases its
- * lane and publishes its counts, and tells the page.
+ * the inspector's warning list shows a failure and a POOL_EXHAUSTED error. Every LEAK_EVERY
+ * frames worker 0 leaks a bullet on purpose (`leaky.fireAndForget`, up to LEAK_MAX), for the
+ * inspector's leak table to find; with the page's `?sites=1` both workers record call sites
+ * (`memory.captureCallSites(true)`). Then it releases its lane and publishes its counts, and
+ * tells the page.
  */
 import { type FrameArena, type Memory, type Pool, attachMemory } from 'nebula-memory';
-import { FAILURE_EVERY, type FromWorkload, type ToWorkload, rng } from './protocol.ts';
+import { FAILURE_EVERY, type FromWorkload, LEAK_EVERY, LEAK_MAX, type ToWorkload, rng } from './protocol.ts';
 
 let memory: Memory;
 let particles: Pool;
@@ -18,6 +21,8 @@ let random: () => number = Math.random;
 const ring = new Int32Array(1 << 17);
 let head = 0;
 let tail = 0;
+/** Bullets leaked so far. */
+let leaked = 0;
 
 const post = (m: FromWorkload): void => { self.postMessage(m); };
 
@@ -46,6 +51,7 @@ function frame(f: number): void {
     memory.f32[p] = k;
   }
   if (index === 1 && f % FAILURE_EVERY === FAILURE_EVERY / 2) runBulletsDry();
+  if (index === 0 && f % LEAK_EVERY === 0 && leaked < LEAK_MAX) leaky.fireAndForget(f);
   arena.release();
   memory.publishStats();
 }
@@ -67,6 +73,22 @@ function runBulletsDry(): void {
   bullets.flush();
 }
 
+/**
+ * The deliberate leak. A method of an object, not a plain function, so that its name survives
+ * the production build's minifier and shows in the call site (`Object.fireAndForget (...)` in
+ * Chromium, `fireAndForget@...` in Firefox).
+ */
+const leaky = {
+  /** Fires a bullet and forgets it: allocated, stamped with its frame, never freed. */
+  fireAndForget(f: number): void {
+    const h = bullets.tryAlloc();
+    if (h === 0) return;
+    memory.f32[bullets.offsetOf(h) >> 2] = f;
+    leaked++;
+    bullets.flush(); // the rest of the batch back to the pool: worker 1 runs it dry
+  },
+};
+
 self.onmessage = (e: MessageEvent<ToWorkload>) => {
   const m = e.data;
   try {
@@ -77,6 +99,7 @@ self.onmessage = (e: MessageEvent<ToWorkload>) => {
       arena = memory.arena('frame');
       index = m.index;
       random = rng(m.seed);
+      if (m.sites) memory.captureCallSites(true); // each thread switches its own capture
       post({ type: 'ready', threadId: memory.threadId });
     } else {
       frame(m.frame);

@@ -47,7 +47,7 @@ export function drawTitle(ctx: InspectorContext, p: TextPainter, m: InspectorMod
 }
 
 /** Draws `label` in dim, then `v` in `color`; returns the x after. */
-function field(ctx: InspectorContext, p: TextPainter, label: string, v: number, x: number, y: number, color: string): number {
+export function field(ctx: InspectorContext, p: TextPainter, label: string, v: number, x: number, y: number, color: string): number {
   ctx.fillStyle = DIM;
   x = p.text(ctx, label, x, y);
   ctx.fillStyle = color;

@@ -13,6 +13,7 @@ import { LINE_H, THREAD_ROWS_MAX, type ThreadRects } from './layout.ts';
 import type { ThreadsModel } from './threads-model.ts';
 import { LAG_WARN_FRAMES, NAME_CHARS } from './threads-model.ts';
 import type { TextPainter } from './text.ts';
+import { field } from './text-lines.ts';
 
 /** State names as drawn, by THREAD_* code, padded to one width. */
 const STATE_TEXT: readonly string[] = Object.freeze(['free      ', 'attached  ', 'detached  ', 'reclaimed ', 'reclaiming']);
@@ -71,47 +72,19 @@ function drawRow(ctx: InspectorContext, p: TextPainter, th: ThreadsModel, id: nu
   let x = x0 + 12 + (4 + NAME_CHARS) * cw;
   ctx.fillStyle = st === THREAD_RECLAIMED || st === THREAD_RECLAIMING ? WARN : st === THREAD_DETACHED ? DIM : TEXT;
   x = p.text(ctx, STATE_TEXT[st] ?? STATE_TEXT[0], x, y);
-  ctx.fillStyle = DIM;
-  x = p.text(ctx, ' frame ', x, y);
-  ctx.fillStyle = TEXT;
-  x = p.int(ctx, th.lastFrame[id], x, y);
+  x = field(ctx, p, ' frame ', th.lastFrame[id], x, y, TEXT);
   if (st === THREAD_ATTACHED) {
     const lag = th.lag[id];
-    ctx.fillStyle = DIM;
-    x = p.text(ctx, ' lag ', x, y);
-    ctx.fillStyle = lag >= LAG_WARN_FRAMES ? WARN : TEXT;
-    x = p.int(ctx, lag, x, y);
-    ctx.fillStyle = DIM;
-    x = p.text(ctx, ' leases ', x, y);
-    ctx.fillStyle = TEXT;
-    x = p.int(ctx, th.leases[id], x, y);
-    if (th.leaseSince[id] >= 0) {
-      ctx.fillStyle = DIM;
-      x = p.text(ctx, ' since ', x, y);
-      ctx.fillStyle = TEXT;
-      x = p.int(ctx, th.leaseSince[id], x, y);
-    }
-    ctx.fillStyle = DIM;
-    x = p.text(ctx, ' cached slots ', x, y);
-    ctx.fillStyle = TEXT;
-    p.int(ctx, th.cached[id], x, y);
+    x = field(ctx, p, ' lag ', lag, x, y, lag >= LAG_WARN_FRAMES ? WARN : TEXT);
+    x = field(ctx, p, ' leases ', th.leases[id], x, y, TEXT);
+    if (th.leaseSince[id] >= 0) x = field(ctx, p, ' since ', th.leaseSince[id], x, y, TEXT);
+    field(ctx, p, ' cached slots ', th.cached[id], x, y, TEXT);
   } else if (th.reclaimedAt[id] >= 0 && (st === THREAD_RECLAIMED || st === THREAD_RECLAIMING)) {
-    ctx.fillStyle = DIM;
-    x = p.text(ctx, ' reclaimed at ', x, y);
-    ctx.fillStyle = WARN;
-    x = p.int(ctx, th.reclaimedAt[id], x, y);
-    ctx.fillStyle = DIM;
-    x = p.text(ctx, ': released ', x, y);
-    ctx.fillStyle = TEXT;
-    x = p.int(ctx, th.releasedLeases[id], x, y);
-    ctx.fillStyle = DIM;
-    x = p.text(ctx, ' leases ', x, y);
-    ctx.fillStyle = TEXT;
-    x = p.int(ctx, th.releasedSlots[id], x, y);
-    ctx.fillStyle = DIM;
-    x = p.text(ctx, ' slots ', x, y);
-    ctx.fillStyle = TEXT;
-    x = p.int(ctx, th.releasedStacks[id], x, y);
+    // reclaimed at F: released L leases S slots K stacks
+    x = field(ctx, p, ' reclaimed at ', th.reclaimedAt[id], x, y, WARN);
+    x = field(ctx, p, ': released ', th.releasedLeases[id], x, y, TEXT);
+    x = field(ctx, p, ' leases ', th.releasedSlots[id], x, y, TEXT);
+    x = field(ctx, p, ' slots ', th.releasedStacks[id], x, y, TEXT);
     ctx.fillStyle = DIM;
     p.text(ctx, ' stacks', x, y);
   }
