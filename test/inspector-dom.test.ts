@@ -101,4 +101,23 @@ describe.skipIf(!inBrowser)('inspector on a page (browsers only: Node has no DOM
     remote.destroy();
     expect(el.childElementCount).toBe(0);
   });
+
+  it('a paused inspector\'s snapshot is the moment of the pause; a resumed one is the present', () => {
+    const { memory, arena } = filledMemory();
+    const el = host();
+    const inspector = mountInspector(memory, el, { width: 1024, height: 720, dpr: 1, autoStart: false });
+    inspector.draw();
+    inspector.pause();
+    expect(inspector.isPaused).toBe(true);
+    const atPause = memory.frame;
+    for (let f = 0; f < 3; f++) { arena.alloc(64); memory.advance(); }
+    inspector.draw();
+    expect(inspector.snapshot().frame).toBe(atPause);
+    expect(inspector.readout().frame).toBe(atPause);
+    inspector.resume();
+    expect(inspector.snapshot().frame).toBe(memory.frame);
+    expect(inspector.readout().frame).toBe(memory.frame);
+    inspector.destroy();
+    memory.checkInvariants();
+  });
 });

@@ -60,6 +60,8 @@ export class Inspector {
   private readonly memory: Memory;
   /** The snapshot drawn, or null for a live memory. */
   private readonly loaded: InspectorSnapshot | null;
+  /** While paused: the memory as of the pause (taken at the first draw after it), which snapshot() returns. */
+  private frozen: InspectorSnapshot | null = null;
 
   /** @internal Use {@link mountInspector}. */
   constructor(source: Memory | InspectorSnapshot, element: HTMLElement, options: InspectorOptions = {}) {
@@ -106,6 +108,9 @@ export class Inspector {
    */
   draw(): void {
     this.renderer.draw();
+    // a pause freezes the picture; the snapshot of that moment is taken once, at the first draw of the pause
+    if (!this.renderer.view.paused) this.frozen = null;
+    else if (this.loaded === null) this.frozen ??= takeSnapshot(this.memory);
     this.updateTip();
   }
 
@@ -203,8 +208,9 @@ export class Inspector {
   /**
    * The memory's state now as one JSON value, to attach to a bug report: the bytes of every
    * header, table, slot array and statistics block (not the allocated data), and
-   * `memory.snapshot()`. {@link mountInspector} draws it on any page, without the game. For a
-   * loaded snapshot, returns that snapshot.
+   * `memory.snapshot()`. {@link mountInspector} draws it on any page, without the game. While
+   * paused, the snapshot of the pause (taken at the first draw after it, within a frame of the
+   * picture); for a loaded snapshot, that snapshot.
    *
    * Thread-safety: the main thread. Allocates: for a button, not for a frame.
    * @see {@link Inspector.downloadSnapshot}, which saves it as a file.
@@ -214,7 +220,7 @@ export class Inspector {
    * ```
    */
   snapshot(): InspectorSnapshot {
-    return this.loaded ?? takeSnapshot(this.memory);
+    return this.loaded ?? this.frozen ?? takeSnapshot(this.memory);
   }
 
   /**
