@@ -19,7 +19,7 @@ const NAME_CHARS = 12;
 
 /** Draws `count × site` when it fits before `right`; returns the x after, or -1 when it did not fit. */
 function siteEntry(ctx: InspectorContext, p: TextPainter, model: InspectorModel, leaks: LeaksModel, counts: Int32Array, id: number, x: number, y: number, right: number): number {
-  const text = leaks.siteText(model.memory, id);
+  const text = leaks.siteText(model.memory, id, true);
   if (x + p.width(text.length + 12) > right) return -1;
   ctx.fillStyle = TEXT;
   x = p.int(ctx, counts[id], x, y);

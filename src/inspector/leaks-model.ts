@@ -27,6 +27,8 @@ export interface LeakRegion {
 export const DEFAULT_OLD_FRAMES = 120;
 /** Frames between two counts. */
 export const LEAK_EVERY = 10;
+/** Characters of a site as the table draws it (cut with '~'); the readout keeps the whole short form. */
+export const SITE_CHARS = 40;
 /** Sites listed per pool and per kind (live, old). */
 export const TOP_SITES = 2;
 
@@ -92,6 +94,8 @@ export class LeaksModel {
   pools: (PoolLeaks | null)[] = [];
   /** Short site texts by id, made once per id ('' not made yet). */
   private readonly texts: (string | undefined)[] = [];
+  /** The same, cut to SITE_CHARS characters. */
+  private readonly cut: (string | undefined)[] = [];
   /** The selected slot, or null. */
   selected: SelectedSlot | null = null;
   private reads = 0;
@@ -132,16 +136,17 @@ export class LeaksModel {
     if (this.selected !== null) this.select(memory, regions, this.selected.region, this.selected.slot);
   }
 
-  /** The short text of site `id` (0: unknown), made once. */
-  siteText(memory: Memory, id: number): string {
+  /** The short form of site `id` (0: unknown), made once; `drawn`: cut to SITE_CHARS for the table. */
+  siteText(memory: Memory, id: number, drawn = false): string {
     if (id === 0) return 'unknown site';
     let t = this.texts[id];
     if (t === undefined) {
       const full = memory.callSiteText(id);
       t = full === '' ? `site ${String(id)}` : shortSite(full);
       this.texts[id] = t;
+      this.cut[id] = t.length > SITE_CHARS ? `${t.slice(0, SITE_CHARS - 1)}~` : t;
     }
-    return t;
+    return drawn ? this.cut[id] ?? t : t;
   }
 
   /** Selects `slot` of the pool at region index `region` (or clears with -1) and describes it. Allocates: on clicks. */

@@ -80,8 +80,28 @@ export const SITE_LINES = 3;
 
 /** The caller's stack, less the runtime's own frames: a leak report's call site (its first SITE_LINES lines). @internal */
 export function callSite(): string {
-  const stack = new Error().stack ?? '';
-  return stack.split('\n').slice(1).filter((l) => !/nebula-memory|src\/allocators|src\/memory/.test(l)).slice(0, SITE_LINES).join('\n').trim() || 'unknown';
+  return siteFromStack(new Error().stack ?? '');
+}
+
+/**
+ * A frame of a method a game calls to allocate (V8 `at x.alloc (`, `at alloc (`; SpiderMonkey and
+ * JavaScriptCore `alloc@`). Method names survive minification, file names and function names
+ * do not: in a bundle, the library's frames are those up to the outermost of these.
+ */
+const ENTRY_FRAME = /(?:^|\s|\.)(?:alloc|tryAlloc|take|push|tryPush)(?:@| \(| \[as )/;
+/** A frame in the library's own sources (unbundled: dev servers, tests, Node). */
+const OWN_FRAME = /nebula-memory|src\/allocators|src\/memory/;
+
+/**
+ * The call site in an `Error().stack` taken inside the library: the frames after the outermost
+ * allocation method (`alloc`, `take`, `push`, ...), less any frame of the library's own files,
+ * its first SITE_LINES lines; `unknown` when none is left. @internal
+ */
+export function siteFromStack(stack: string): string {
+  const lines = stack.split('\n').slice(1);
+  let from = lines.findIndex((l) => ENTRY_FRAME.test(l));
+  if (from >= 0) while (from + 1 < lines.length && ENTRY_FRAME.test(lines[from + 1])) from++;
+  return lines.slice(from + 1).filter((l) => !OWN_FRAME.test(l)).slice(0, SITE_LINES).join('\n').trim() || 'unknown';
 }
 
 /** Builds a frozen report. @internal */
