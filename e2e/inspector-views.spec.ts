@@ -8,7 +8,9 @@
  * - a click on the timeline pauses on the frame under the pointer, a drag moves the cursor, the
  *   Resume button and the timeline's label row resume;
  * - "Download snapshot" saves a file the snapshot viewer draws with the numbers the paused
- *   inspector had; a bad file shows the MemoryError's message and fix.
+ *   inspector had; a bad file shows the MemoryError's message and fix;
+ * - the leak table finds the demo's deliberate leak (`?sites=1`): old bullets, named by the
+ *   leaking function; a click on a live cell of the particles grid selects its first slot.
  * Screenshots of the canvas are attached to the results; with NEBULA_DOC_IMAGES=1, the Chromium
  * run also writes them to docs/images/ (docs/INSPECTOR.md shows them).
  * @module
@@ -211,7 +213,13 @@ test('in a worker: the thread table names the workload and the inspector\'s own 
   const byId = new Map(r.threadTable.map((t) => [t.id, t]));
   expect(byId.get(0)?.name).toBe('page');
   expect(byId.get(own)?.state, 'the inspector worker is a thread of the memory').toBe('attached');
+  expect(byId.get(own)?.name, 'the inspector worker attaches as "inspector"').toBe('inspector');
   expect(r.threadTable).toHaveLength(4);
+  // it reports a frame each draw: its row catches up with the clock (lag 0), and no thread is warned about as lagging
+  await expect.poll(async () => {
+    const now = await demo(page, 'readout');
+    return { lag: now.threadTable.find((t) => t.id === own)?.lag, lagWarnings: now.warnings.filter((w) => w.kind === 'lag').length };
+  }, { message: 'the inspector worker\'s row: lag 0, no lag warning', timeout: 10_000 }).toEqual({ lag: 0, lagWarnings: 0 });
   // the worker lays out with the renderer's own function: no part overlaps
   const canvas = page.locator('#inspector canvas');
   const css = await canvas.evaluate((c) => ({ w: c.clientWidth, h: c.clientHeight }));
@@ -473,3 +481,80 @@ for (const mode of ['page', 'worker'] as const) {
     expect(errors, 'no console errors').toEqual([]);
   });
 }
+
+/** Frames the leak check runs: worker 0 leaks a bullet every 30 frames, so some are older than 120 frames at the stop. */
+const LEAK_FRAMES = 240;
+
+test('the leak table: with ?sites=1 the deliberate leak shows as old bullets named by its function; a click on a live particles cell selects that slot', async ({ page }, testInfo) => {
+  test.setTimeout(120_000);
+  const errors = watchErrors(page);
+  await openInspectorPage(page, 'page', `&sites=1&frames=${LEAK_FRAMES}`);
+  await expect(page.locator('#status')).toHaveText(/^(stopped|error)$/, { timeout: 60_000 });
+  expect(await page.locator('#status').textContent(), `#error: ${await page.locator('#error').textContent() ?? ''}`).toBe('stopped');
+  await expect(page.locator('#sites')).toHaveText(/^recorded/);
+  // The demo's build: `nebula-memory` is aliased to the sources (vite.config.ts) and nothing defines
+  // __NEBULA_CHECKS__, so `vite build` (the e2e default) and the dev server both give the checked build.
+  const checked = await page.evaluate(() => (globalThis as { __NEBULA_CHECKS__?: boolean }).__NEBULA_CHECKS__ !== false);
+  expect(checked, 'the demo runs the checked build (birth frames and call sites recorded)').toBe(true);
+
+  // the leak: every live bullet is a leaked one (worker 1 frees what it takes), one every 30 frames
+  // from frame 30, and some are older than 120 frames. Counted every 10 frames, so poll until the
+  // count after the stop is in; then the numbers no longer change.
+  const bulletsOf = (r: InspectorReadout): InspectorReadout['leaks']['pools'][number] | undefined => r.leaks.pools.find((p) => p.name === 'bullets');
+  await expect.poll(async () => {
+    const b = bulletsOf(await demo(page, 'readout'));
+    return { live: b?.live, old: (b?.old ?? 0) > 0 };
+  }, { message: 'the leaked bullets, some older than 120 frames', timeout: 10_000 }).toEqual({ live: LEAK_FRAMES / 30, old: true });
+  const r = await demo(page, 'readout');
+  expect(r.leaks.oldFrames).toBe(120);
+  expect(r.leaks.pools.map((p) => p.name)).toEqual(['particles', 'bullets']);
+  const bullets = bulletsOf(r);
+  expect(bullets?.topOld[0]?.site, 'the top site of the old bullets names the leaking function').toMatch(/fireAndForget/);
+  expect(bullets?.topOld[0]?.count).toBe(bullets?.old);
+  expect(bullets?.topLive[0]?.site).toMatch(/fireAndForget/);
+
+  // a click on a live cell of the particles grid: its first slot is selected and described
+  const l = await demo(page, 'layoutRects');
+  expect(l).not.toBeNull();
+  if (l === null) return;
+  const k = r.regions.findIndex((g) => g.name === 'particles');
+  const pool = r.regions[k];
+  const grid = pool.kind === 'pool' ? pool.grid : null;
+  expect(grid, 'the particles grid is drawn').not.toBeNull();
+  if (grid === null) return;
+  const rect = l.regions[k].grid;
+  const dpr = await page.evaluate(() => devicePixelRatio);
+  const canvas = page.locator('#inspector canvas');
+  const box = await canvas.boundingBox();
+  expect(box).not.toBeNull();
+  if (box === null) return;
+  const workers = new Map(r.threadTable.filter((t) => t.name.startsWith('work-')).map((t) => [t.id, t.name]));
+  expect(workers.size).toBe(2);
+  type Selected = NonNullable<InspectorReadout['leaks']['selected']>;
+  let selected: Selected | null = null;
+  let slot = -1;
+  // the first cells whose first slot is live (the workers allocate from the low slots up); a few tries at most
+  for (let cell = 0; cell < Math.min(grid.cells, 64) && selected?.live !== true; cell++) {
+    const x = rect.x + Math.floor(((cell % grid.cols) * grid.cellPx + grid.cellPx / 2) / dpr);
+    const y = rect.y + Math.floor((Math.floor(cell / grid.cols) * grid.cellPx + grid.cellPx / 2) / dpr);
+    await page.mouse.click(box.x + x, box.y + y);
+    slot = cell * grid.slotsPerCell;
+    await expect.poll(async () => (await demo(page, 'readout')).leaks.selected?.slot, { message: `cell ${cell} selects slot ${slot}`, timeout: 5_000 }).toBe(slot);
+    selected = (await demo(page, 'readout')).leaks.selected;
+  }
+  expect(selected?.live, 'a live particles slot was clicked').toBe(true);
+  if (selected === null) return;
+  expect(selected.region).toBe('particles');
+  expect(selected.slot).toBe(slot);
+  expect([...workers.keys()], 'the slot\'s owner is a workload worker').toContain(selected.thread);
+  expect(selected.frame, 'its birth frame (checked build)').toBeGreaterThanOrEqual(0);
+  expect(selected.frame).toBeLessThanOrEqual(r.frame);
+  expect(selected.site, 'its call site (?sites=1)').not.toBeNull();
+  // the line the leak table draws for it
+  const name = workers.get(selected.thread) ?? '';
+  expect(selected.text).toMatch(new RegExp(`^particles slot ${slot}: live, thread ${selected.thread} ${name}, born frame ${selected.frame} \\(${r.frame - selected.frame} ago\\), \\S.*$`));
+  // for the record (and docs/images/inspector-leaks.png): the pointer off the canvas, so no tooltip covers the table
+  await page.mouse.move(0, 0);
+  await shoot(canvas, testInfo, 'inspector-leaks.png');
+  expect(errors, 'no console errors').toEqual([]);
+});

@@ -65,6 +65,8 @@ declare global {
       inspector: () => Inspector | null;
       /** `memory.threads()` of the run: every thread slot ever used, with its reclaim record. */
       threads: () => readonly ThreadInfo[];
+      /** `memory.profileFrames(on)` of the clock thread (also `?profile=1`): User Timing measures per frame and region. */
+      profileFrames: (on: boolean) => boolean;
     };
   }
 }

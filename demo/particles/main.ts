@@ -63,6 +63,8 @@ interface Run {
 
 function makeMemory(s: DemoSettings): { memory: Memory; ctl: number } {
   const memory = createMemory({ size: memoryBytes(s.particles, s.workers), name: 'main' });
+  // ?profile=1: each frame and each region's peak as User Timing measures (DevTools' Performance panel)
+  if (new URLSearchParams(location.search).get('profile') === '1') memory.profileFrames(true);
   memory.createPool('particles', { slotSize: SLOT_FLOATS * 4, align: 16, capacity: s.particles });
   memory.createArena('frame', { capacity: frameArenaBytes(s.particles, s.workers), frames: 1, laneBytes: FRAME_LANE_BYTES });
   memory.createArena('draw', { capacity: drawArenaBytes(s.particles, s.workers), frames: 2 });
@@ -192,6 +194,7 @@ window.nebulaDemo = {
   stats,
   inspector: () => inspector,
   threads: () => run?.memory.threads() ?? [],
+  profileFrames: (on: boolean) => run?.memory.profileFrames(on) ?? false,
   resetStats: () => {
     graph.clear();
     waits.sim = waits.render = 0;
@@ -233,9 +236,10 @@ let ticks = 0;
  * a simulation worker that died mid-frame, until its reclaim. The clock tries again at the next
  * animation frame; the frames of the other workers are done, so nothing else waits.
  */
-function tryAdvance(memory: Memory): number {
+function tryAdvance(memory: Memory, now: number): number {
   try {
-    return memory.advance();
+    // the animation frame's timestamp ends the frame: advance() reads no clock and makes no garbage
+    return memory.advance(now);
   } catch (err) {
     if (!(err instanceof MemoryError) || err.code !== 'LANE_LEASED') throw err;
     leaseRetries++;
@@ -252,7 +256,7 @@ function tick(now: number): void {
   if (!r.ready()) return;
   const frame = r.memory.frame;
   const stop = r.settings.stopAt > 0 && frame >= r.settings.stopAt;
-  const next = stop ? frame : tryAdvance(r.memory);
+  const next = stop ? frame : tryAdvance(r.memory, now);
   if (next < 0) return;
   if (lastAdvance !== 0) {
     const gc = workerSum(r, W_GC);
