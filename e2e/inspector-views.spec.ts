@@ -558,3 +558,34 @@ test('the leak table: with ?sites=1 the deliberate leak shows as old bullets nam
   await shoot(canvas, testInfo, 'inspector-leaks.png');
   expect(errors, 'no console errors').toEqual([]);
 });
+
+test('hovering an arena lane names the thread that leased it and whether (and since which frame) it holds a lease', async ({ page }) => {
+  test.setTimeout(90_000);
+  const errors = watchErrors(page);
+  const first = await openInspectorPage(page, 'page');
+  const k = first.regions.findIndex((r) => r.kind === 'arena' && r.name === 'frame');
+  expect(k, 'the demo has the arena "frame"').toBeGreaterThanOrEqual(0);
+  // scan the lane strip for a thread's lane (the workers lease every frame), as the pointer would
+  let hit: Awaited<ReturnType<typeof hitTest>> = null;
+  await expect.poll(async () => {
+    hit = await page.evaluate((region) => {
+      const t = globalThis.__inspectorTest;
+      const lanes = t?.layoutRects()?.regions[region].lanes;
+      if (t === undefined || lanes === undefined || lanes.h === 0) return null;
+      for (let x = lanes.x; x < lanes.x + lanes.w; x += 1) {
+        const h = t.hitTest(x + 0.5, lanes.y + lanes.h / 2);
+        if (h?.part === 'lanes' && h.index >= 0) return h;
+      }
+      return null;
+    }, k);
+    return hit !== null;
+  }, { message: 'a lane of the arena "frame" is under some point of the strip', timeout: 30_000 }).toBe(true);
+  const found = hit as unknown as NonNullable<Awaited<ReturnType<typeof hitTest>>>;
+  const readout = await demo(page, 'readout');
+  const name = readout.threadTable.find((t) => t.id === found.index)?.name ?? '';
+  expect(found.region).toBe('frame');
+  expect(found.lines[0]).toBe(`arena "frame", thread ${String(found.index)} "${name}"`);
+  expect(found.lines[1]).toMatch(/^\d+ B leased this frame \(\d+%\)$/);
+  expect(found.lines[2]).toMatch(/^(holds a lease since frame \d+( \(\d+ frames\))?|holds no lease now)$/);
+  expect(errors).toEqual([]);
+});
