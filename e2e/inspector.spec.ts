@@ -85,11 +85,10 @@ for (const mode of ['page', 'worker'] as const) {
     // the deliberate failure at frame 60 and 180: the warning list names it with its code
     expect(readout.warnings.filter((w) => w.kind !== 'lag').map((w) => `${w.region} ${w.kind} ${w.lastError ?? '-'}`))
       .toEqual(['bullets failures POOL_EXHAUSTED', 'bullets errors POOL_EXHAUSTED']);
-    // and no thread lags: the workload stopped with every thread at the clock's frame. (Soft, so the
-    // other checks run: in worker mode the inspector's own worker, which never reports a frame,
-    // was seen warned about as lagging, a bug of src/inspector/worker.ts.)
+    // and no thread lags: the workload stopped with every thread at the clock's frame, and the
+    // inspector's own worker (worker mode) reports a frame on every draw
     const own = await page.evaluate(() => (globalThis as unknown as { __inspectorTest: DemoHandle }).__inspectorTest.inspectorThread());
-    expect.soft(readout.warnings.filter((w) => w.kind === 'lag').map((w) => `thread ${w.thread}${w.thread === own ? ' (the inspector\'s own)' : ''} lags ${w.value} frames`),
+    expect(readout.warnings.filter((w) => w.kind === 'lag').map((w) => `thread ${w.thread}${w.thread === own ? ' (the inspector\'s own)' : ''} lags ${w.value} frames`),
       'lag warnings').toEqual([]);
 
     // the numbers the page shows are the snapshot's
