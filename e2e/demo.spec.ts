@@ -5,27 +5,13 @@
  * through e2e/webkit/run.ts.
  * @module
  */
-import { type ConsoleMessage, type Page, expect, test } from '@playwright/test';
+import { type Page, expect, test } from '@playwright/test';
 import pages from '../demo/pages.json' with { type: 'json' };
 import { expectedChecksum } from '../demo/protocol.ts';
 import { clockState, type DemoPage, type PageState, pageState, type RecoveryState, recoveryState } from './checks.ts';
+import { watchErrors } from './watch-errors.ts';
 
 const manifest: readonly DemoPage[] = pages;
-
-/** Collects console errors and uncaught exceptions of a page (and of its workers). */
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (m: ConsoleMessage) => {
-    if (m.type() === 'error') errors.push(`console.error: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('worker', (w) => {
-    w.on('console', (m: ConsoleMessage) => {
-      if (m.type() === 'error') errors.push(`worker console.error: ${m.text()}`);
-    });
-  });
-  return errors;
-}
 
 /** Polls the page's state until `ok` holds; fails with the last state (and the page's #error) otherwise. */
 async function until(page: Page, what: string, ok: (s: PageState) => boolean, timeout = 30_000): Promise<PageState> {

@@ -17,25 +17,17 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type ConsoleMessage, type Locator, type Page, type TestInfo, expect, test } from '@playwright/test';
+import { type Locator, type Page, type TestInfo, expect, test } from '@playwright/test';
 import type { InspectorDemoHandle } from '../demo/inspector/main.ts';
 import type { InspectorReadout, InspectorSnapshot } from '../src/inspector/index.ts';
 import type { CanvasLayout } from '../src/inspector/layout.ts';
 import { pageState } from './checks.ts';
 import { frameOfColumn, layoutFor, outsideCanvas, overlaps, partsOf, timelineColumn } from './inspector-layout.ts';
+import { watchErrors } from './watch-errors.ts';
 
 const DOC_IMAGES = fileURLToPath(new URL('../docs/images/', import.meta.url));
 /** The fountain with 2 simulation workers and a small pool: quick to start, a worker to kill. */
 const FOUNTAIN = '/?particles=20000&workers=2';
-
-/** Collects console errors and uncaught exceptions of a page and its workers. */
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (m: ConsoleMessage) => { if (m.type() === 'error') errors.push(`console.error: ${m.text()}`); });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('worker', (w) => { w.on('console', (m: ConsoleMessage) => { if (m.type() === 'error') errors.push(`worker console.error: ${m.text()}`); }); });
-  return errors;
-}
 
 /** A PNG of `target`, attached to the results; with NEBULA_DOC_IMAGES=1 in Chromium, also docs/images/<name>. */
 async function shoot(target: Locator, testInfo: TestInfo, name: string): Promise<void> {

@@ -6,12 +6,13 @@
  * drawing, and a screenshot goes to test-results/inspector/ for the record.
  * @module
  */
-import { type ConsoleMessage, type Page, expect, test } from '@playwright/test';
+import { type Page, expect, test } from '@playwright/test';
 import type { MemorySnapshot } from '../src/index.ts';
 import type { InspectorReadout } from '../src/inspector/index.ts';
 import { compareReadout } from '../test/fixtures/inspector-compare.ts';
 import type { CanvasLayout } from '../src/inspector/layout.ts';
 import { layoutFor } from './inspector-layout.ts';
+import { watchErrors } from './watch-errors.ts';
 
 const FRAMES = 180;
 
@@ -20,15 +21,6 @@ interface DemoHandle {
   readout(): Promise<InspectorReadout>;
   layoutRects(): CanvasLayout | null;
   inspectorThread(): Promise<number>;
-}
-
-/** Collects console errors and uncaught exceptions of a page and its workers. */
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (m: ConsoleMessage) => { if (m.type() === 'error') errors.push(`console.error: ${m.text()}`); });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('worker', (w) => { w.on('console', (m: ConsoleMessage) => { if (m.type() === 'error') errors.push(`worker console.error: ${m.text()}`); }); });
-  return errors;
 }
 
 /** Pixels of a PNG, decoded by the browser itself: how many differ from the background, and how many colours. */
