@@ -8,34 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { attachMemory, createMemory, type Memory, type Pool } from '../src/index.ts';
 import { MAX_SITE_BYTES, MAX_SITES, SITE_CHUNK_BYTES, S_CHUNKS, S_COUNT, SiteWriter, siteBytes } from '../src/memory/call-sites.ts';
 import { G_SITES } from '../src/memory/layout.ts';
-import { siteFromStack } from '../src/memory/leak-report.ts';
 import { P_SITE } from '../src/allocators/pool/layout.ts';
-import type { SitesInit, SitesResult } from './fixtures/sites-work.ts';
-import { runFixtureWorker } from './fixtures/spawn.ts';
 import { CHECKS, expectCode } from './helpers.ts';
-
-/** A memory with pool `p` (16-byte slots, batch 2: the cache hands back a freed slot first). */
-function setup(capacity = 32, size = 1 << 20): { m: Memory; p: Pool } {
-  const m = createMemory({ size });
-  return { m, p: m.createPool('p', { slotSize: 16, capacity, batch: 2 }) };
-}
-
-/** Allocates `n` slots from one call site (every slot of one call gets the same site). */
-function spawnA(p: Pool, n: number): number[] {
-  const out: number[] = [];
-  for (let k = 0; k < n; k++) out.push(p.alloc());
-  return out;
-}
-function spawnB(p: Pool, n: number): number[] {
-  const out: number[] = [];
-  for (let k = 0; k < n; k++) out.push(p.alloc());
-  return out;
-}
-function spawnC(p: Pool, n: number): number[] {
-  const out: number[] = [];
-  for (let k = 0; k < n; k++) out.push(p.alloc());
-  return out;
-}
+import { setup, spawnA, spawnB, spawnC } from './fixtures/call-site-pools.ts';
 
 /** The slot index of handle `h` (from slotInfo, so it also checks that the handles agree). */
 function slotOf(p: Pool, h: number): number {
@@ -361,87 +336,5 @@ describe('pool leak hunting in every build', () => {
     const old = new Int32Array(8);
     for (let k = 0; k < 100; k++) p.siteCountsInto(live, old, 0);
     expect(live[0]).toBe(10);
-  });
-});
-
-describe('leaks() names the sites another thread recorded', () => {
-  it.runIf(CHECKS)('a second attachment allocates with capture on; the first one\'s pool.leaks() and memory.leaks() name its site', () => {
-    const { m, p } = setup();
-    if (!m.shared) return;
-    p.alloc(); // this thread: no capture, unknown site
-    const w = attachMemory(m.share(), { name: 'w' });
-    w.captureCallSites(true);
-    spawnC(w.pool('p'), 3);
-    w.pool('p').flush();
-    const r = p.leaks();
-    expect(r.count).toBe(4);
-    expect(r.bySite).toHaveLength(2);
-    expect(r.bySite[0]).toMatchObject({ count: 3, bytes: 48 });
-    expect(r.bySite[0].site).toContain('spawnC');
-    expect(r.bySite[1].site).toMatch(/^unknown site/);
-    expect(r.entries.filter((e) => e.thread === w.threadId).every((e) => e.site?.includes('spawnC'))).toBe(true);
-    expect(m.leaks().text).toContain('spawnC');
-    // the sites stay after the recording thread stops capturing and detaches
-    w.captureCallSites(false);
-    w.detach();
-    expect(p.leaks().bySite[0].site).toContain('spawnC');
-    m.checkInvariants();
-  });
-
-  it('workers add the same sites at once and agree on every id; the main thread names their allocations', async () => {
-    const m = createMemory({ size: 4 << 20 });
-    if (!m.shared) return;
-    const p = m.createPool('pool', { slotSize: 16, capacity: 256, batch: 4 });
-    const WORKERS = 3;
-    const TEXTS = 120;
-    const control = new SharedArrayBuffer(8);
-    const ctl = new Int32Array(control);
-    const runs = Array.from({ length: WORKERS }, (_, worker) => runFixtureWorker<SitesResult>(
-      () => new Worker(new URL('./fixtures/sites.worker.ts', import.meta.url), { type: 'module' }),
-      new URL('./fixtures/sites.node-worker.ts', import.meta.url),
-      { memory: m.share(), worker, texts: TEXTS, slots: 5, control } satisfies SitesInit,
-    ));
-    const start = Date.now();
-    while (Atomics.load(ctl, 0) < WORKERS && Date.now() - start < 30_000) await new Promise((res) => setTimeout(res, 5));
-    expect(Atomics.load(ctl, 0)).toBe(WORKERS);
-    Atomics.store(ctl, 1, 1);
-    const results = await Promise.all(runs);
-    const ids = results[0].ids;
-    for (const r of results) expect(r.ids).toEqual(ids);
-    expect([...ids].sort((x, y) => x - y)).toEqual(Array.from({ length: TEXTS }, (_, k) => k + 1));
-    for (let k = 0; k < TEXTS; k++) expect(m.callSiteText(ids[k])).toBe(`site ${String(k)}`);
-    expect(p.live).toBe(WORKERS * 5);
-    if (CHECKS) {
-      // the three workers ran the same code: one site, id TEXTS + 1
-      const live = new Int32Array(MAX_SITES + 1);
-      const old = new Int32Array(MAX_SITES + 1);
-      expect(p.siteCountsInto(live, old, 0)).toBe(TEXTS + 2);
-      expect(live[TEXTS + 1]).toBe(WORKERS * 5);
-      expect(m.callSiteText(TEXTS + 1)).toContain('allocateFromWorker');
-      const r = p.leaks();
-      expect(r.bySite).toHaveLength(1);
-      expect(r.bySite[0].site).toContain('allocateFromWorker');
-    }
-    m.checkInvariants();
-  });
-});
-
-describe('call sites in bundled code', () => {
-  it('cuts a stack after the outermost allocation method, in V8, SpiderMonkey and JavaScriptCore formats, minified or not', () => {
-    // a production bundle: file and function names minified, method names kept
-    const v8 = ['Error', '    at dt (https://game.example/assets/index-3f2a.js:1:9001)', '    at t.noteAlloc (https://game.example/assets/index-3f2a.js:1:8000)',
-      '    at t.alloc (https://game.example/assets/index-3f2a.js:1:7000)', '    at Object.fireAndForget (https://game.example/assets/game-9c1d.js:1:500)',
-      '    at tick (https://game.example/assets/game-9c1d.js:1:900)', '    at loop (https://game.example/assets/game-9c1d.js:1:990)', '    at more (x.js:1:1)'].join('\n');
-    expect(siteFromStack(v8)).toBe(['at Object.fireAndForget (https://game.example/assets/game-9c1d.js:1:500)', '    at tick (https://game.example/assets/game-9c1d.js:1:900)', '    at loop (https://game.example/assets/game-9c1d.js:1:990)'].join('\n'));
-    // SpiderMonkey's stack has no message line: its first frame (callSite itself) is the one skipped; a take() on top of alloc(): both are the library's
-    const firefox = ['callSite@https://g/a.js:1:5', 'callSiteId@https://g/a.js:1:10', 'alloc@https://g/a.js:1:20', 'take@https://g/a.js:1:30', 'spawn@https://g/game.js:4:2', 'tick@https://g/game.js:9:1'].join('\n');
-    expect(siteFromStack(firefox)).toBe('spawn@https://g/game.js:4:2\ntick@https://g/game.js:9:1');
-    const webkit = ['push@https://g/a.js:1:20', 'scratchVector@https://g/game.js:7:3'].join('\n');
-    expect(siteFromStack(`Error\n${webkit}`)).toBe('scratchVector@https://g/game.js:7:3');
-    // unbundled (a dev server, Node): the library's files are left out as before
-    const dev = ['Error', '    at Pool.alloc (http://localhost:5173/src/allocators/pool/pool.ts:60:9)', '    at helper (http://localhost:5173/node_modules/nebula-memory/dist/x.js:1:1)',
-      '    at spawn (http://localhost:5173/game.ts:3:4)'].join('\n');
-    expect(siteFromStack(dev)).toBe('at spawn (http://localhost:5173/game.ts:3:4)');
-    expect(siteFromStack('Error\n    at t.alloc (a.js:1:1)')).toBe('unknown');
   });
 });

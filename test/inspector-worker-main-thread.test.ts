@@ -9,7 +9,7 @@
  * that synchronous call. Runs in every project: nothing here needs the DOM.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Memory, SharedMemoryInit } from '../src/index.ts';
+import type { SharedMemoryInit } from '../src/index.ts';
 import type { InspectorPoolReadout, InspectorReadout } from '../src/inspector/readout.ts';
 import { InspectorRenderer } from '../src/inspector/renderer.ts';
 import {
@@ -19,65 +19,7 @@ import { BACKGROUND_RGB, FREE_RGB, THREAD_RGB } from '../src/inspector/colors.ts
 import { StubContext } from './fixtures/inspector-stub-context.ts';
 import { compareReadout } from './fixtures/inspector-compare.ts';
 import { expectCode } from './helpers.ts';
-import { filledMemory } from './fixtures/inspector-setup.ts';
-
-const hasOffscreen = typeof OffscreenCanvas === 'function';
-
-/** A canvas that hands out the stub context: what the worker side uses of an OffscreenCanvas. */
-class StubCanvas {
-  width = 300;
-  height = 150;
-  readonly ctx = new StubContext();
-  /** The arguments of each getContext call. */
-  readonly asked: unknown[][] = [];
-  constructor(private readonly hasContext = true) {}
-  getContext(...args: unknown[]): unknown {
-    this.asked.push(args);
-    return this.hasContext ? this.ctx.asContext() : null;
-  }
-  asOffscreen(): OffscreenCanvas {
-    return this as unknown as OffscreenCanvas;
-  }
-}
-
-/** A real OffscreenCanvas in browsers, the stand-in in Node. */
-function offscreen(): OffscreenCanvas {
-  return hasOffscreen ? new OffscreenCanvas(1, 1) : new StubCanvas().asOffscreen();
-}
-
-/** A memory with an arena, a pool with 300 live slots and a stack with one block, stats published. */
-function filled(): { memory: Memory; init: SharedMemoryInit } {
-  const { memory } = filledMemory();
-  return { memory, init: memory.share() };
-}
-
-/** A hand-driven requestAnimationFrame: callbacks wait until `run()`. */
-class FrameQueue {
-  private readonly callbacks = new Map<number, (t: number) => void>();
-  private next = 1;
-  /** Ids passed to cancelAnimationFrame. */
-  readonly cancelled: number[] = [];
-  /** The id of the last request. */
-  last = 0;
-  readonly request = (cb: (t: number) => void): number => {
-    this.last = this.next++;
-    this.callbacks.set(this.last, cb);
-    return this.last;
-  };
-  readonly cancel = (id: number): void => {
-    this.cancelled.push(id);
-    this.callbacks.delete(id);
-  };
-  get pending(): number {
-    return this.callbacks.size;
-  }
-  /** Runs the callbacks requested so far (those they request wait for the next run). */
-  run(): void {
-    const due = [...this.callbacks.values()];
-    this.callbacks.clear();
-    for (const cb of due) cb(0);
-  }
-}
+import { FrameQueue, StubCanvas, filled, hasOffscreen, offscreen } from './fixtures/inspector-worker-stubs.ts';
 
 let frames: FrameQueue;
 

@@ -5,16 +5,13 @@
  * @module
  */
 import '../build.ts'; // defines __NEBULA_CHECKS__ where no bundler replaced it: before any check runs
-import type { MemorySnapshot } from '../api-reports.ts';
 import { memoryError, typeName } from '../errors.ts';
 import { AttachedBuffer } from './attached.ts';
 import { FrameClock } from './frame-clock.ts';
 import { type FrameObserver, badFrameTime, clockNow, recordFrameTime } from './frame-times.ts';
 import { type AllocatorKind, type RegionAllocator, createCall, ensureRegistered, kindOfCode, kindNameOf, openCall } from './kinds.ts';
-import type { LeakReport } from './leak-report.ts';
 import { E_KIND, E_OFFSET, E_STATS, G_FRAME, MAX_MEMORY_BYTES, T_GEN, entryWordOf } from './layout.ts';
 import type { OpenedBuffer } from './open.ts';
-import { checkRegions, memoryLeaks, memorySnapshot } from './reports.ts';
 import { createRegion, findRegion, listRegions, validateName } from './region-table.ts';
 import { detachThread } from './threads.ts';
 import { type TraceOptions, TraceRecorder } from '../stats/trace-recorder.ts';
@@ -373,52 +370,5 @@ export class MemoryCore extends AttachedBuffer {
     if (on && __NEBULA_CHECKS__) this.siteWriter().open();
     this.capturingSites = on;
     if (!on) for (const { kind, allocator } of this.opened.values()) kind.forgetSites?.(allocator);
-  }
-
-  /**
-   * What every pool and stack still holds: one report over all of them. Call it at shutdown or
-   * at a chosen frame (`bornBefore`) to find blocks that outlived their purpose.
-   *
-   * Thread-safety: any worker; exact while no other thread allocates.
-   * @param options - `bornBefore`: only pool slots allocated before this frame; `limit`: most entries listed.
-   * @example
-   * ```ts
-   * const r = memory.leaks();
-   * if (r.count > 0) console.warn(r.text);
-   * ```
-   */
-  leaks(options: { readonly bornBefore?: number; readonly limit?: number } = {}): LeakReport {
-    return memoryLeaks(this, options);
-  }
-
-  /**
-   * Checks the global header and every region's invariants (through this thread's instances).
-   *
-   * Thread-safety: any worker, while no other thread is allocating.
-   * @throws {@link nebula-memory!MemoryError} `INVARIANT_VIOLATED` with the actual values.
-   * @example
-   * ```ts
-   * memory.checkInvariants();
-   * ```
-   */
-  checkInvariants(): void {
-    checkRegions(this);
-  }
-
-  /**
-   * A frozen, JSON-serializable picture of the whole memory: every region with its allocator's
-   * stats and (arenas) its per-frame high-water history. Read from the shared buffer, so it shows
-   * what every thread did. A new object; not for the frame path.
-   *
-   * Thread-safety: any worker.
-   * @example
-   * ```ts
-   * const s = memory.snapshot();
-   * console.log(s.frame, s.regions.map((r) => `${r.kind} ${r.name}`).join(', '));
-   * ```
-   */
-  snapshot(): MemorySnapshot {
-    this.assertAttached('snapshot');
-    return memorySnapshot(this);
   }
 }

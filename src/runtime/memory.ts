@@ -5,6 +5,7 @@
  * @module
  */
 import type { ArenaOptions, AttachOptions, MemoryOptions, PoolOptions, SharedMemoryInit, StackOptions } from '../api.ts';
+import type { MemorySnapshot } from '../api-reports.ts';
 import { arenaKind } from '../allocators/arena/kind.ts';
 import type { FrameArena } from '../allocators/arena/frame-arena.ts';
 import { poolKind } from '../allocators/pool/kind.ts';
@@ -12,6 +13,8 @@ import type { Pool } from '../allocators/pool/pool.ts';
 import { stackKind } from '../allocators/stack/kind.ts';
 import type { Stack } from '../allocators/stack/stack.ts';
 import { MemoryCore } from '../memory/core.ts';
+import type { LeakReport } from '../memory/leak-report.ts';
+import { checkRegions, memoryLeaks, memorySnapshot } from '../memory/reports.ts';
 import { registerBuiltinKind } from '../memory/kinds.ts';
 import { warnIfFellBack } from '../memory/isolation.ts';
 import { attachBuffer, newMemoryBuffer } from '../memory/open.ts';
@@ -165,6 +168,53 @@ export class Memory extends MemoryCore {
     if (!on || !userTimingAvailable()) this.frameObserver = null;
     else this.frameObserver ??= new FrameProfiler(this);
     return this.frameObserver !== null;
+  }
+
+  /**
+   * What every pool and stack still holds: one report over all of them. Call it at shutdown or
+   * at a chosen frame (`bornBefore`) to find blocks that outlived their purpose.
+   *
+   * Thread-safety: any worker; exact while no other thread allocates.
+   * @param options - `bornBefore`: only pool slots allocated before this frame; `limit`: most entries listed.
+   * @example
+   * ```ts
+   * const r = memory.leaks();
+   * if (r.count > 0) console.warn(r.text);
+   * ```
+   */
+  leaks(options: { readonly bornBefore?: number; readonly limit?: number } = {}): LeakReport {
+    return memoryLeaks(this, options);
+  }
+
+  /**
+   * Checks the global header and every region's invariants (through this thread's instances).
+   *
+   * Thread-safety: any worker, while no other thread is allocating.
+   * @throws {@link nebula-memory!MemoryError} `INVARIANT_VIOLATED` with the actual values.
+   * @example
+   * ```ts
+   * memory.checkInvariants();
+   * ```
+   */
+  checkInvariants(): void {
+    checkRegions(this);
+  }
+
+  /**
+   * A frozen, JSON-serializable picture of the whole memory: every region with its allocator's
+   * stats and (arenas) its per-frame high-water history. Read from the shared buffer, so it shows
+   * what every thread did. A new object; not for the frame path.
+   *
+   * Thread-safety: any worker.
+   * @example
+   * ```ts
+   * const s = memory.snapshot();
+   * console.log(s.frame, s.regions.map((r) => `${r.kind} ${r.name}`).join(', '));
+   * ```
+   */
+  snapshot(): MemorySnapshot {
+    this.assertAttached('snapshot');
+    return memorySnapshot(this);
   }
 }
 
