@@ -93,14 +93,17 @@ export class WorkerInspector {
   private timer = 0;
   private running = false;
   private usesRaf = false;
+  /** Report a frame each draw (until the thread's id is no longer its own). */
+  private reporting = true;
   private readonly tick = (): void => {
     if (!this.running) return;
-    try {
-      // report this thread's frame, so the thread table does not show the inspector lagging
-      this.memory.publishStats();
-    } catch {
-      this.stop(); // this worker was reclaimed: there is nothing left to draw from
-      return;
+    if (this.reporting) {
+      try {
+        // report this thread's frame, so the thread table does not show the inspector lagging
+        this.memory.publishStats();
+      } catch {
+        this.reporting = false; // reclaimed or detached: keep drawing what the buffer holds, report no more
+      }
     }
     this.renderer.draw();
     this.schedule();
