@@ -117,7 +117,13 @@ for (const mode of ['page', 'worker'] as const) {
       const before = stats.drawn;
       // the worker draws the tooltip on its next animation frame; under the full suite's load
       // Firefox's worker frames came slower than poll's default 5 s once (a wait, not a timing claim)
-      await expect.poll(async () => (await pixelStats(page, await canvas.screenshot())).drawn, { timeout: 30_000 }).not.toBe(before);
+      // each try moves the pointer again by a pixel (a move the worker has not seen yet is hit-tested anew)
+      let nudge = 0;
+      await expect.poll(async () => {
+        nudge ^= 1;
+        await page.mouse.move(box.x + grid.x + Math.floor(grid.w / 3) + nudge, box.y + grid.y + Math.floor(grid.h / 2));
+        return (await pixelStats(page, await canvas.screenshot())).drawn;
+      }, { timeout: 30_000 }).not.toBe(before);
     }
 
     // a screenshot for the record, with the tooltip
